@@ -44,6 +44,9 @@ public sealed record UnitDefinition(
 
     /// <summary>Units that get the mention NV when the file is missing or not conforming (Annexe 4).</summary>
     public bool MayBeNonValide => Code is UnitCode.E4 or UnitCode.U61 or UnitCode.U62;
+
+    /// <summary>A commission doubting the reality of the situation presented puts the mark under reserve (circular §E4).</summary>
+    public bool MayBeUnderReserve => Code is UnitCode.E4;
 }
 
 /// <summary>The unit catalogue of the session 2024 circular (§2 "Organisation et déroulement des épreuves").</summary>

@@ -1,0 +1,41 @@
+using System.Globalization;
+using BtsCcst.SampleGenerator;
+
+const string Usage = "usage: BtsCcst.SampleGenerator [--candidates N] [--seed S] [--out DIR]   (defaults: 600, 42, data/sample)";
+
+var candidates = 600;
+var seed = 42;
+var output = Path.Combine("data", "sample");
+
+for (var i = 0; i < args.Length; i++)
+{
+    string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+    try
+    {
+        switch (args[i])
+        {
+            case "--candidates": candidates = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture); break;
+            case "--seed": seed = int.Parse(Value(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture); break;
+            case "--out": output = Value(); break;
+            case "-h" or "--help": Console.WriteLine(Usage); return 0;
+            default: throw new ArgumentException($"unknown argument {args[i]}.");
+        }
+    }
+    catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+    {
+        Console.Error.WriteLine(e.Message);
+        Console.Error.WriteLine(Usage);
+        return 2;
+    }
+}
+if (candidates < 1)
+{
+    Console.Error.WriteLine("--candidates must be at least 1.");
+    return 2;
+}
+
+var session = SampleSession.Generate(candidates, seed);
+foreach (var path in session.WriteTo(output))
+    Console.WriteLine($"wrote {path}");
+Console.WriteLine(session.Summary());
+return 0;

@@ -1,0 +1,17 @@
+namespace BtsCcst.Domain;
+
+/// <summary>The thresholds of one session's deliberation (deliberation.md); the 2024 values are the defaults.</summary>
+public sealed record DeliberationRules(
+    decimal PassAverage = 10m,             // D643-13
+    decimal SecondGroupAverage = 8m,       // D643-15 (épreuves de contrôle since 2022)
+    decimal ProfessionalAverage = 10m,     // D643-15: professional units average required for the second group
+    decimal NearThresholdMargin = 0.5m)    // board flag: average in [Pass - margin, Pass) or [Second - margin, Second)
+{
+    public static DeliberationRules Session2024 { get; } = new();
+
+    /// <summary>The general units that may be chosen for contrôle (session configuration): E1, E2 (= E21 + E22), E3.</summary>
+    public IReadOnlyList<UnitCode> ControleUnits { get; init; } = [UnitCode.C_E1, UnitCode.C_E2, UnitCode.C_E3];
+
+    /// <summary>How many contrôle orals a second-group candidate takes at most (deliberation.md "Second group": two).</summary>
+    public int ControleExamCount { get; init; } = 2;
+}

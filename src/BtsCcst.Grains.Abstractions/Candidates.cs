@@ -1,0 +1,148 @@
+namespace BtsCcst.Grains.Abstractions;
+
+/// <summary>A candidate's registration as imported from candidates.csv (codes as in the file).</summary>
+[GenerateSerializer, Immutable]
+public sealed record CandidateRegistration
+{
+    [Id(0)] public required string CandidateNumber { get; init; }
+    [Id(1)] public required string LastName { get; init; }
+    [Id(2)] public required string FirstName { get; init; }
+    [Id(3)] public required DateOnly BirthDate { get; init; }
+    [Id(4)] public required string Academy { get; init; }
+    [Id(5)] public required string EstablishmentUai { get; init; }
+    [Id(6)] public required string Category { get; init; }
+    [Id(7)] public required string Form { get; init; }
+    [Id(8)] public required string[] OptionalUnits { get; init; }
+    [Id(9)] public required string Ef1Language { get; init; }
+    [Id(10)] public required string[] DispensedUnits { get; init; }
+    [Id(11)] public required int ExtraTimePercent { get; init; }
+    [Id(12)] public required bool Livret { get; init; }
+    /// <summary>Units kept from an earlier session, "UNIT:mark" sorted by unit.</summary>
+    [Id(13)] public required string[] KeptUnits { get; init; }
+    [Id(14)] public required string JuryId { get; init; }
+
+    /// <summary>Value equality over every field (records compare arrays by reference).</summary>
+    public bool SameAs(CandidateRegistration? other) => other is not null && Fingerprint == other.Fingerprint;
+
+    private string Fingerprint => string.Join('|',
+        CandidateNumber, LastName, FirstName, BirthDate.ToString("O"), Academy, EstablishmentUai, Category, Form,
+        string.Join(';', OptionalUnits), Ef1Language, string.Join(';', DispensedUnits), ExtraTimePercent, Livret,
+        string.Join(';', KeptUnits), JuryId);
+}
+
+public enum ChangeKind { Created, Updated, Unchanged }
+
+/// <summary>One result to enter for one unit of one candidate.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ResultEntry(
+    [property: Id(0)] string Unit,
+    [property: Id(1)] string Result,
+    [property: Id(2)] string? Reason = null,
+    [property: Id(3)] bool UnderReserve = false);
+
+/// <summary>One change of a unit result: who, when, old, new, why (D643-26 trace of the jury's changes).</summary>
+[GenerateSerializer, Immutable]
+public sealed record ResultChange(
+    [property: Id(0)] string Unit,
+    [property: Id(1)] string? OldResult,
+    [property: Id(2)] string? NewResult,
+    [property: Id(3)] Actor By,
+    [property: Id(4)] DateTimeOffset At,
+    [property: Id(5)] string? Reason,
+    [property: Id(6)] string Action);
+
+/// <summary>The current result of one unit as shown to users.</summary>
+[GenerateSerializer, Immutable]
+public sealed record UnitCell(
+    [property: Id(0)] string Unit,
+    [property: Id(1)] string Result,
+    [property: Id(2)] bool UnderReserve);
+
+/// <summary>
+/// What a jury needs of a candidate: results, computed outcome and flags. Never carries the
+/// school (the livret is kept anonymous, Annexe 3).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record CandidateSummary
+{
+    [Id(0)] public required string CandidateNumber { get; init; }
+    [Id(1)] public required string LastName { get; init; }
+    [Id(2)] public required string FirstName { get; init; }
+    [Id(3)] public required string JuryId { get; init; }
+    [Id(4)] public required UnitCell[] Results { get; init; }
+    [Id(5)] public required string Decision { get; init; }
+    [Id(6)] public required int Group { get; init; }
+    [Id(7)] public decimal? Points { get; init; }
+    [Id(8)] public decimal? Average { get; init; }
+    [Id(9)] public decimal? ProAverage { get; init; }
+    [Id(10)] public required bool NearThreshold { get; init; }
+    [Id(11)] public required bool Livret { get; init; }
+    [Id(12)] public required bool LivretAcknowledged { get; init; }
+    [Id(13)] public required string[] MissingUnits { get; init; }
+    [Id(14)] public required bool Frozen { get; init; }
+    [Id(15)] public required string[] OptionalUnits { get; init; }
+
+    public bool HasReserve => Results.Any(r => r.UnderReserve);
+
+    /// <summary>D643-26: the jury must examine the livret before adjourning this candidate.</summary>
+    public bool LivretToAcknowledge => Livret && !LivretAcknowledged && Decision == "AJOURNE";
+}
+
+/// <summary>Everything about one candidate, for the candidate endpoint.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CandidateView(
+    [property: Id(0)] CandidateRegistration Registration,
+    [property: Id(1)] CandidateSummary Summary,
+    [property: Id(2)] ResultChange[] History);
+
+public interface ICandidateGrain : IGrainWithStringKey
+{
+    /// <summary>Checks a registration without storing it; returns what storing it would do, or throws <see cref="RefusedException"/>.</summary>
+    Task<ChangeKind> CheckRegistration(CandidateRegistration registration);
+
+    Task<ChangeKind> Register(CandidateRegistration registration);
+
+    /// <summary>Checks entries without storing them; returns one French error per refused entry (index, message).</summary>
+    Task<EntryError[]> CheckResults(ResultEntry[] entries, Actor actor);
+
+    /// <summary>Stores entries (all or none) and informs the jury; returns created/updated/unchanged counts.</summary>
+    Task<EntryCounts> EnterResults(ResultEntry[] entries, Actor actor);
+
+    Task<CandidateSummary> LiftReserve(string unit, string? newResult, string reason, Actor actor);
+
+    Task<CandidateSummary> AcknowledgeLivret(Actor actor);
+
+    /// <summary>Examiners of the commission that examines this candidate in a unit (written by the planner).</summary>
+    Task AssignExaminers(string unit, string[] examinerIds);
+
+    Task<bool> IsExaminedBy(string examinerId);
+
+    Task<bool> IsRegistered();
+
+    Task<CandidateView> GetView();
+
+    Task<CandidateSummary> GetSummary();
+
+    /// <summary>Freezes first-group results when the jury closes; returns the final summary.</summary>
+    Task<CandidateSummary> Freeze();
+
+    Task Unfreeze();
+}
+
+[GenerateSerializer, Immutable]
+public sealed record EntryError([property: Id(0)] int Index, [property: Id(1)] string Message);
+
+[GenerateSerializer, Immutable]
+public sealed record EntryCounts([property: Id(0)] int Created, [property: Id(1)] int Updated, [property: Id(2)] int Unchanged)
+{
+    public static EntryCounts None { get; } = new(0, 0, 0);
+
+    public EntryCounts Add(EntryCounts other) => new(Created + other.Created, Updated + other.Updated, Unchanged + other.Unchanged);
+
+    public EntryCounts Add(ChangeKind kind) => kind switch
+    {
+        ChangeKind.Created => this with { Created = Created + 1 },
+        ChangeKind.Updated => this with { Updated = Updated + 1 },
+        _ => this with { Unchanged = Unchanged + 1 },
+    };
+}

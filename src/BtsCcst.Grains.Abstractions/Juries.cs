@@ -1,0 +1,95 @@
+namespace BtsCcst.Grains.Abstractions;
+
+/// <summary>A jury as juries.csv (or the default one-jury-per-academy rule) defines it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record JuryDefinition(
+    [property: Id(0)] string JuryId,
+    [property: Id(1)] string[] Academies,
+    [property: Id(2)] string President,
+    [property: Id(3)] string[] Members)
+{
+    public bool SameAs(JuryDefinition? other) => other is not null && JuryId == other.JuryId
+        && Academies.SequenceEqual(other.Academies) && President == other.President && Members.SequenceEqual(other.Members);
+}
+
+/// <summary>Live aggregates of a jury's board.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BoardAggregates
+{
+    [Id(0)] public required int Candidates { get; init; }
+    /// <summary>Counts per decision code (INCOMPLET, NON_VALIDE, ABSENT, ADMIS, SECOND_GROUPE, AJOURNE).</summary>
+    [Id(1)] public required Dictionary<string, int> Decisions { get; init; }
+    /// <summary>Admitted among candidates with a decision (all but INCOMPLET), 0–1; null when none decided.</summary>
+    [Id(2)] public decimal? PassRate { get; init; }
+    /// <summary>Averages per one-point band: index i counts averages in [i, i+1), the last band holds 19–20.</summary>
+    [Id(3)] public required int[] AverageDistribution { get; init; }
+    [Id(4)] public required int NearThreshold { get; init; }
+    [Id(5)] public required int LivretsSupplied { get; init; }
+    [Id(6)] public required int LivretsAcknowledged { get; init; }
+    [Id(7)] public required int LivretsToAcknowledge { get; init; }
+    [Id(8)] public required int MarksUnderReserve { get; init; }
+    [Id(9)] public required int Incomplete { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record BoardSnapshot
+{
+    [Id(0)] public required string SessionId { get; init; }
+    [Id(1)] public required string JuryId { get; init; }
+    [Id(2)] public required string Phase { get; init; }
+    [Id(3)] public required string[] Academies { get; init; }
+    [Id(4)] public required string President { get; init; }
+    [Id(5)] public required CandidateSummary[] Candidates { get; init; }
+    [Id(6)] public required BoardAggregates Aggregates { get; init; }
+    /// <summary>Increases with every change; a client drops updates older than its snapshot.</summary>
+    [Id(7)] public required long Version { get; init; }
+}
+
+/// <summary>What changed on a board since the last push: the changed rows and the new aggregates.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BoardUpdate
+{
+    [Id(0)] public required string SessionId { get; init; }
+    [Id(1)] public required string JuryId { get; init; }
+    [Id(2)] public required string Phase { get; init; }
+    [Id(3)] public required CandidateSummary[] Changed { get; init; }
+    [Id(4)] public required string[] Removed { get; init; }
+    [Id(5)] public required BoardAggregates Aggregates { get; init; }
+    [Id(6)] public required long Version { get; init; }
+}
+
+/// <summary>Receives a jury's board updates: one per silo, forwarding to the SignalR clients it serves.</summary>
+public interface IBoardObserver : IGrainObserver
+{
+    [Orleans.Concurrency.OneWay]
+    Task BoardChanged(BoardUpdate update);
+}
+
+[GenerateSerializer, Immutable]
+public sealed record CloseOutcome([property: Id(0)] string Phase, [property: Id(1)] int SecondGroupCandidates);
+
+public interface IJuryGrain : IGrainWithStringKey
+{
+    Task Configure(JuryDefinition definition);
+
+    Task<JuryDefinition?> GetDefinition();
+
+    Task<string> GetPhase();
+
+    Task AddCandidates(string[] candidateNumbers);
+
+    Task RemoveCandidate(string candidateNumber);
+
+    /// <summary>A candidate's results or outcome changed: pushed by the candidate, never polled.</summary>
+    Task CandidateChanged(CandidateSummary summary);
+
+    Task<BoardSnapshot> GetBoard();
+
+    /// <summary>Closes the first-group deliberation, or refuses naming the candidates that prevent it.</summary>
+    Task<CloseOutcome> Close(Actor actor);
+
+    /// <summary>Subscribes a silo's board relay; subscriptions expire unless renewed.</summary>
+    Task Subscribe(IBoardObserver observer);
+
+    Task Unsubscribe(IBoardObserver observer);
+}

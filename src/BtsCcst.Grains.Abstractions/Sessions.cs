@@ -1,0 +1,49 @@
+namespace BtsCcst.Grains.Abstractions;
+
+[GenerateSerializer, Immutable]
+public sealed record ImportCounts([property: Id(0)] int Created, [property: Id(1)] int Updated, [property: Id(2)] int Unchanged);
+
+/// <summary>A row refused by a cross-check of the session (after the file itself parsed).</summary>
+[GenerateSerializer, Immutable]
+public sealed record RowError([property: Id(0)] int Line, [property: Id(1)] string Column, [property: Id(2)] string Message);
+
+/// <summary>A marks.csv row after parsing.</summary>
+[GenerateSerializer, Immutable]
+public sealed record MarkImportRow(
+    [property: Id(0)] int Line,
+    [property: Id(1)] string CandidateNumber,
+    [property: Id(2)] string Unit,
+    [property: Id(3)] string Result);
+
+[GenerateSerializer, Immutable]
+public sealed record CandidateImportRow([property: Id(0)] int Line, [property: Id(1)] CandidateRegistration Registration);
+
+/// <summary>The outcome of an import: counts when stored, or every refused row (and nothing stored).</summary>
+[GenerateSerializer, Immutable]
+public sealed record ImportOutcome([property: Id(0)] ImportCounts? Counts, [property: Id(1)] RowError[] Errors)
+{
+    public static ImportOutcome Refused(IEnumerable<RowError> errors) => new(null, errors.OrderBy(e => e.Line).ToArray());
+}
+
+[GenerateSerializer, Immutable]
+public sealed record SessionOverview(
+    [property: Id(0)] string SessionId,
+    [property: Id(1)] JuryDefinition[] Juries,
+    [property: Id(2)] int Candidates);
+
+/// <summary>The session: its imports, its juries and the academy → jury map.</summary>
+public interface ISessionGrain : IGrainWithStringKey
+{
+    Task<ImportOutcome> ImportJuries(JuryDefinition[] juries, int[] lines);
+
+    Task<ImportOutcome> ImportCandidates(CandidateImportRow[] rows);
+
+    Task<ImportOutcome> ImportMarks(MarkImportRow[] rows, Actor actor);
+
+    Task<SessionOverview> GetOverview();
+
+    /// <summary>The jury that deliberates on candidates of an academy (juries.csv, else one per academy).</summary>
+    Task<string> JuryOf(string academy);
+
+    Task<bool> HasCandidate(string candidateNumber);
+}

@@ -1,0 +1,284 @@
+using BtsCcst.Domain;
+using BtsCcst.Grains.Abstractions;
+using BtsCcst.Grains.Storage;
+
+namespace BtsCcst.Grains.Deliberation;
+
+[GenerateSerializer]
+public sealed class CandidateState
+{
+    [Id(0)] public CandidateRegistration? Registration { get; set; }
+    /// <summary>Results entered (by import, commission or jury), by unit code.</summary>
+    [Id(1)] public Dictionary<string, StoredResult> Results { get; set; } = [];
+    [Id(2)] public List<ResultChange> History { get; set; } = [];
+    [Id(3)] public bool LivretAcknowledged { get; set; }
+    [Id(4)] public bool Frozen { get; set; }
+    /// <summary>Examiner ids of the commission that examines the candidate, by unit.</summary>
+    [Id(5)] public Dictionary<string, string[]> Examiners { get; set; } = [];
+}
+
+[GenerateSerializer, Immutable]
+public sealed record StoredResult([property: Id(0)] string Result, [property: Id(1)] bool UnderReserve);
+
+/// <summary>
+/// One candidate of a session: registration, one result per unit with the history of its changes,
+/// livret. Owns the rules of who may enter what; tells its jury of every change.
+/// </summary>
+public sealed class CandidateGrain(
+    [PersistentState("candidate", StorageNames.Grains)] IPersistentState<CandidateState> store,
+    TimeProvider clock) : Grain, ICandidateGrain
+{
+    private const int MaxReasonLength = 1000;
+
+    private CandidateState State => store.State;
+
+    private string SessionId => GrainKeys.Split(this.GetPrimaryKeyString()).SessionId;
+
+    private string Number => GrainKeys.Split(this.GetPrimaryKeyString()).Id;
+
+    private CandidateRegistration Registration =>
+        State.Registration ?? throw new RefusedException(RefusalKind.NotFound, $"Le candidat {Number} n'est pas inscrit à la session {SessionId}.");
+
+    public Task<bool> IsRegistered() => Task.FromResult(State.Registration is not null);
+
+    public Task<ChangeKind> CheckRegistration(CandidateRegistration registration) => Task.FromResult(Check(registration));
+
+    public async Task<ChangeKind> Register(CandidateRegistration registration)
+    {
+        var kind = Check(registration);
+        if (kind == ChangeKind.Unchanged) return kind;
+        var movedFrom = State.Registration?.JuryId;
+        State.Registration = registration;
+        await store.WriteStateAsync();
+        if (movedFrom is not null && movedFrom != registration.JuryId)
+            await GrainFactory.Jury(SessionId, movedFrom).RemoveCandidate(Number);
+        await PublishAsync();
+        return kind;
+    }
+
+    private ChangeKind Check(CandidateRegistration registration)
+    {
+        if (registration.CandidateNumber != Number)
+            throw new RefusedException(RefusalKind.Invalid, $"Le numéro {registration.CandidateNumber} ne correspond pas au candidat {Number}.");
+        if (State.Registration is null) return ChangeKind.Created;
+        if (State.Registration.SameAs(registration)) return ChangeKind.Unchanged;
+        if (State.Frozen)
+            throw new RefusedException(RefusalKind.Conflict, $"Le candidat {Number} ne peut plus être modifié : la délibération de son jury est close.");
+        var units = UnitsOf(registration);
+        foreach (var (unit, entered) in State.Results)
+        {
+            if (ResultRules.Check(Enum.Parse<UnitCode>(unit), UnitResult.Parse(entered.Result), units) is { } conflict)
+                throw new RefusedException(RefusalKind.Conflict, $"Le résultat déjà saisi en {unit} ({entered.Result}) ne s'accorde plus avec l'inscription : {conflict}");
+        }
+        return ChangeKind.Updated;
+    }
+
+    public Task<EntryError[]> CheckResults(ResultEntry[] entries, Actor actor) =>
+        Task.FromResult(Validate(entries, actor).Select(e => new EntryError(e.Index, e.Message)).ToArray());
+
+    public async Task<EntryCounts> EnterResults(ResultEntry[] entries, Actor actor)
+    {
+        var errors = Validate(entries, actor);
+        if (errors.Count > 0)
+        {
+            var kind = errors.Any(e => e.Kind == RefusalKind.Forbidden) ? RefusalKind.Forbidden
+                : errors.Any(e => e.Kind == RefusalKind.Conflict) ? RefusalKind.Conflict : RefusalKind.Invalid;
+            throw new RefusedException(kind, string.Join(" ", errors.Select(e => e.Message)));
+        }
+
+        var counts = EntryCounts.None;
+        var now = clock.GetUtcNow();
+        foreach (var entry in entries)
+        {
+            var unit = CanonicalUnit(entry.Unit);
+            var canonical = UnitResult.Parse(entry.Result).ToString();
+            var old = State.Results.GetValueOrDefault(unit);
+            if (old is not null && old.Result == canonical && old.UnderReserve == entry.UnderReserve)
+            {
+                counts = counts.Add(ChangeKind.Unchanged);
+                continue;
+            }
+            State.Results[unit] = new StoredResult(canonical, entry.UnderReserve);
+            var action = entry.UnderReserve ? "saisie sous réserve" : old is null ? "saisie" : "modification";
+            State.History.Add(new ResultChange(unit, old?.Result, canonical, actor, now, entry.Reason?.Trim(), action));
+            counts = counts.Add(old is null ? ChangeKind.Created : ChangeKind.Updated);
+        }
+        if (counts.Created + counts.Updated == 0) return counts;
+        await store.WriteStateAsync();
+        await PublishAsync();
+        return counts;
+    }
+
+    private sealed record Violation(int Index, RefusalKind Kind, string Message);
+
+    private List<Violation> Validate(ResultEntry[] entries, Actor actor)
+    {
+        var registration = Registration;
+        var violations = new List<Violation>();
+        if (State.Frozen)
+        {
+            violations.Add(new(0, RefusalKind.Conflict,
+                $"Les résultats du candidat {Number} sont figés : la délibération du jury {registration.JuryId} est close."));
+            return violations;
+        }
+        var units = UnitsOf(registration);
+        var seen = new HashSet<UnitCode>();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var entry = entries[i];
+            void Refuse(RefusalKind kind, string message) => violations.Add(new(i, kind, message));
+
+            if (!UnitCatalogue.TryParse(entry.Unit, out var unit)) { Refuse(RefusalKind.Invalid, $"Épreuve inconnue : « {entry.Unit} »."); continue; }
+            if (!seen.Add(unit)) { Refuse(RefusalKind.Invalid, $"L'épreuve {unit} apparaît deux fois pour le candidat {Number}."); continue; }
+            if (!UnitResult.TryParse(entry.Result, out var result, out var parseError)) { Refuse(RefusalKind.Invalid, parseError); continue; }
+            if (ResultRules.Check(unit, result, units) is { } ruleError) { Refuse(RefusalKind.Invalid, ruleError); continue; }
+            if (entry.Reason is { Length: > MaxReasonLength }) { Refuse(RefusalKind.Invalid, $"Le motif dépasse {MaxReasonLength} caractères."); continue; }
+            if (entry.UnderReserve && !UnitCatalogue.Get(unit).MayBeUnderReserve)
+            { Refuse(RefusalKind.Invalid, $"Une note ne peut être mise sous réserve qu'en {string.Join(", ", UnitCatalogue.All.Where(u => u.MayBeUnderReserve).Select(u => u.Code))}."); continue; }
+
+            switch (actor.Role)
+            {
+                case Roles.Organiser:
+                    break;
+                case Roles.Examiner when !State.Examiners.GetValueOrDefault(unit.ToString(), []).Contains(actor.Name):
+                    Refuse(RefusalKind.Forbidden, $"L'examinateur {actor.Name} n'examine pas le candidat {Number} en {unit}.");
+                    break;
+                case Roles.Examiner:
+                    break;
+                case Roles.JuryPresident when actor.Scope != registration.JuryId:
+                    Refuse(RefusalKind.Forbidden, $"Le candidat {Number} relève du jury {registration.JuryId}, pas du jury {actor.Scope}.");
+                    break;
+                case Roles.JuryPresident when string.IsNullOrWhiteSpace(entry.Reason):
+                    Refuse(RefusalKind.Invalid, "Le jury doit motiver toute modification de note (D643-26) : le motif est obligatoire.");
+                    break;
+                case Roles.JuryPresident when entry.UnderReserve:
+                    Refuse(RefusalKind.Invalid, "Seule une commission d'interrogation met une note sous réserve ; le jury la lève.");
+                    break;
+                case Roles.JuryPresident:
+                    break;
+                default:
+                    Refuse(RefusalKind.Forbidden, $"Le rôle {actor.Role} ne saisit pas de résultats.");
+                    break;
+            }
+        }
+        return violations;
+    }
+
+    public async Task<CandidateSummary> LiftReserve(string unit, string? newResult, string reason, Actor actor)
+    {
+        var registration = Registration;
+        EnsureJuryPresident(actor, registration);
+        if (State.Frozen) throw new RefusedException(RefusalKind.Conflict, $"Les résultats du candidat {Number} sont figés.");
+        if (string.IsNullOrWhiteSpace(reason)) throw new RefusedException(RefusalKind.Invalid, "Le motif de la levée de réserve est obligatoire.");
+        if (!UnitCatalogue.TryParse(unit, out var code)) throw new RefusedException(RefusalKind.Invalid, $"Épreuve inconnue : « {unit} ».");
+        if (State.Results.GetValueOrDefault(code.ToString()) is not { UnderReserve: true } current)
+            throw new RefusedException(RefusalKind.Conflict, $"La note de {code} du candidat {Number} n'est pas sous réserve.");
+
+        var result = current.Result;
+        if (!string.IsNullOrWhiteSpace(newResult))
+        {
+            if (!UnitResult.TryParse(newResult, out var parsed, out var error)) throw new RefusedException(RefusalKind.Invalid, error);
+            if (ResultRules.Check(code, parsed, UnitsOf(registration)) is { } ruleError) throw new RefusedException(RefusalKind.Invalid, ruleError);
+            result = parsed.ToString();
+        }
+        State.Results[code.ToString()] = new StoredResult(result, UnderReserve: false);
+        State.History.Add(new ResultChange(code.ToString(), current.Result, result, actor, clock.GetUtcNow(), reason.Trim(), "levée de réserve"));
+        await store.WriteStateAsync();
+        return await PublishAsync();
+    }
+
+    public async Task<CandidateSummary> AcknowledgeLivret(Actor actor)
+    {
+        var registration = Registration;
+        EnsureJuryPresident(actor, registration);
+        if (!registration.Livret)
+            throw new RefusedException(RefusalKind.Conflict, $"Le candidat {Number} n'a pas fourni de livret scolaire.");
+        if (State.LivretAcknowledged) return Summarize();
+        State.LivretAcknowledged = true;
+        State.History.Add(new ResultChange("LIVRET", null, null, actor, clock.GetUtcNow(), null, "livret examiné"));
+        await store.WriteStateAsync();
+        return await PublishAsync();
+    }
+
+    private void EnsureJuryPresident(Actor actor, CandidateRegistration registration)
+    {
+        if (actor.Role != Roles.JuryPresident || actor.Scope != registration.JuryId)
+            throw new RefusedException(RefusalKind.Forbidden, $"Seul le président du jury {registration.JuryId} peut faire cela.");
+    }
+
+    public async Task AssignExaminers(string unit, string[] examinerIds)
+    {
+        if (!UnitCatalogue.TryParse(unit, out var code)) throw new RefusedException(RefusalKind.Invalid, $"Épreuve inconnue : « {unit} ».");
+        State.Examiners[code.ToString()] = examinerIds.Distinct().Order().ToArray();
+        await store.WriteStateAsync();
+    }
+
+    public Task<bool> IsExaminedBy(string examinerId) =>
+        Task.FromResult(State.Examiners.Values.Any(ids => ids.Contains(examinerId)));
+
+    public Task<CandidateView> GetView() =>
+        Task.FromResult(new CandidateView(Registration, Summarize(), State.History.ToArray()));
+
+    public Task<CandidateSummary> GetSummary() => Task.FromResult(Summarize());
+
+    public async Task<CandidateSummary> Freeze()
+    {
+        _ = Registration;
+        if (!State.Frozen)
+        {
+            State.Frozen = true;
+            await store.WriteStateAsync();
+        }
+        return Summarize();
+    }
+
+    public async Task Unfreeze()
+    {
+        if (!State.Frozen) return;
+        State.Frozen = false;
+        await store.WriteStateAsync();
+    }
+
+    private async Task<CandidateSummary> PublishAsync()
+    {
+        var summary = Summarize();
+        await GrainFactory.Jury(SessionId, summary.JuryId).CandidateChanged(summary);
+        return summary;
+    }
+
+    private static string CanonicalUnit(string text) => UnitCatalogue.TryParse(text, out var code) ? code.ToString() : text;
+
+    private static CandidateUnits UnitsOf(CandidateRegistration registration) => new(
+        registration.OptionalUnits.Select(u => Enum.Parse<UnitCode>(u)).ToHashSet(),
+        registration.DispensedUnits.Select(u => Enum.Parse<UnitCode>(u)).ToHashSet(),
+        registration.KeptUnits.Select(k => k.Split(':')).ToDictionary(p => Enum.Parse<UnitCode>(p[0]), p => UnitResult.Parse("BEN:" + p[1]).Mark!.Value));
+
+    private CandidateSummary Summarize()
+    {
+        var registration = Registration;
+        var results = new Dictionary<UnitCode, UnitResult>(ResultRules.FromRegistration(UnitsOf(registration)));
+        foreach (var (unit, stored) in State.Results) results[Enum.Parse<UnitCode>(unit)] = UnitResult.Parse(stored.Result);
+        var outcome = Domain.Deliberation.FirstGroup(results, DeliberationRules.Session2024);
+        return new CandidateSummary
+        {
+            CandidateNumber = Number,
+            LastName = registration.LastName,
+            FirstName = registration.FirstName,
+            JuryId = registration.JuryId,
+            Results = results.OrderBy(r => r.Key)
+                .Select(r => new UnitCell(r.Key.ToString(), r.Value.ToString(), State.Results.GetValueOrDefault(r.Key.ToString())?.UnderReserve ?? false))
+                .ToArray(),
+            Decision = outcome.Decision.ToCode(),
+            Group = outcome.Group,
+            Points = outcome.Points,
+            Average = outcome.Average,
+            ProAverage = outcome.ProAverage,
+            NearThreshold = outcome.NearThreshold,
+            Livret = registration.Livret,
+            LivretAcknowledged = State.LivretAcknowledged,
+            MissingUnits = outcome.MissingUnits.Select(u => u.ToString()).ToArray(),
+            Frozen = State.Frozen,
+            OptionalUnits = registration.OptionalUnits,
+        };
+    }
+}

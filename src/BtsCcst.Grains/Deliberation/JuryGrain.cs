@@ -1,0 +1,194 @@
+using BtsCcst.Domain;
+using BtsCcst.Grains.Abstractions;
+using BtsCcst.Grains.Storage;
+using Microsoft.Extensions.Logging;
+using Orleans.Utilities;
+
+namespace BtsCcst.Grains.Deliberation;
+
+[GenerateSerializer]
+public sealed class JuryState
+{
+    [Id(0)] public JuryDefinition? Definition { get; set; }
+    [Id(1)] public HashSet<string> CandidateNumbers { get; set; } = [];
+    [Id(2)] public JuryPhase Phase { get; set; } = JuryPhase.FirstOpen;
+    [Id(3)] public List<PhaseChange> PhaseChanges { get; set; } = [];
+}
+
+[GenerateSerializer, Immutable]
+public sealed record PhaseChange([property: Id(0)] JuryPhase Phase, [property: Id(1)] Actor By, [property: Id(2)] DateTimeOffset At);
+
+/// <summary>
+/// A deliberation jury: its candidates, the live aggregates of its board, its lifecycle
+/// (deliberation.md "The jury"). Candidate rows are derived state: they are rebuilt from the
+/// candidate grains at activation and kept current by their pushes, so only membership and
+/// phase are persisted.
+/// </summary>
+public sealed class JuryGrain(
+    [PersistentState("jury", StorageNames.Grains)] IPersistentState<JuryState> store,
+    TimeProvider clock,
+    ILogger<JuryGrain> logger) : Grain, IJuryGrain
+{
+    /// <summary>Changes are pushed at most this often, so a burst of marks becomes one frame.</summary>
+    private static readonly TimeSpan PushDelay = TimeSpan.FromMilliseconds(50);
+
+    private static readonly TimeSpan ObserverExpiry = TimeSpan.FromMinutes(3);
+
+    private readonly Dictionary<string, CandidateSummary> _rows = [];
+    private readonly HashSet<string> _changed = [];
+    private readonly HashSet<string> _removed = [];
+    private ObserverManager<IBoardObserver> _observers = null!;
+    private IGrainTimer? _pushTimer;
+    private long _version;
+
+    private JuryState State => store.State;
+
+    private string SessionId => GrainKeys.Split(this.GetPrimaryKeyString()).SessionId;
+
+    private string JuryId => GrainKeys.Split(this.GetPrimaryKeyString()).Id;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _observers = new ObserverManager<IBoardObserver>(ObserverExpiry, logger);
+        _version = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+        var summaries = await Task.WhenAll(State.CandidateNumbers.Select(n => GrainFactory.Candidate(SessionId, n).GetSummary()));
+        foreach (var summary in summaries) _rows[summary.CandidateNumber] = summary;
+    }
+
+    public async Task Configure(JuryDefinition definition)
+    {
+        if (definition.SameAs(State.Definition)) return;
+        if (State.Definition is not null && State.Phase != JuryPhase.FirstOpen)
+            throw new RefusedException(RefusalKind.Conflict, $"Le jury {JuryId} a clos sa délibération : sa composition ne change plus.");
+        State.Definition = definition;
+        await store.WriteStateAsync();
+        SchedulePush();
+    }
+
+    public Task<JuryDefinition?> GetDefinition() => Task.FromResult(State.Definition);
+
+    public Task<string> GetPhase() => Task.FromResult(State.Phase.ToCode());
+
+    public async Task AddCandidates(string[] candidateNumbers)
+    {
+        var added = candidateNumbers.Where(State.CandidateNumbers.Add).ToArray();
+        if (added.Length == 0) return;
+        await store.WriteStateAsync();
+        var summaries = await Task.WhenAll(added.Select(n => GrainFactory.Candidate(SessionId, n).GetSummary()));
+        foreach (var summary in summaries) Track(summary);
+    }
+
+    public async Task RemoveCandidate(string candidateNumber)
+    {
+        if (!State.CandidateNumbers.Remove(candidateNumber)) return;
+        await store.WriteStateAsync();
+        _rows.Remove(candidateNumber);
+        _changed.Remove(candidateNumber);
+        _removed.Add(candidateNumber);
+        SchedulePush();
+    }
+
+    public Task CandidateChanged(CandidateSummary summary)
+    {
+        if (State.CandidateNumbers.Contains(summary.CandidateNumber)) Track(summary);
+        return Task.CompletedTask;
+    }
+
+    private void Track(CandidateSummary summary)
+    {
+        _rows[summary.CandidateNumber] = summary;
+        _removed.Remove(summary.CandidateNumber);
+        _changed.Add(summary.CandidateNumber);
+        SchedulePush();
+    }
+
+    public Task<BoardSnapshot> GetBoard() => Task.FromResult(new BoardSnapshot
+    {
+        SessionId = SessionId,
+        JuryId = JuryId,
+        Phase = State.Phase.ToCode(),
+        Academies = State.Definition?.Academies ?? [],
+        President = State.Definition?.President ?? "",
+        Candidates = _rows.Values.OrderBy(r => r.CandidateNumber, StringComparer.Ordinal).ToArray(),
+        Aggregates = BoardAggregation.Aggregate(_rows.Values),
+        Version = _version,
+    });
+
+    public async Task<CloseOutcome> Close(Actor actor)
+    {
+        if (actor.Role != Roles.JuryPresident || actor.Scope != JuryId)
+            throw new RefusedException(RefusalKind.Forbidden, $"Seul le président du jury {JuryId} clôt sa délibération.");
+        if (State.Phase != JuryPhase.FirstOpen)
+            throw new RefusedException(RefusalKind.Conflict, $"La délibération du jury {JuryId} est déjà close ({State.Phase.ToCode()}).");
+
+        RefuseIfBlocked(_rows.Values);
+        // Freeze every candidate, then check again what they return: a mark that landed between
+        // the first check and the freeze is seen here, and nothing can land after.
+        var frozen = await Task.WhenAll(State.CandidateNumbers.Select(n => GrainFactory.Candidate(SessionId, n).Freeze()));
+        foreach (var summary in frozen) Track(summary);
+        try
+        {
+            RefuseIfBlocked(frozen);
+        }
+        catch (RefusedException)
+        {
+            await Task.WhenAll(State.CandidateNumbers.Select(n => GrainFactory.Candidate(SessionId, n).Unfreeze()));
+            throw;
+        }
+
+        var secondGroup = frozen.Count(s => s.Decision == Decision.SecondGroupe.ToCode());
+        // deliberation.md: a jury with no SECOND_GROUPE candidate goes straight to CLOSED.
+        State.Phase = secondGroup > 0 ? JuryPhase.FirstClosed : JuryPhase.Closed;
+        State.PhaseChanges.Add(new PhaseChange(State.Phase, actor, clock.GetUtcNow()));
+        await store.WriteStateAsync();
+        SchedulePush();
+        return new CloseOutcome(State.Phase.ToCode(), secondGroup);
+    }
+
+    private void RefuseIfBlocked(IEnumerable<CandidateSummary> rows)
+    {
+        var blockers = ClosingRules.Blockers(rows);
+        if (blockers.Count == 0) return;
+        throw new RefusedException(RefusalKind.Conflict,
+            $"La délibération du jury {JuryId} ne peut pas être close : {string.Join(" ; ", blockers)}.",
+            blockers);
+    }
+
+    public Task Subscribe(IBoardObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task Unsubscribe(IBoardObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    private void SchedulePush()
+    {
+        _version++;
+        if (_pushTimer is not null) return;
+        _pushTimer = this.RegisterGrainTimer(PushAsync, new GrainTimerCreationOptions(PushDelay, Timeout.InfiniteTimeSpan) { Interleave = false });
+    }
+
+    private Task PushAsync(CancellationToken cancellationToken)
+    {
+        _pushTimer?.Dispose();
+        _pushTimer = null;
+        var update = new BoardUpdate
+        {
+            SessionId = SessionId,
+            JuryId = JuryId,
+            Phase = State.Phase.ToCode(),
+            Changed = _changed.Select(n => _rows[n]).ToArray(),
+            Removed = _removed.ToArray(),
+            Aggregates = BoardAggregation.Aggregate(_rows.Values),
+            Version = _version,
+        };
+        _changed.Clear();
+        _removed.Clear();
+        return _observers.Notify(o => o.BoardChanged(update));
+    }
+}

@@ -1,0 +1,157 @@
+using BtsCcst.Domain.Imports;
+using BtsCcst.Grains.Abstractions;
+using BtsCcst.Grains.Storage;
+
+namespace BtsCcst.Grains.Deliberation;
+
+[GenerateSerializer]
+public sealed class SessionState
+{
+    /// <summary>Juries imported from juries.csv; empty means one jury per academy.</summary>
+    [Id(0)] public List<JuryDefinition> ImportedJuries { get; set; } = [];
+    /// <summary>Every registered candidate and the jury that deliberates on them.</summary>
+    [Id(1)] public Dictionary<string, string> CandidateJury { get; set; } = [];
+    /// <summary>Juries created by default, one per academy, by jury id.</summary>
+    [Id(2)] public Dictionary<string, JuryDefinition> DefaultJuries { get; set; } = [];
+}
+
+/// <summary>
+/// An exam session: all-or-nothing imports, its juries and which candidate each jury deliberates
+/// on. An import is checked row by row against every grain it touches before anything is stored.
+/// </summary>
+public sealed class SessionGrain(
+    [PersistentState("session", StorageNames.Grains)] IPersistentState<SessionState> store) : Grain, ISessionGrain
+{
+    private SessionState State => store.State;
+
+    private string SessionId => this.GetPrimaryKeyString();
+
+    private IEnumerable<JuryDefinition> AllJuries => State.ImportedJuries.Concat(State.DefaultJuries.Values);
+
+    public async Task<ImportOutcome> ImportJuries(JuryDefinition[] juries, int[] lines)
+    {
+        var errors = new List<RowError>();
+        var academyJury = juries.SelectMany(j => j.Academies.Select(a => (a, j.JuryId))).ToDictionary(p => p.a, p => p.JuryId);
+        foreach (var (candidate, currentJury) in State.CandidateJury)
+        {
+            // Moving candidates between juries after their import would leave rows on two boards.
+            var academyOfCurrent = AllJuries.FirstOrDefault(j => j.JuryId == currentJury)?.Academies ?? [];
+            foreach (var academy in academyOfCurrent)
+            {
+                if (academyJury.TryGetValue(academy, out var newJury) && newJury != currentJury)
+                {
+                    var index = Array.FindIndex(juries, j => j.JuryId == newJury);
+                    errors.Add(new RowError(lines[index], "academies",
+                        $"Des candidats de l'académie {academy} sont déjà rattachés au jury {currentJury} : importez juries.csv avant candidates.csv."));
+                }
+            }
+        }
+        var counts = new ImportCounts(0, 0, 0);
+        var juryGrains = juries.Select(j => GrainFactory.Jury(SessionId, j.JuryId)).ToArray();
+        var existing = await Task.WhenAll(juryGrains.Select(g => g.GetDefinition()));
+        var phases = await Task.WhenAll(juryGrains.Select(g => g.GetPhase()));
+        for (var i = 0; i < juries.Length; i++)
+        {
+            if (existing[i] is not null && !juries[i].SameAs(existing[i]) && phases[i] != "FIRST_OPEN")
+                errors.Add(new RowError(lines[i], "jury_id", $"Le jury {juries[i].JuryId} a clos sa délibération : il ne peut plus être modifié."));
+        }
+        if (errors.Count > 0) return ImportOutcome.Refused(errors.DistinctBy(e => (e.Line, e.Message)));
+
+        for (var i = 0; i < juries.Length; i++)
+        {
+            counts = existing[i] is null ? counts with { Created = counts.Created + 1 }
+                : juries[i].SameAs(existing[i]) ? counts with { Unchanged = counts.Unchanged + 1 }
+                : counts with { Updated = counts.Updated + 1 };
+        }
+        await Task.WhenAll(juryGrains.Select((g, i) => g.Configure(juries[i])));
+        State.ImportedJuries = [.. juries];
+        foreach (var academy in academyJury.Keys) State.DefaultJuries.Remove(Academies.DefaultJuryId(academy));
+        await store.WriteStateAsync();
+        return new ImportOutcome(counts, []);
+    }
+
+    public async Task<ImportOutcome> ImportCandidates(CandidateImportRow[] rows)
+    {
+        var errors = new List<RowError>();
+        var placed = new List<CandidateImportRow>();
+        foreach (var row in rows)
+        {
+            var jury = JuryOfAcademy(row.Registration.Academy);
+            if (jury is null)
+            {
+                errors.Add(new RowError(row.Line, "academy",
+                    $"L'académie {row.Registration.Academy} n'est rattachée à aucun jury de juries.csv."));
+                continue;
+            }
+            placed.Add(new CandidateImportRow(row.Line, row.Registration with { JuryId = jury }));
+        }
+
+        var checks = await Task.WhenAll(placed.Select(async row =>
+        {
+            try { return (row, kind: await Candidate(row).CheckRegistration(row.Registration), error: (string?)null); }
+            catch (RefusedException refused) { return (row, kind: ChangeKind.Unchanged, error: refused.Message); }
+        }));
+        errors.AddRange(checks.Where(c => c.error is not null).Select(c => new RowError(c.row.Line, "candidate_number", c.error!)));
+        if (errors.Count > 0) return ImportOutcome.Refused(errors);
+
+        var kinds = await Task.WhenAll(placed.Select(row => Candidate(row).Register(row.Registration)));
+        foreach (var group in placed.GroupBy(r => r.Registration.JuryId))
+        {
+            var jury = GrainFactory.Jury(SessionId, group.Key);
+            if (!State.ImportedJuries.Any(j => j.JuryId == group.Key))
+            {
+                var academies = group.Select(r => r.Registration.Academy)
+                    .Concat(State.DefaultJuries.GetValueOrDefault(group.Key)?.Academies ?? []).Distinct().Order().ToArray();
+                var definition = new JuryDefinition(group.Key, academies, "", []);
+                State.DefaultJuries[group.Key] = definition;
+                await jury.Configure(definition);
+            }
+            await jury.AddCandidates(group.Select(r => r.Registration.CandidateNumber).ToArray());
+            foreach (var row in group) State.CandidateJury[row.Registration.CandidateNumber] = group.Key;
+        }
+        await store.WriteStateAsync();
+        return new ImportOutcome(new ImportCounts(
+            kinds.Count(k => k == ChangeKind.Created), kinds.Count(k => k == ChangeKind.Updated), kinds.Count(k => k == ChangeKind.Unchanged)), []);
+    }
+
+    public async Task<ImportOutcome> ImportMarks(MarkImportRow[] rows, Actor actor)
+    {
+        var errors = new List<RowError>();
+        foreach (var row in rows.Where(r => !State.CandidateJury.ContainsKey(r.CandidateNumber)))
+            errors.Add(new RowError(row.Line, "candidate_number", $"Le candidat {row.CandidateNumber} n'est pas inscrit à la session {SessionId}."));
+
+        var byCandidate = rows.Where(r => State.CandidateJury.ContainsKey(r.CandidateNumber)).GroupBy(r => r.CandidateNumber).ToArray();
+        var checks = await Task.WhenAll(byCandidate.Select(async group =>
+        {
+            var batch = group.ToArray();
+            var entryErrors = await GrainFactory.Candidate(SessionId, group.Key).CheckResults(ToEntries(batch), actor);
+            return entryErrors.Select(e => new RowError(batch[e.Index].Line, "result", e.Message));
+        }));
+        errors.AddRange(checks.SelectMany(c => c));
+        if (errors.Count > 0) return ImportOutcome.Refused(errors);
+
+        var counts = await Task.WhenAll(byCandidate.Select(group =>
+            GrainFactory.Candidate(SessionId, group.Key).EnterResults(ToEntries(group), actor)));
+        var total = counts.Aggregate(EntryCounts.None, (sum, c) => sum.Add(c));
+        return new ImportOutcome(new ImportCounts(total.Created, total.Updated, total.Unchanged), []);
+    }
+
+    private static ResultEntry[] ToEntries(IEnumerable<MarkImportRow> rows) =>
+        rows.Select(r => new ResultEntry(r.Unit, r.Result)).ToArray();
+
+    private ICandidateGrain Candidate(CandidateImportRow row) => GrainFactory.Candidate(SessionId, row.Registration.CandidateNumber);
+
+    private string? JuryOfAcademy(string academy) =>
+        State.ImportedJuries.Count == 0
+            ? Academies.DefaultJuryId(academy)
+            : State.ImportedJuries.FirstOrDefault(j => j.Academies.Contains(academy))?.JuryId;
+
+    public Task<SessionOverview> GetOverview() =>
+        Task.FromResult(new SessionOverview(SessionId, AllJuries.OrderBy(j => j.JuryId, StringComparer.Ordinal).ToArray(), State.CandidateJury.Count));
+
+    public Task<string> JuryOf(string academy) =>
+        JuryOfAcademy(academy) is { } jury ? Task.FromResult(jury)
+            : throw new RefusedException(RefusalKind.NotFound, $"L'académie {academy} n'est rattachée à aucun jury.");
+
+    public Task<bool> HasCandidate(string candidateNumber) => Task.FromResult(State.CandidateJury.ContainsKey(candidateNumber));
+}

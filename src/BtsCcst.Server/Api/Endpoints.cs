@@ -1,0 +1,182 @@
+using System.Net;
+using System.Security.Claims;
+using BtsCcst.Domain.Imports;
+using BtsCcst.Grains.Abstractions;
+using BtsCcst.Server.Auth;
+using BtsCcst.Server.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace BtsCcst.Server.Api;
+
+public sealed record TokenRequest(string? Role, string? Name, string? Scope);
+
+public sealed record TokenResponse(string Token);
+
+public sealed record ResultRequest(string? Result, string? Reason, bool UnderReserve = false);
+
+public sealed record LiftReserveRequest(string? Reason, string? Result);
+
+public sealed record ExaminersRequest(string[]? ExaminerIds);
+
+/// <summary>The HTTP API: translates requests into grain calls, and nothing more.</summary>
+public static class Endpoints
+{
+    public static void MapBtsCcstApi(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<BtsCcstOptions>>().Value;
+        if (options.IsEmbeddedDefault)
+            app.MapPost("/api/dev/tokens", IssueDevToken).AllowAnonymous().WithTags("Jetons")
+                .WithSummary("Issues a token on the embedded default, to loopback callers only.");
+
+        var api = app.MapGroup("/api/sessions/{session}").RequireAuthorization().AddEndpointFilter(ValidateRouteIds);
+
+        api.MapPost("/imports/{kind}", Import).RequireAuthorization(Policies.Organiser).WithTags("Imports")
+            .Accepts<string>("text/csv").WithSummary("Imports a CSV file whole, or refuses it listing every bad row.");
+        api.MapGet("/exports/results.csv", ExportResults).WithTags("Exports")
+            .WithSummary("results.csv: every jury for the organiser, their own for a jury president.");
+        api.MapGet("/juries", ListJuries).RequireAuthorization(Policies.Organiser).WithTags("Jurys");
+        api.MapGet("/juries/{jury}/board", GetBoard).WithTags("Jurys").WithSummary("The jury board snapshot.");
+        api.MapPost("/juries/{jury}/close", CloseJury).RequireAuthorization(Policies.JuryPresident).WithTags("Jurys")
+            .WithSummary("Closes the first-group deliberation, or refuses naming the candidates that prevent it.");
+        api.MapGet("/candidates/{number}", GetCandidate).WithTags("Candidats");
+        api.MapPut("/candidates/{number}/results/{unit}", PutResult).WithTags("Résultats")
+            .WithSummary("Enters or corrects one result (examiner of the candidate's commission, or jury president with a reason).");
+        api.MapPost("/candidates/{number}/results/{unit}/lift-reserve", LiftReserve).RequireAuthorization(Policies.JuryPresident).WithTags("Résultats");
+        api.MapPost("/candidates/{number}/livret/acknowledge", AcknowledgeLivret).RequireAuthorization(Policies.JuryPresident).WithTags("Résultats");
+        api.MapPut("/candidates/{number}/examiners/{unit}", AssignExaminers).RequireAuthorization(Policies.Organiser).WithTags("Candidats")
+            .WithSummary("Sets the examiners of the commission that examines the candidate in a unit (normally written by the planner).");
+    }
+
+    private static async ValueTask<object?> ValidateRouteIds(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        foreach (var name in new[] { "session", "jury", "number" })
+        {
+            if (context.HttpContext.Request.RouteValues.TryGetValue(name, out var value) && !FieldRules.IsId(value as string))
+                return Problems.Invalid($"Identifiant « {value} » invalide pour {name} : attendu 1 à 32 caractères parmi A-Z, a-z, 0-9, _ et -.");
+        }
+        return await next(context);
+    }
+
+    private static IResult IssueDevToken(TokenRequest? request, HttpContext http, TokenService tokens)
+    {
+        if (http.Connection.RemoteIpAddress is not { } remote || !IPAddress.IsLoopback(remote))
+            return Problems.Forbidden("Les jetons de développement ne sont délivrés qu'aux appels locaux (loopback).");
+        if (request is null) return Problems.Invalid("Corps JSON attendu : { \"role\": \"...\", \"name\": \"...\", \"scope\": \"...\" }.");
+        if (request.Role is null || !Roles.All.Contains(request.Role))
+            return Problems.Invalid($"Rôle « {request.Role} » inconnu : attendu l'un de {string.Join(", ", Roles.All)}.");
+        var name = string.IsNullOrWhiteSpace(request.Name) ? request.Role : request.Name.Trim();
+        if (request.Role == Roles.Examiner && !FieldRules.IsId(name))
+            return Problems.Invalid("Un examinateur agit sous son examiner_id : « name » doit être un identifiant (1 à 32 caractères A-Z, a-z, 0-9, _ ou -).");
+        if (name.Length > 100) return Problems.Invalid("Le nom dépasse 100 caractères.");
+        string? scope = null;
+        if (request.Role is Roles.JuryPresident or Roles.CentreManager)
+        {
+            if (!FieldRules.IsId(request.Scope))
+                return Problems.Invalid($"Le rôle {request.Role} exige « scope » : l'identifiant de son {(request.Role == Roles.JuryPresident ? "jury" : "centre")}.");
+            scope = request.Scope;
+        }
+        return Results.Ok(new TokenResponse(tokens.Issue(new Actor(request.Role, name, scope))));
+    }
+
+    private static async Task<IResult> Import(string session, string kind, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!Imports.Supported.Contains(kind))
+            return Problems.Invalid($"Import « {kind} » non pris en charge : attendu l'un de {string.Join(", ", Imports.Supported)}.");
+        if (request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
+            return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Format non pris en charge", "Envoyez le fichier avec Content-Type: text/csv.");
+        if (request.ContentLength > Imports.MaxBytes)
+            return Problems.Problem(StatusCodes.Status413PayloadTooLarge, "Fichier trop volumineux", $"Le fichier dépasse {Imports.MaxBytes / 1024 / 1024} Mo.");
+
+        using var reader = Imports.Reader(request);
+        var outcome = await Imports.RunAsync(grains.Session(session), kind, reader, TokenService.ActorOf(user));
+        if (outcome.Counts is not { } counts)
+            return Problems.Invalid($"Le fichier {kind}.csv est refusé ({outcome.Errors.Length} erreur(s)) ; rien n'a été enregistré.",
+                outcome.Errors.Select(e => new { line = e.Line, column = e.Column, message = e.Message }));
+        return Results.Ok(new { created = counts.Created, updated = counts.Updated, unchanged = counts.Unchanged });
+    }
+
+    private static async Task<IResult> ExportResults(string session, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var actor = TokenService.ActorOf(user);
+        string[] juries;
+        switch (actor.Role)
+        {
+            case Roles.Organiser:
+                juries = (await grains.Session(session).GetOverview()).Juries.Select(j => j.JuryId).ToArray();
+                break;
+            case Roles.JuryPresident when actor.Scope is not null:
+                juries = [actor.Scope];
+                break;
+            default:
+                return Problems.Forbidden("L'export des résultats est réservé à l'organisateur et aux présidents de jury (pour leur jury).");
+        }
+        var boards = await Task.WhenAll(juries.Select(j => grains.Jury(session, j).GetBoard()));
+        return Results.Text(ResultsExport.Write(boards), "text/csv; charset=utf-8");
+    }
+
+    private static async Task<IResult> ListJuries(string session, IGrainFactory grains) =>
+        Results.Ok(await grains.Session(session).GetOverview());
+
+    private static async Task<IResult> GetBoard(string session, string jury, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!Policies.MayWatchJury(TokenService.ActorOf(user), jury))
+            return Problems.Forbidden($"Le tableau du jury {jury} est réservé à son président et à l'organisateur.");
+        return Results.Ok(await grains.Jury(session, jury).GetBoard());
+    }
+
+    private static async Task<IResult> CloseJury(string session, string jury, ClaimsPrincipal user, IGrainFactory grains) =>
+        Results.Ok(await grains.Jury(session, jury).Close(TokenService.ActorOf(user)));
+
+    private static async Task<IResult> GetCandidate(string session, string number, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var actor = TokenService.ActorOf(user);
+        var candidate = grains.Candidate(session, number);
+        if (!await candidate.IsRegistered()) return Problems.NotFound($"Le candidat {number} n'est pas inscrit à la session {session}.");
+        var view = await candidate.GetView();
+        var allowed = actor.Role switch
+        {
+            Roles.Organiser => true,
+            Roles.JuryPresident => actor.Scope == view.Registration.JuryId,
+            Roles.Examiner => await candidate.IsExaminedBy(actor.Name),
+            _ => false,
+        };
+        return allowed ? Results.Ok(view) : Problems.Forbidden($"Vous n'avez pas accès au candidat {number}.");
+    }
+
+    private static async Task<IResult> PutResult(string session, string number, string unit, ResultRequest? body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var actor = TokenService.ActorOf(user);
+        if (actor.Role is not (Roles.Examiner or Roles.JuryPresident))
+            return Problems.Forbidden("Seuls l'examinateur de la commission du candidat et le président de son jury saisissent un résultat.");
+        if (body?.Result is null) return Problems.Invalid("Corps JSON attendu : { \"result\": \"12.5\" | \"ABS\" | ..., \"reason\": \"...\" }.");
+        var candidate = grains.Candidate(session, number);
+        if (!await candidate.IsRegistered()) return Problems.NotFound($"Le candidat {number} n'est pas inscrit à la session {session}.");
+        await candidate.EnterResults([new ResultEntry(unit, body.Result, body.Reason, body.UnderReserve)], actor);
+        return Results.Ok(await candidate.GetSummary());
+    }
+
+    private static async Task<IResult> LiftReserve(string session, string number, string unit, LiftReserveRequest? body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (body is null) return Problems.Invalid("Corps JSON attendu : { \"reason\": \"...\", \"result\": \"(facultatif) nouvelle note\" }.");
+        var candidate = grains.Candidate(session, number);
+        if (!await candidate.IsRegistered()) return Problems.NotFound($"Le candidat {number} n'est pas inscrit à la session {session}.");
+        return Results.Ok(await candidate.LiftReserve(unit, body.Result, body.Reason ?? "", TokenService.ActorOf(user)));
+    }
+
+    private static async Task<IResult> AcknowledgeLivret(string session, string number, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var candidate = grains.Candidate(session, number);
+        if (!await candidate.IsRegistered()) return Problems.NotFound($"Le candidat {number} n'est pas inscrit à la session {session}.");
+        return Results.Ok(await candidate.AcknowledgeLivret(TokenService.ActorOf(user)));
+    }
+
+    private static async Task<IResult> AssignExaminers(string session, string number, string unit, ExaminersRequest? body, IGrainFactory grains)
+    {
+        if (body?.ExaminerIds is not { Length: > 0 } ids || !ids.All(FieldRules.IsId))
+            return Problems.Invalid("Corps JSON attendu : { \"examinerIds\": [\"EX01\", ...] } avec des identifiants d'examinateurs valides.");
+        var candidate = grains.Candidate(session, number);
+        if (!await candidate.IsRegistered()) return Problems.NotFound($"Le candidat {number} n'est pas inscrit à la session {session}.");
+        await candidate.AssignExaminers(unit, ids);
+        return Results.NoContent();
+    }
+}

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using BtsCcst.Domain.Imports;
+using BtsCcst.Grains.Abstractions;
+using BtsCcst.Server.Auth;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace BtsCcst.Server.Deliberation;
+
+/// <summary>
+/// Live jury boards. A client calls <see cref="Watch"/> once connected (and again after each
+/// reconnection): it joins the jury's group and receives the full snapshot, then "boardChanged"
+/// updates.
+/// </summary>
+[Authorize]
+public sealed class BoardHub(BoardRelay relay, IGrainFactory grains) : Hub
+{
+    public const string Path = "/hubs/board";
+    public const string UpdateMethod = "boardChanged";
+
+    public static string Group(string sessionId, string juryId) => $"jury:{sessionId}/{juryId}";
+
+    public async Task<BoardSnapshot> Watch(string sessionId, string juryId)
+    {
+        if (!FieldRules.IsId(sessionId) || !FieldRules.IsId(juryId))
+            throw new HubException("Identifiant de session ou de jury invalide.");
+        if (!Policies.MayWatchJury(TokenService.ActorOf(Context.User!), juryId))
+            throw new HubException($"Le tableau du jury {juryId} est réservé à son président et à l'organisateur.");
+        await relay.WatchAsync(sessionId, juryId);
+        await Groups.AddToGroupAsync(Context.ConnectionId, Group(sessionId, juryId));
+        return await grains.Jury(sessionId, juryId).GetBoard();
+    }
+}
+
+/// <summary>
+/// This silo's observer of jury boards (the GPSTracker shape): juries push updates to it, it
+/// forwards them to the SignalR group of the jury. It subscribes to a jury when a client of this
+/// silo first watches it and renews every subscription before it expires.
+/// </summary>
+public sealed class BoardRelay(IGrainFactory grains, IHubContext<BoardHub> hub, ILogger<BoardRelay> logger) : IBoardObserver
+{
+    private readonly ConcurrentDictionary<(string Session, string Jury), byte> _watched = new();
+    private IBoardObserver? _reference;
+
+    private IBoardObserver Reference => _reference ??= grains.CreateObjectReference<IBoardObserver>(this);
+
+    public async Task WatchAsync(string sessionId, string juryId)
+    {
+        _watched.TryAdd((sessionId, juryId), 0);
+        await grains.Jury(sessionId, juryId).Subscribe(Reference);
+    }
+
+    public async Task RenewAsync()
+    {
+        foreach (var (session, jury) in _watched.Keys)
+        {
+            try
+            {
+                await grains.Jury(session, jury).Subscribe(Reference);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Renewing the board subscription of jury {Session}/{Jury} failed", session, jury);
+            }
+        }
+    }
+
+    public Task BoardChanged(BoardUpdate update) =>
+        hub.Clients.Group(BoardHub.Group(update.SessionId, update.JuryId)).SendAsync(BoardHub.UpdateMethod, update);
+}
+
+/// <summary>Keeps this silo's board subscriptions alive (jury grains expire observers after 3 minutes).</summary>
+public sealed class BoardSubscriptionRenewal(BoardRelay relay) : BackgroundService
+{
+    private static readonly TimeSpan Period = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Period);
+        while (await timer.WaitForNextTickAsync(stoppingToken)) await relay.RenewAsync();
+    }
+}

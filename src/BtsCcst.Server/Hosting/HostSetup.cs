@@ -1,0 +1,77 @@
+using BtsCcst.Grains.Storage;
+using BtsCcst.Server.Api;
+using BtsCcst.Server.Auth;
+using BtsCcst.Server.Deliberation;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+
+namespace BtsCcst.Server.Hosting;
+
+/// <summary>One process hosts the silo, the API, the hubs and the pages; configuration branches here only.</summary>
+public static class HostSetup
+{
+    public static void AddBtsCcst(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(BtsCcstOptions.Section);
+        builder.Services.Configure<BtsCcstOptions>(section);
+        var options = section.Get<BtsCcstOptions>() ?? new BtsCcstOptions();
+        if (!options.IsEmbeddedDefault)
+            throw new InvalidOperationException($"Cluster mode « {options.Cluster} » is not available in this version: use Embedded.");
+
+        var dataDirectory = options.FullDataDirectory();
+        Directory.CreateDirectory(dataDirectory);
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+            silo.AddBtsCcstSqliteStorage(options.SqliteConnectionString());
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        var tokens = new TokenService(Path.Combine(dataDirectory, "jwt-signing.key"));
+        builder.Services.AddSingleton(tokens);
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            jwt.MapInboundClaims = false;
+            jwt.TokenValidationParameters = tokens.ValidationParameters;
+            jwt.Events = new JwtBearerEvents
+            {
+                // Browsers cannot set headers on WebSocket requests: the hub takes the token from the query.
+                OnMessageReceived = context =>
+                {
+                    if (context.HttpContext.Request.Path.StartsWithSegments("/hubs")
+                        && context.Request.Query["access_token"] is { Count: > 0 } token)
+                        context.Token = token;
+                    return Task.CompletedTask;
+                },
+            };
+        });
+        builder.Services.AddAuthorization(Policies.Add);
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddSignalR();
+        builder.Services.AddSingleton<BoardRelay>();
+        builder.Services.AddHostedService<BoardSubscriptionRenewal>();
+        builder.Services.AddHealthChecks();
+    }
+
+    public static void UseBtsCcst(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapHealthChecks("/health/live");
+        app.MapBtsCcstApi();
+        app.MapHub<BoardHub>(BoardHub.Path);
+        app.MapBtsCcstPages();
+    }
+}

@@ -1,0 +1,15 @@
+using BtsCcst.Domain.Imports;
+
+namespace BtsCcst.Server.Hosting;
+
+/// <summary>The French pages: static files that fetch their data and hub connection with the user's token.</summary>
+public static class Pages
+{
+    public static void MapBtsCcstPages(this WebApplication app)
+    {
+        app.MapGet("/jury/{juryId}", (string juryId, IWebHostEnvironment env) =>
+            FieldRules.IsId(juryId)
+                ? Results.File(env.WebRootFileProvider.GetFileInfo("jury.html").CreateReadStream(), "text/html; charset=utf-8")
+                : Results.NotFound()).AllowAnonymous().ExcludeFromDescription();
+    }
+}

@@ -1,0 +1,220 @@
+// Live jury board: joins the jury's hub group, renders the snapshot, applies pushed updates,
+// and reconnects by itself (forever) when the server goes away.
+"use strict";
+
+(() => {
+  const juryId = decodeURIComponent(location.pathname.split("/").filter(Boolean)[1] || "");
+  const params = new URLSearchParams(location.search);
+  const sessionId = params.get("session") || "2024";
+  const units = ["E1", "E21", "E22", "E3", "E4", "E5", "U61", "U62", "EF1", "EF2", "EF3"];
+  const decisionLabels = {
+    INCOMPLET: "Incomplet", NON_VALIDE: "Non valide", ABSENT: "Absent", ADMIS: "Admis",
+    SECOND_GROUPE: "Second groupe", AJOURNE: "Ajourné",
+  };
+  const phaseLabels = {
+    FIRST_OPEN: "1er groupe ouvert", FIRST_CLOSED: "1er groupe clos", SECOND_OPEN: "2nd groupe ouvert", CLOSED: "Close",
+  };
+  const tokenKey = `btsccst-token-${sessionId}-${juryId}`;
+  const rows = new Map();
+  let version = -1;
+  let chart = null;
+
+  document.getElementById("jury-id").textContent = juryId;
+  document.getElementById("session-id").textContent = sessionId;
+
+  // A token may arrive in the address fragment (#token=...), which never reaches the server.
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  if (fragment.get("token")) {
+    sessionStorage.setItem(tokenKey, fragment.get("token"));
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+
+  const el = id => document.getElementById(id);
+  const fmt = n => n === null || n === undefined ? "" : Number(n).toFixed(2).replace(".", ",");
+
+  function setConnection(state, text) {
+    const badge = el("connection");
+    badge.dataset.state = state;
+    badge.textContent = text;
+  }
+
+  function showLogin(message) {
+    el("board").hidden = true;
+    el("login").hidden = false;
+    el("login-error").textContent = message || "";
+    setConnection("disconnected", "Non connecté");
+  }
+
+  el("login-form").addEventListener("submit", e => {
+    e.preventDefault();
+    sessionStorage.setItem(tokenKey, el("token-input").value.trim());
+    start();
+  });
+  el("dev-token").addEventListener("click", async () => {
+    const response = await fetch("/api/dev/tokens", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ role: "jury-president", name: `président ${juryId}`, scope: juryId }),
+    });
+    if (!response.ok) { el("login-error").textContent = "Jeton de développement indisponible sur ce serveur."; return; }
+    sessionStorage.setItem(tokenKey, (await response.json()).token);
+    start();
+  });
+
+  function headerRow() {
+    const cells = ["N°", "Nom"].map((t, i) => `<th class="${i === 0 ? "number" : "name"}">${t}</th>`)
+      .concat(units.map(u => `<th>${u}</th>`))
+      .concat(["<th>Points</th>", "<th>Moyenne</th>", "<th>Moy. pro.</th>", "<th class=\"decision\">Décision</th>", "<th class=\"flags\">Signalements</th>"]);
+    el("header-row").innerHTML = cells.join("");
+  }
+
+  function flagsOf(row) {
+    const flags = [];
+    const results = row.results.map(r => r.result);
+    if (row.nearThreshold) flags.push(["near", "Proche d'un seuil"]);
+    if (row.livret && !row.livretAcknowledged) flags.push(["livret", row.decision === "AJOURNE" ? "Livret à examiner" : "Livret fourni"]);
+    if (results.includes("NV")) flags.push(["nv", "NV"]);
+    if (results.includes("ABS")) flags.push(["abs", "ABS"]);
+    if (row.missingUnits.length) flags.push(["incomplete", `Incomplet (${row.missingUnits.join(", ")})`]);
+    if (row.results.some(r => r.underReserve)) flags.push(["reserve", "Sous réserve"]);
+    return flags.map(([cls, text]) => `<span class="flag ${cls}">${text}</span>`).join("");
+  }
+
+  function renderRow(row) {
+    const byUnit = Object.fromEntries(row.results.map(r => [r.unit, r]));
+    const cells = units.map(u => {
+      const cell = byUnit[u];
+      if (!cell) return `<td data-unit="${u}"></td>`;
+      const text = /^\d/.test(cell.result) ? cell.result.replace(".", ",") : cell.result;
+      return `<td data-unit="${u}"${cell.underReserve ? ' class="reserve" title="Note sous réserve"' : ""}>${text}</td>`;
+    });
+    const tr = document.createElement("tr");
+    tr.dataset.candidate = row.candidateNumber;
+    tr.innerHTML = `<td class="number">${row.candidateNumber}</td><td class="name">${escapeHtml(row.lastName)} ${escapeHtml(row.firstName)}</td>`
+      + cells.join("")
+      + `<td class="points">${row.points === null ? "" : Number(row.points).toFixed(3).replace(".", ",")}</td>`
+      + `<td class="average">${fmt(row.average)}</td><td class="pro-average">${fmt(row.proAverage)}</td>`
+      + `<td class="decision" data-decision="${row.decision}">${decisionLabels[row.decision] || row.decision}</td>`
+      + `<td class="flags">${flagsOf(row)}</td>`;
+    return tr;
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  }
+
+  function renderTable() {
+    const body = document.querySelector("#candidates tbody");
+    body.replaceChildren(...[...rows.keys()].sort().map(n => renderRow(rows.get(n))));
+  }
+
+  function upsertRows(changed, removed) {
+    const body = document.querySelector("#candidates tbody");
+    for (const number of removed) {
+      rows.delete(number);
+      body.querySelector(`tr[data-candidate="${CSS.escape(number)}"]`)?.remove();
+    }
+    for (const row of changed) {
+      rows.set(row.candidateNumber, row);
+      const fresh = renderRow(row);
+      fresh.classList.add("flash");
+      const existing = body.querySelector(`tr[data-candidate="${CSS.escape(row.candidateNumber)}"]`);
+      if (existing) { existing.replaceWith(fresh); continue; }
+      const next = [...body.children].find(tr => tr.dataset.candidate > row.candidateNumber);
+      body.insertBefore(fresh, next || null);
+    }
+  }
+
+  function renderAggregates(a, phase) {
+    const d = a.decisions;
+    el("agg-candidates").textContent = a.candidates;
+    el("agg-admis").textContent = d.ADMIS || 0;
+    el("agg-second").textContent = d.SECOND_GROUPE || 0;
+    el("agg-ajourne").textContent = d.AJOURNE || 0;
+    el("agg-nv").textContent = d.NON_VALIDE || 0;
+    el("agg-abs").textContent = d.ABSENT || 0;
+    el("agg-incomplet").textContent = d.INCOMPLET || 0;
+    el("agg-pass-rate").textContent = a.passRate === null ? "—" : `${(a.passRate * 100).toFixed(1).replace(".", ",")} %`;
+    el("agg-near").textContent = a.nearThreshold;
+    el("agg-livrets").textContent = a.livretsToAcknowledge;
+    el("agg-reserves").textContent = a.marksUnderReserve;
+    el("agg-phase").textContent = phaseLabels[phase] || phase;
+    renderChart(a.averageDistribution);
+  }
+
+  function renderChart(distribution) {
+    const labels = distribution.map((_, i) => `${i}–${i + 1}`);
+    if (!window.Chart) return;
+    if (!chart) {
+      chart = new Chart(el("distribution"), {
+        type: "bar",
+        data: { labels, datasets: [{ label: "Candidats par tranche de moyenne", data: distribution, backgroundColor: labels.map((_, i) => i >= 10 ? "#2e7d32" : i >= 8 ? "#f9a825" : "#c62828") }] },
+        options: { animation: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+      });
+    } else {
+      chart.data.datasets[0].data = distribution;
+      chart.update();
+    }
+  }
+
+  function applySnapshot(snapshot) {
+    version = snapshot.version;
+    rows.clear();
+    for (const row of snapshot.candidates) rows.set(row.candidateNumber, row);
+    renderTable();
+    renderAggregates(snapshot.aggregates, snapshot.phase);
+    el("login").hidden = true;
+    el("board").hidden = false;
+  }
+
+  function applyUpdate(update) {
+    if (update.version <= version) return;
+    version = update.version;
+    upsertRows(update.changed, update.removed);
+    renderAggregates(update.aggregates, update.phase);
+  }
+
+  let connection = null;
+
+  async function watch() {
+    const snapshot = await connection.invoke("Watch", sessionId, juryId);
+    applySnapshot(snapshot);
+    setConnection("connected", "En direct");
+  }
+
+  async function connectForever() {
+    for (;;) {
+      try {
+        await connection.start();
+        await watch();
+        return;
+      } catch (e) {
+        if (e && /401|403|réservé/.test(String(e.message || e))) {
+          sessionStorage.removeItem(tokenKey);
+          showLogin("Accès refusé : ce jeton ne donne pas accès à ce jury.");
+          return;
+        }
+        setConnection("reconnecting", "Serveur injoignable, nouvel essai…");
+        await new Promise(r => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  async function start() {
+    const token = sessionStorage.getItem(tokenKey);
+    if (!token) { showLogin(); return; }
+    headerRow();
+    if (connection) await connection.stop();
+    connection = new signalR.HubConnectionBuilder()
+      .withUrl("/hubs/board", { accessTokenFactory: () => sessionStorage.getItem(tokenKey) || "" })
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(1000 * (ctx.previousRetryCount + 1), 5000) })
+      .build();
+    connection.on("boardChanged", applyUpdate);
+    connection.onreconnecting(() => setConnection("reconnecting", "Reconnexion…"));
+    connection.onreconnected(() => watch().catch(() => setConnection("reconnecting", "Reconnexion…")));
+    connection.onclose(() => { setConnection("reconnecting", "Reconnexion…"); connectForever(); });
+    setConnection("connecting", "Connexion…");
+    await connectForever();
+  }
+
+  start();
+})();
