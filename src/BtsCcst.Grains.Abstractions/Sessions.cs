@@ -34,11 +34,15 @@ public sealed record SessionOverview(
 /// <summary>The session: its imports, its juries and the academy → jury map.</summary>
 public interface ISessionGrain : IGrainWithStringKey
 {
-    Task<ImportOutcome> ImportJuries(JuryDefinition[] juries, int[] lines);
+    // Each import checks every row against the grains it touches, then stores all rows or none.
+    // With checkOnly it stores nothing and only reports the cross-check errors (used when other
+    // rows of the same file did not even parse, so that every error is listed at once).
 
-    Task<ImportOutcome> ImportCandidates(CandidateImportRow[] rows);
+    Task<ImportOutcome> ImportJuries(JuryDefinition[] juries, int[] lines, bool checkOnly = false);
 
-    Task<ImportOutcome> ImportMarks(MarkImportRow[] rows, Actor actor);
+    Task<ImportOutcome> ImportCandidates(CandidateImportRow[] rows, bool checkOnly = false);
+
+    Task<ImportOutcome> ImportMarks(MarkImportRow[] rows, Actor actor, bool checkOnly = false);
 
     Task<SessionOverview> GetOverview();
 

@@ -36,7 +36,7 @@ public sealed class ServerFixture : IAsyncLifetime
             web.UseSetting("BtsCcst:GatewayPort", FreePort().ToString());
             web.UseSetting("Logging:LogLevel:Default", "Warning");
         });
-        _factory.UseKestrel(port);
+        _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         _factory.StartServer();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
     }

@@ -28,7 +28,7 @@ public sealed class SessionGrain(
 
     private IEnumerable<JuryDefinition> AllJuries => State.ImportedJuries.Concat(State.DefaultJuries.Values);
 
-    public async Task<ImportOutcome> ImportJuries(JuryDefinition[] juries, int[] lines)
+    public async Task<ImportOutcome> ImportJuries(JuryDefinition[] juries, int[] lines, bool checkOnly = false)
     {
         var errors = new List<RowError>();
         var academyJury = juries.SelectMany(j => j.Academies.Select(a => (a, j.JuryId))).ToDictionary(p => p.a, p => p.JuryId);
@@ -55,7 +55,7 @@ public sealed class SessionGrain(
             if (existing[i] is not null && !juries[i].SameAs(existing[i]) && phases[i] != "FIRST_OPEN")
                 errors.Add(new RowError(lines[i], "jury_id", $"Le jury {juries[i].JuryId} a clos sa délibération : il ne peut plus être modifié."));
         }
-        if (errors.Count > 0) return ImportOutcome.Refused(errors.DistinctBy(e => (e.Line, e.Message)));
+        if (errors.Count > 0 || checkOnly) return ImportOutcome.Refused(errors.DistinctBy(e => (e.Line, e.Message)));
 
         for (var i = 0; i < juries.Length; i++)
         {
@@ -70,7 +70,7 @@ public sealed class SessionGrain(
         return new ImportOutcome(counts, []);
     }
 
-    public async Task<ImportOutcome> ImportCandidates(CandidateImportRow[] rows)
+    public async Task<ImportOutcome> ImportCandidates(CandidateImportRow[] rows, bool checkOnly = false)
     {
         var errors = new List<RowError>();
         var placed = new List<CandidateImportRow>();
@@ -92,7 +92,7 @@ public sealed class SessionGrain(
             catch (RefusedException refused) { return (row, kind: ChangeKind.Unchanged, error: refused.Message); }
         }));
         errors.AddRange(checks.Where(c => c.error is not null).Select(c => new RowError(c.row.Line, "candidate_number", c.error!)));
-        if (errors.Count > 0) return ImportOutcome.Refused(errors);
+        if (errors.Count > 0 || checkOnly) return ImportOutcome.Refused(errors);
 
         var kinds = await Task.WhenAll(placed.Select(row => Candidate(row).Register(row.Registration)));
         foreach (var group in placed.GroupBy(r => r.Registration.JuryId))
@@ -114,7 +114,7 @@ public sealed class SessionGrain(
             kinds.Count(k => k == ChangeKind.Created), kinds.Count(k => k == ChangeKind.Updated), kinds.Count(k => k == ChangeKind.Unchanged)), []);
     }
 
-    public async Task<ImportOutcome> ImportMarks(MarkImportRow[] rows, Actor actor)
+    public async Task<ImportOutcome> ImportMarks(MarkImportRow[] rows, Actor actor, bool checkOnly = false)
     {
         var errors = new List<RowError>();
         foreach (var row in rows.Where(r => !State.CandidateJury.ContainsKey(r.CandidateNumber)))
@@ -128,7 +128,7 @@ public sealed class SessionGrain(
             return entryErrors.Select(e => new RowError(batch[e.Index].Line, "result", e.Message));
         }));
         errors.AddRange(checks.SelectMany(c => c));
-        if (errors.Count > 0) return ImportOutcome.Refused(errors);
+        if (errors.Count > 0 || checkOnly) return ImportOutcome.Refused(errors);
 
         var counts = await Task.WhenAll(byCandidate.Select(group =>
             GrainFactory.Candidate(SessionId, group.Key).EnterResults(ToEntries(group), actor)));

@@ -84,10 +84,10 @@ public static class Endpoints
             return Problems.Invalid($"Import « {kind} » non pris en charge : attendu l'un de {string.Join(", ", Imports.Supported)}.");
         if (request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
             return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Format non pris en charge", "Envoyez le fichier avec Content-Type: text/csv.");
-        if (request.ContentLength > Imports.MaxBytes)
+        if (await Imports.ReadBodyAsync(request, request.HttpContext.RequestAborted) is not { } text)
             return Problems.Problem(StatusCodes.Status413PayloadTooLarge, "Fichier trop volumineux", $"Le fichier dépasse {Imports.MaxBytes / 1024 / 1024} Mo.");
 
-        using var reader = Imports.Reader(request);
+        using var reader = new StringReader(text);
         var outcome = await Imports.RunAsync(grains.Session(session), kind, reader, TokenService.ActorOf(user));
         if (outcome.Counts is not { } counts)
             return Problems.Invalid($"Le fichier {kind}.csv est refusé ({outcome.Errors.Length} erreur(s)) ; rien n'a été enregistré.",

@@ -21,31 +21,32 @@ public static class Imports
             case "candidates":
             {
                 var parsed = CandidatesCsv.Parse(file);
-                if (!parsed.IsValid) return Refused(parsed.Errors);
-                return await session.ImportCandidates(parsed.Rows.Select(r => new CandidateImportRow(r.Line, ToRegistration(r))).ToArray());
+                return Merge(parsed, await session.ImportCandidates(
+                    parsed.Rows.Select(r => new CandidateImportRow(r.Line, ToRegistration(r))).ToArray(), checkOnly: !parsed.IsValid));
             }
             case "marks":
             {
                 var parsed = MarksCsv.Parse(file);
-                if (!parsed.IsValid) return Refused(parsed.Errors);
-                return await session.ImportMarks(
-                    parsed.Rows.Select(r => new MarkImportRow(r.Line, r.CandidateNumber, r.Unit.ToString(), r.Result.ToString())).ToArray(), actor);
+                return Merge(parsed, await session.ImportMarks(
+                    parsed.Rows.Select(r => new MarkImportRow(r.Line, r.CandidateNumber, r.Unit.ToString(), r.Result.ToString())).ToArray(),
+                    actor, checkOnly: !parsed.IsValid));
             }
             case "juries":
             {
                 var parsed = JuriesCsv.Parse(file);
-                if (!parsed.IsValid) return Refused(parsed.Errors);
-                return await session.ImportJuries(
+                return Merge(parsed, await session.ImportJuries(
                     parsed.Rows.Select(r => new JuryDefinition(r.JuryId, r.Academies.Order().ToArray(), r.President, r.Members.ToArray())).ToArray(),
-                    parsed.Rows.Select(r => r.Line).ToArray());
+                    parsed.Rows.Select(r => r.Line).ToArray(), checkOnly: !parsed.IsValid));
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
         }
     }
 
-    private static ImportOutcome Refused(IEnumerable<ImportError> errors) =>
-        ImportOutcome.Refused(errors.Select(e => new RowError(e.Line, e.Column, e.Message)));
+    /// <summary>The file's own errors and the session's cross-checks of the rows that parsed, all listed at once.</summary>
+    private static ImportOutcome Merge<T>(ParsedFile<T> parsed, ImportOutcome crossChecked) =>
+        parsed.IsValid ? crossChecked
+            : ImportOutcome.Refused(parsed.Errors.Select(e => new RowError(e.Line, e.Column, e.Message)).Concat(crossChecked.Errors));
 
     private static CandidateRegistration ToRegistration(CandidateRow row) => new()
     {
@@ -66,6 +67,19 @@ public static class Imports
         JuryId = "",
     };
 
-    /// <summary>Reads the body as UTF-8 text (a BOM is tolerated by the parsers).</summary>
-    public static StreamReader Reader(HttpRequest request) => new(request.Body, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
+    /// <summary>Reads the whole body as UTF-8 text (a BOM is tolerated), or null when it exceeds <see cref="MaxBytes"/>.</summary>
+    public static async Task<string?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        buffer.Position = 0;
+        using var reader = new StreamReader(buffer, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
+        return await reader.ReadToEndAsync(cancellationToken);
+    }
 }

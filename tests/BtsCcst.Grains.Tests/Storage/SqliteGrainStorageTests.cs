@@ -45,6 +45,14 @@ public sealed class SqliteGrainStorageTests(SqliteClusterFixture fixture) : ICla
         Assert.Equal([7], snapshot.State.Writes);
         Assert.Equal("2", snapshot.ETag);
         Assert.True(snapshot.RecordExists);
+
+        // Written by the Orleans binary serializer, not by the silo's default (JSON) one.
+        using var connection = Database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT PayloadBinary FROM OrleansStorage WHERE GrainIdExtensionString = 'read-back'";
+        var payload = (byte[])command.ExecuteScalar()!;
+        Assert.NotEmpty(payload);
+        Assert.NotEqual((byte)'{', payload[0]);
     }
 
     [Fact]
@@ -173,6 +181,10 @@ public sealed class SqliteGrainStorageTests(SqliteClusterFixture fixture) : ICla
         var rewritten = await grain.Snapshot();
         Assert.Equal("written after delete", rewritten.State.Text);
         Assert.Equal("1", rewritten.ETag);
+
+        // This provider keeps the silo's default serializer (Newtonsoft JSON).
+        Assert.Equal((long)'{', Database.Scalar<long>(
+            "SELECT unicode(CAST(PayloadBinary AS TEXT)) FROM OrleansStorage WHERE GrainIdExtensionString = 'deleted'"));
     }
 
     [Fact]
