@@ -7,7 +7,7 @@ public sealed class ProbeTests(ServerFixture server)
     public async Task Probe()
     {
         using var organiser = await server.OrganiserAsync();
-        var r = await organiser.ImportAsync("rt-probe", "candidates", SampleFiles.Candidates(SampleFiles.Candidate("RTH-A1")));
+        var r = await organiser.ImportAsync("rt-probe", "candidates", SampleFiles.Candidates(SampleFiles.Candidate("RTH-A1", lastName: "CORRIGE"), SampleFiles.Candidate("RTH-A2", lastName: "TEMOIN"), SampleFiles.Candidate("RTH-R1", academy: "RENNES", lastName: "BRETON")));
         File.WriteAllText("/tmp/probe/import.txt", r.StatusCode + "\n" + await r.Content.ReadAsStringAsync());
     }
 }
