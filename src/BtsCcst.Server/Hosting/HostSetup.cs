@@ -19,6 +19,10 @@ public static class HostSetup
         if (!options.IsEmbeddedDefault)
             throw new InvalidOperationException($"Cluster mode « {options.Cluster} » is not available in this version: use Embedded.");
 
+        // Serve wwwroot through the build's static web assets manifest in every environment, so the
+        // built server finds its pages whatever directory it is started from.
+        builder.WebHost.UseStaticWebAssets();
+
         var dataDirectory = options.FullDataDirectory();
         Directory.CreateDirectory(dataDirectory);
 

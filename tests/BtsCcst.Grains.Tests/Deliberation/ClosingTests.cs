@@ -131,6 +131,7 @@ public sealed class ClosingTests(DeliberationClusterFixture fixture)
         var accepted = await Task.WhenAll(changes).WaitAsync(TimeSpan.FromSeconds(15));
         var closed = await close.WaitAsync(TimeSpan.FromSeconds(15));
 
+        Console.WriteLine($"RACE accepted {accepted.Count(a => a)} of {accepted.Length}");
         Assert.Equal("CLOSED", closed.Phase);
         // Each change either landed before the freeze, and the frozen board shows it, or was refused.
         var board = await jury.GetBoard();

@@ -90,7 +90,8 @@ public sealed class RestartTests
                 history[^3..].Select(h => (h.Unit, h.OldResult, h.NewResult, h.Reason)));
             Assert.All(history[^3..], h => Assert.Equal(lyonPresident, h.By));
             var overview = await grains.Session(SessionId).GetOverview();
-            Assert.Equal((6, new[] { "LYON", "NANTES" }), (overview.Candidates, overview.Juries.Select(j => j.JuryId).ToArray()));
+            Assert.Equal(6, overview.Candidates);
+            Assert.Equal(["LYON", "NANTES"], overview.Juries.Select(j => j.JuryId));
 
             // The deliberation carries on where it stopped.
             var lifted = await grains.Candidate(SessionId, "LY803").LiftReserve("E4", null, "Vérification faite", lyonPresident);
