@@ -22,6 +22,10 @@ public static class HostSetup
         // Serve wwwroot through the build's static web assets manifest in every environment, so the
         // built server finds its pages whatever directory it is started from.
         builder.WebHost.UseStaticWebAssets();
+        // Request logs would carry hub tokens (they travel in the query string): keep them out even
+        // when appsettings.json is not beside the working directory.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
 
         var dataDirectory = options.FullDataDirectory();
         Directory.CreateDirectory(dataDirectory);
