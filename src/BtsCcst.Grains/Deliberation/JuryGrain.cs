@@ -45,6 +45,10 @@ public sealed class JuryGrain(
 
     private string SessionId => GrainKeys.Split(this.GetPrimaryKeyString()).SessionId;
 
+    /// <summary>A jury exists once juries.csv or a candidate of its academy created it.</summary>
+    private JuryDefinition Definition =>
+        State.Definition ?? throw new RefusedException(RefusalKind.NotFound, $"Le jury {JuryId} n'existe pas dans la session {SessionId}.");
+
     private string JuryId => GrainKeys.Split(this.GetPrimaryKeyString()).Id;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -104,11 +108,11 @@ public sealed class JuryGrain(
 
     public Task<BoardSnapshot> GetBoard() => Task.FromResult(new BoardSnapshot
     {
+        Academies = Definition.Academies,
+        President = Definition.President,
         SessionId = SessionId,
         JuryId = JuryId,
         Phase = State.Phase.ToCode(),
-        Academies = State.Definition?.Academies ?? [],
-        President = State.Definition?.President ?? "",
         Candidates = _rows.Values.OrderBy(r => r.CandidateNumber, StringComparer.Ordinal).ToArray(),
         Aggregates = BoardAggregation.Aggregate(_rows.Values),
         Version = _version,
@@ -118,6 +122,7 @@ public sealed class JuryGrain(
     {
         if (actor.Role != Roles.JuryPresident || actor.Scope != JuryId)
             throw new RefusedException(RefusalKind.Forbidden, $"Seul le président du jury {JuryId} clôt sa délibération.");
+        _ = Definition;
         if (State.Phase != JuryPhase.FirstOpen)
             throw new RefusedException(RefusalKind.Conflict, $"La délibération du jury {JuryId} est déjà close ({State.Phase.ToCode()}).");
 

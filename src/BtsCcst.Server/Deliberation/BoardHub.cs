@@ -26,9 +26,18 @@ public sealed class BoardHub(BoardRelay relay, IGrainFactory grains) : Hub
             throw new HubException("Identifiant de session ou de jury invalide.");
         if (!Policies.MayWatchJury(TokenService.ActorOf(Context.User!), juryId))
             throw new HubException($"Le tableau du jury {juryId} est réservé à son président et à l'organisateur.");
-        await relay.WatchAsync(sessionId, juryId);
-        await Groups.AddToGroupAsync(Context.ConnectionId, Group(sessionId, juryId));
-        return await grains.Jury(sessionId, juryId).GetBoard();
+        try
+        {
+            var snapshot = await grains.Jury(sessionId, juryId).GetBoard();
+            await relay.WatchAsync(sessionId, juryId);
+            await Groups.AddToGroupAsync(Context.ConnectionId, Group(sessionId, juryId));
+            // Read again once in the group, so no update can fall between the snapshot and the group.
+            return await grains.Jury(sessionId, juryId).GetBoard();
+        }
+        catch (RefusedException refused)
+        {
+            throw new HubException(refused.Message);
+        }
     }
 }
 

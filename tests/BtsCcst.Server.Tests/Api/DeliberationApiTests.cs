@@ -170,6 +170,10 @@ public sealed class DeliberationApiTests(ServerFixture server)
         Assert.Equal(HttpStatusCode.BadRequest, (await president.PutResultAsync("del-5", "BAD001", "E9", "12", "motif")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await president.PutResultAsync("del-5", "NOBODY", "E4", "12", "motif")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await president.GetAsync("/api/sessions/del-5/candidates/not%20an%20id")).StatusCode);
+        using var ghostPresident = await server.PresidentAsync("ATLANTIDE");
+        var ghost = await ghostPresident.GetAsync("/api/sessions/del-5/juries/ATLANTIDE/board");
+        Assert.Equal(HttpStatusCode.NotFound, ghost.StatusCode);
+        Assert.Contains("ATLANTIDE", (await ghost.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
 
         using var anonymous = server.Anonymous();
         var badRole = await anonymous.PostAsJsonAsync("/api/dev/tokens", new { role = "dean" });

@@ -129,5 +129,6 @@ public sealed class BrowserRestartTests
             await Expect(page.Locator("#agg-ajourne")).ToHaveTextAsync("1", new() { Timeout = 3_000 });
         });
         Assert.True(await browser.IsSameDocumentAsync(), "the board must reconnect in place, not by reloading the page");
+        File.WriteAllText("/tmp/probe/restart-log.txt", browser.Log);
     }
 }

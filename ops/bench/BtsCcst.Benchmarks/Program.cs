@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Globalization;
+using BtsCcst.Benchmarks;
+
+const string Usage = """
+usage: BtsCcst.Benchmarks [options]      (run through ops/bench/run.sh, which builds first)
+  --candidates N        sample size (3000)            --seed S            sample seed (1)
+  --put-clients N       concurrent PUT clients (16)   --put-seconds S     PUT measurement window (10)
+  --watchers N          SignalR board clients (50)    --rate R            marks per second (20)
+  --latency-seconds S   marking duration (30)         --layout L          one-jury | spread | both (both)
+  --server-dll PATH     (src/BtsCcst.Server/bin/Release/net10.0/linux-x64/BtsCcst.Server.dll)
+  --results PATH        (ops/bench/RESULTS.md)         --no-results        do not touch the results file
+  --server-env K=V      extra environment for the server (repeatable), e.g. Logging__LogLevel__Default=Warning
+  --keep-data           keep the temp folder (sample files, database, server.log)
+""";
+
+var options = new Dictionary<string, string>
+{
+    ["candidates"] = "3000", ["seed"] = "1", ["put-clients"] = "16", ["put-seconds"] = "10", ["watchers"] = "50",
+    ["rate"] = "20", ["latency-seconds"] = "30", ["layout"] = "both",
+};
+var serverEnv = new Dictionary<string, string>();
+var keepData = false;
+var writeResults = true;
+for (var i = 0; i < args.Length; i++)
+{
+    var arg = args[i];
+    string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{arg} needs a value.");
+    switch (arg)
+    {
+        case "-h" or "--help": Console.WriteLine(Usage); return 0;
+        case "--keep-data": keepData = true; break;
+        case "--no-results": writeResults = false; break;
+        case "--server-env":
+            var pair = Value().Split('=', 2);
+            if (pair.Length != 2) { Console.Error.WriteLine("--server-env wants KEY=VALUE"); return 2; }
+            serverEnv[pair[0]] = pair[1];
+            break;
+        case var name when name.StartsWith("--", StringComparison.Ordinal) && (options.ContainsKey(name[2..]) || name is "--server-dll" or "--results"):
+            options[name[2..]] = Value();
+            break;
+        default:
+            Console.Error.WriteLine($"unknown argument {arg}\n{Usage}");
+            return 2;
+    }
+}
+
+int Int(string key) => int.Parse(options[key], CultureInfo.InvariantCulture);
+double Num(string key) => double.Parse(options[key], CultureInfo.InvariantCulture);
+
+var root = FindRepositoryRoot();
+var serverDll = Path.GetFullPath(options.GetValueOrDefault("server-dll") ?? Path.Combine(root, "src/BtsCcst.Server/bin/Release/net10.0/linux-x64/BtsCcst.Server.dll"));
+var resultsPath = Path.GetFullPath(options.GetValueOrDefault("results") ?? Path.Combine(root, "ops/bench/RESULTS.md"));
+if (!File.Exists(serverDll))
+{
+    Console.Error.WriteLine($"{serverDll} not found: build the server first (ops/bench/run.sh does: dotnet build src/BtsCcst.Server -c Release).");
+    return 1;
+}
+var layouts = options["layout"] switch
+{
+    "one-jury" => [WatchLayout.OneJury],
+    "spread" => [WatchLayout.Spread],
+    "both" => new[] { WatchLayout.OneJury, WatchLayout.Spread },
+    var other => throw new ArgumentException($"--layout {other}: expected one-jury, spread or both."),
+};
+
+var machine = Machine.Describe();
+var started = DateTimeOffset.UtcNow;
+var command = Environment.GetEnvironmentVariable("BENCH_COMMAND") is { Length: > 0 } c ? c : "dotnet BtsCcst.Benchmarks.dll " + string.Join(' ', args);
+void Say(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
+
+var temp = Path.Combine(Path.GetTempPath(), "btsccst-bench", started.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Environment.ProcessId);
+Say($"machine: {machine.Cores} cores, {machine.CpuModel}, {machine.Memory}, load {machine.LoadAverage}");
+Say($"work folder: {temp}");
+
+var generate = Stopwatch.StartNew();
+var work = Workload.Generate(Int("candidates"), Int("seed"), Path.Combine(temp, "sample"));
+Say($"sample: {work.Sample.Candidates.Count} candidates, {work.Sample.Marks.Count} results, {work.Sample.Juries.Count} juries (generated in {generate.Elapsed.TotalSeconds:0.0} s)");
+
+var report = new Report { Command = command, Machine = machine, Started = started, Candidates = work.Sample.Candidates.Count,
+    Results = work.Sample.Marks.Count, Juries = work.Sample.Juries.Count, Seed = Int("seed"), ServerEnv = serverEnv };
+
+ServerProcess? server = null;
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); server?.DisposeAsync().AsTask().Wait(); Environment.Exit(130); };
+try
+{
+    var boot = Stopwatch.StartNew();
+    server = await ServerProcess.StartAsync(serverDll, Path.Combine(temp, "data"), serverEnv, TimeSpan.FromMinutes(2));
+    report.ServerStart = boot.Elapsed;
+    Say($"server {server.BaseAddress} (pid {server.Id}) live after {boot.Elapsed.TotalSeconds:0.0} s; log: {server.LogPath}");
+    var serverCpu = () => server.CpuTime;
+
+    using var api = new Api(server.BaseAddress, "2024");
+    var organiser = await api.TokenAsync("organiser", "bench");
+    var presidents = new Dictionary<string, string>();
+    foreach (var jury in work.JuryIds) presidents[jury] = await api.TokenAsync("jury-president", "p", jury);
+
+    // Measure 1: ingestion.
+    foreach (var (kind, label) in new[] { ("juries", "juries.csv"), ("candidates", "candidates.csv"), ("marks", "marks.csv"), ("marks", "marks.csv again (all unchanged)") })
+    {
+        var meter = new CpuMeter($"import {label}", serverCpu);
+        var answer = await api.ImportAsync(kind, work.PathOf(kind), organiser);
+        var cpu = meter.Stop();
+        var rows = answer.Created + answer.Updated + answer.Unchanged;
+        report.Imports.Add(new ImportLine(label, rows, answer, cpu));
+        report.Cpu.Add(cpu);
+        Say($"import {label}: {rows} rows (created {answer.Created}, updated {answer.Updated}, unchanged {answer.Unchanged}) in {answer.Elapsed.TotalSeconds:0.00} s = {rows / answer.Elapsed.TotalSeconds:0} rows/s; server CPU {cpu.ServerCores:0.00} cores");
+    }
+
+    Say($"single PUTs: {Int("put-clients")} clients for {Int("put-seconds")} s (after 1 s warm-up)");
+    var puts = await PutThroughput.RunAsync(api, work, presidents, Int("put-clients"), TimeSpan.FromSeconds(Int("put-seconds")), TimeSpan.FromSeconds(1), serverCpu);
+    report.Puts = puts;
+    report.Cpu.Add(puts.Cpu);
+    Say($"  {puts.Ok} ok, {puts.Failed} failed in {puts.Window.TotalSeconds:0.0} s = {puts.PerSecond:0} results/s; PUT ms median {Distribution.F(puts.Latency.Median)} p99 {Distribution.F(puts.Latency.P99)}; server CPU {puts.Cpu.ServerCores:0.00} cores");
+
+    // Measure 2: live board latency.
+    foreach (var layout in layouts)
+    {
+        Say($"board latency, {BoardLatency.Name(layout)}: {Int("watchers")} clients, {Num("rate")} marks/s for {Int("latency-seconds")} s");
+        var latency = await BoardLatency.RunAsync(api, work, presidents, layout, Int("watchers"), Num("rate"), TimeSpan.FromSeconds(Int("latency-seconds")), serverCpu, Say);
+        report.Latencies.Add(latency);
+        report.Cpu.Add(latency.Cpu);
+        var l = latency.Latency;
+        Say($"  {latency.MarksSent} marks ({latency.MarksRejected} refused), {latency.PairsExpected} (mark, client) pairs, {latency.PairsMissing} missing; ms median {Distribution.F(l.Median)} p95 {Distribution.F(l.P95)} p99 {Distribution.F(l.P99)} max {Distribution.F(l.Max)}; server CPU {latency.Cpu.ServerCores:0.00} cores");
+    }
+}
+finally
+{
+    if (server is not null)
+    {
+        await server.DisposeAsync();
+        report.ServerLogWarnings = CountWarnings(server.LogPath);
+    }
+    report.Finished = DateTimeOffset.UtcNow;
+    if (writeResults)
+    {
+        report.WriteInto(resultsPath);
+        Say($"results written to {resultsPath}");
+    }
+    if (!keepData)
+    {
+        try { Directory.Delete(temp, recursive: true); } catch (IOException) { }
+    }
+    else Say($"kept {temp}");
+}
+return 0;
+
+static string FindRepositoryRoot()
+{
+    foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "BtsCcst.Grains.sln"))) return dir.FullName;
+    }
+    throw new InvalidOperationException("Run from inside the repository (BtsCcst.Grains.sln not found above the current directory).");
+}
+
+static int CountWarnings(string logPath)
+{
+    try { return File.ReadLines(logPath).Count(l => l.StartsWith("warn:", StringComparison.Ordinal) || l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)); }
+    catch (IOException) { return -1; }
+}
