@@ -121,12 +121,20 @@ public interface ICandidateGrain : IGrainWithStringKey
 
     Task<CandidateView> GetView();
 
+    /// <summary>
+    /// Read-only; interleaves because the jury reads it (at activation, or when adding candidates)
+    /// while this candidate may be waiting on the jury in the middle of a change.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<CandidateSummary> GetSummary();
 
     /// <summary>Freezes first-group results when the jury closes; returns the final summary.</summary>
     Task<CandidateSummary> Freeze();
 
     Task Unfreeze();
+
+    /// <summary>The session's thresholds changed: recompute the outcome and tell the jury.</summary>
+    Task ApplyDeliberationSettings(DeliberationSettings settings);
 }
 
 [GenerateSerializer, Immutable]

@@ -80,7 +80,12 @@ public interface IJuryGrain : IGrainWithStringKey
 
     Task RemoveCandidate(string candidateNumber);
 
-    /// <summary>A candidate's results or outcome changed: pushed by the candidate, never polled.</summary>
+    /// <summary>
+    /// A candidate's results or outcome changed: pushed by the candidate, never polled. Interleaves
+    /// (it only replaces a row, in one turn) because a closing jury waits on its candidates while
+    /// one of them may be waiting on this call.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task CandidateChanged(CandidateSummary summary);
 
     Task<BoardSnapshot> GetBoard();

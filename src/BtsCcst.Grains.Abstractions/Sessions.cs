@@ -31,6 +31,14 @@ public sealed record SessionOverview(
     [property: Id(1)] JuryDefinition[] Juries,
     [property: Id(2)] int Candidates);
 
+/// <summary>The deliberation thresholds of a session (deliberation.md: configurable per session).</summary>
+[GenerateSerializer, Immutable]
+public sealed record DeliberationSettings(
+    [property: Id(0)] decimal PassAverage,
+    [property: Id(1)] decimal SecondGroupAverage,
+    [property: Id(2)] decimal ProfessionalAverage,
+    [property: Id(3)] decimal NearThresholdMargin);
+
 /// <summary>The session: its imports, its juries and the academy → jury map.</summary>
 public interface ISessionGrain : IGrainWithStringKey
 {
@@ -50,4 +58,11 @@ public interface ISessionGrain : IGrainWithStringKey
     Task<string> JuryOf(string academy);
 
     Task<bool> HasCandidate(string candidateNumber);
+
+    /// <summary>Read by every candidate at activation, possibly while the session calls that candidate.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<DeliberationSettings> GetDeliberationSettings();
+
+    /// <summary>Changes the thresholds while every jury is still in its first deliberation; every candidate recomputes.</summary>
+    Task<DeliberationSettings> SetDeliberationSettings(DeliberationSettings settings);
 }

@@ -14,4 +14,20 @@ public sealed record DeliberationRules(
 
     /// <summary>How many contrôle orals a second-group candidate takes at most (deliberation.md "Second group": two).</summary>
     public int ControleExamCount { get; init; } = 2;
+
+    /// <summary>French reasons why these thresholds cannot be a session's rules; empty when they can.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        foreach (var (name, value) in new[] { ("passAverage", PassAverage), ("secondGroupAverage", SecondGroupAverage), ("professionalAverage", ProfessionalAverage) })
+        {
+            if (value is < 0m or > UnitResult.MaxMark || decimal.Round(value, 2) != value)
+                problems.Add($"{name} doit être une moyenne de 0 à 20 avec au plus 2 décimales (reçu {value}).");
+        }
+        if (SecondGroupAverage > PassAverage)
+            problems.Add($"secondGroupAverage ({SecondGroupAverage}) ne peut dépasser passAverage ({PassAverage}).");
+        if (NearThresholdMargin is < 0m or > 2m || decimal.Round(NearThresholdMargin, 2) != NearThresholdMargin)
+            problems.Add($"nearThresholdMargin doit être compris entre 0 et 2 avec au plus 2 décimales (reçu {NearThresholdMargin}).");
+        return problems;
+    }
 }

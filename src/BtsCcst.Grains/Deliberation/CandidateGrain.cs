@@ -30,6 +30,8 @@ public sealed class CandidateGrain(
 {
     private const int MaxReasonLength = 1000;
 
+    private DeliberationRules _rules = DeliberationRules.Session2024;
+
     private CandidateState State => store.State;
 
     private string SessionId => GrainKeys.Split(this.GetPrimaryKeyString()).SessionId;
@@ -38,6 +40,15 @@ public sealed class CandidateGrain(
 
     private CandidateRegistration Registration =>
         State.Registration ?? throw new RefusedException(RefusalKind.NotFound, $"Le candidat {Number} n'est pas inscrit à la session {SessionId}.");
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
+        _rules = (await GrainFactory.Session(SessionId).GetDeliberationSettings()).ToRules();
+
+    public async Task ApplyDeliberationSettings(DeliberationSettings settings)
+    {
+        _rules = settings.ToRules();
+        if (State.Registration is not null) await PublishAsync();
+    }
 
     public Task<bool> IsRegistered() => Task.FromResult(State.Registration is not null);
 
@@ -258,7 +269,7 @@ public sealed class CandidateGrain(
         var registration = Registration;
         var results = new Dictionary<UnitCode, UnitResult>(ResultRules.FromRegistration(UnitsOf(registration)));
         foreach (var (unit, stored) in State.Results) results[Enum.Parse<UnitCode>(unit)] = UnitResult.Parse(stored.Result);
-        var outcome = Domain.Deliberation.FirstGroup(results, DeliberationRules.Session2024);
+        var outcome = Domain.Deliberation.FirstGroup(results, _rules);
         return new CandidateSummary
         {
             CandidateNumber = Number,

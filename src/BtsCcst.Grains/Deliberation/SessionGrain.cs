@@ -13,6 +13,8 @@ public sealed class SessionState
     [Id(1)] public Dictionary<string, string> CandidateJury { get; set; } = [];
     /// <summary>Juries created by default, one per academy, by jury id.</summary>
     [Id(2)] public Dictionary<string, JuryDefinition> DefaultJuries { get; set; } = [];
+    /// <summary>The session's deliberation thresholds; null means the 2024 defaults.</summary>
+    [Id(3)] public DeliberationSettings? Deliberation { get; set; }
 }
 
 /// <summary>
@@ -154,4 +156,24 @@ public sealed class SessionGrain(
             : throw new RefusedException(RefusalKind.NotFound, $"L'académie {academy} n'est rattachée à aucun jury.");
 
     public Task<bool> HasCandidate(string candidateNumber) => Task.FromResult(State.CandidateJury.ContainsKey(candidateNumber));
+
+    public Task<DeliberationSettings> GetDeliberationSettings() =>
+        Task.FromResult(State.Deliberation ?? DeliberationSettingsMapping.Default);
+
+    public async Task<DeliberationSettings> SetDeliberationSettings(DeliberationSettings settings)
+    {
+        if (settings.ToRules().Problems() is { Count: > 0 } problems)
+            throw new RefusedException(RefusalKind.Invalid, string.Join(" ", problems));
+        var juries = AllJuries.Select(j => j.JuryId).ToArray();
+        var phases = await Task.WhenAll(juries.Select(j => GrainFactory.Jury(SessionId, j).GetPhase()));
+        var closed = juries.Where((_, i) => phases[i] != "FIRST_OPEN").ToArray();
+        if (closed.Length > 0)
+            throw new RefusedException(RefusalKind.Conflict,
+                $"Les seuils ne changent plus : le jury {string.Join(", ", closed)} a clos sa délibération.", closed);
+        if (settings == (State.Deliberation ?? DeliberationSettingsMapping.Default)) return settings;
+        State.Deliberation = settings;
+        await store.WriteStateAsync();
+        await Task.WhenAll(State.CandidateJury.Keys.Select(n => GrainFactory.Candidate(SessionId, n).ApplyDeliberationSettings(settings)));
+        return settings;
+    }
 }

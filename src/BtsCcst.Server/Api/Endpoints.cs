@@ -18,6 +18,8 @@ public sealed record LiftReserveRequest(string? Reason, string? Result);
 
 public sealed record ExaminersRequest(string[]? ExaminerIds);
 
+public sealed record DeliberationSettingsRequest(decimal? PassAverage, decimal? SecondGroupAverage, decimal? ProfessionalAverage, decimal? NearThresholdMargin);
+
 /// <summary>The HTTP API: translates requests into grain calls, and nothing more.</summary>
 public static class Endpoints
 {
@@ -34,6 +36,9 @@ public static class Endpoints
             .Accepts<string>("text/csv").WithSummary("Imports a CSV file whole, or refuses it listing every bad row.");
         api.MapGet("/exports/results.csv", ExportResults).WithTags("Exports")
             .WithSummary("results.csv: every jury for the organiser, their own for a jury president.");
+        api.MapGet("/settings/deliberation", GetDeliberationSettings).RequireAuthorization(Policies.Organiser).WithTags("Session");
+        api.MapPut("/settings/deliberation", PutDeliberationSettings).RequireAuthorization(Policies.Organiser).WithTags("Session")
+            .WithSummary("Sets the session's deliberation thresholds (deliberation.md), while every jury is in its first deliberation.");
         api.MapGet("/juries", ListJuries).RequireAuthorization(Policies.Organiser).WithTags("Jurys");
         api.MapGet("/juries/{jury}/board", GetBoard).WithTags("Jurys").WithSummary("The jury board snapshot.");
         api.MapPost("/juries/{jury}/close", CloseJury).RequireAuthorization(Policies.JuryPresident).WithTags("Jurys")
@@ -112,6 +117,16 @@ public static class Endpoints
         }
         var boards = await Task.WhenAll(juries.Select(j => grains.Jury(session, j).GetBoard()));
         return Results.Text(ResultsExport.Write(boards), "text/csv; charset=utf-8");
+    }
+
+    private static async Task<IResult> GetDeliberationSettings(string session, IGrainFactory grains) =>
+        Results.Ok(await grains.Session(session).GetDeliberationSettings());
+
+    private static async Task<IResult> PutDeliberationSettings(string session, DeliberationSettingsRequest? body, IGrainFactory grains)
+    {
+        if (body is not { PassAverage: { } pass, SecondGroupAverage: { } second, ProfessionalAverage: { } pro, NearThresholdMargin: { } margin })
+            return Problems.Invalid("Corps JSON attendu : { \"passAverage\": 10, \"secondGroupAverage\": 8, \"professionalAverage\": 10, \"nearThresholdMargin\": 0.5 }, tous les champs requis.");
+        return Results.Ok(await grains.Session(session).SetDeliberationSettings(new DeliberationSettings(pass, second, pro, margin)));
     }
 
     private static async Task<IResult> ListJuries(string session, IGrainFactory grains) =>

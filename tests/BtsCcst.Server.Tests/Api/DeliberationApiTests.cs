@@ -182,4 +182,37 @@ public sealed class DeliberationApiTests(ServerFixture server)
         var noScope = await anonymous.PostAsJsonAsync("/api/dev/tokens", new { role = "jury-president" });
         Assert.Equal(HttpStatusCode.BadRequest, noScope.StatusCode);
     }
+
+    [Fact]
+    public async Task The_thresholds_are_configurable_per_session_and_every_candidate_recomputes()
+    {
+        using var organiser = await SessionWithMarksAsync("del-6", SampleFiles.Candidate("THR001"));
+        // General units 9, professional units 10: 241 points over 25 → 9.64, professional average 10.
+        await organiser.ImportAsync("del-6", "marks", SampleFiles.Marks(["THR001"], "10"));
+        await organiser.ImportAsync("del-6", "marks", "candidate_number,unit,result\nTHR001,E1,9\nTHR001,E21,9\nTHR001,E22,9\nTHR001,E3,9\n");
+        var settings = await organiser.GetFromJsonAsync<JsonElement>("/api/sessions/del-6/settings/deliberation");
+        Assert.Equal(10m, settings.GetProperty("passAverage").GetDecimal());
+        Assert.Equal("SECOND_GROUPE", await DecisionAsync());
+
+        var bad = await organiser.PutAsJsonAsync("/api/sessions/del-6/settings/deliberation",
+            new { passAverage = 10, secondGroupAverage = 12, professionalAverage = 10, nearThresholdMargin = 0.5 });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("secondGroupAverage", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await organiser.PutAsJsonAsync("/api/sessions/del-6/settings/deliberation", new { passAverage = 9 })).StatusCode);
+
+        var changed = await organiser.PutAsJsonAsync("/api/sessions/del-6/settings/deliberation",
+            new { passAverage = 9.5, secondGroupAverage = 8, professionalAverage = 10, nearThresholdMargin = 0.5 });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal("ADMIS", await DecisionAsync());
+
+        using var president = await server.PresidentAsync("NORMANDIE");
+        Assert.Equal(HttpStatusCode.Forbidden, (await president.PutAsJsonAsync("/api/sessions/del-6/settings/deliberation",
+            new { passAverage = 10, secondGroupAverage = 8, professionalAverage = 10, nearThresholdMargin = 0.5 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await president.PostAsync("/api/sessions/del-6/juries/NORMANDIE/close", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await organiser.PutAsJsonAsync("/api/sessions/del-6/settings/deliberation",
+            new { passAverage = 10, secondGroupAverage = 8, professionalAverage = 10, nearThresholdMargin = 0.5 })).StatusCode);
+
+        async Task<string?> DecisionAsync() =>
+            (await organiser.GetFromJsonAsync<JsonElement>("/api/sessions/del-6/candidates/THR001")).GetProperty("summary").GetProperty("decision").GetString();
+    }
 }

@@ -174,28 +174,44 @@
   }
 
   let connection = null;
+  let looping = null; // the connection a connectForever loop is serving, if any
 
-  async function watch() {
-    const snapshot = await connection.invoke("Watch", sessionId, juryId);
+  const denied = e => e && /401|403|réservé/.test(String(e.message || e));
+
+  async function watch(c) {
+    const snapshot = await c.invoke("Watch", sessionId, juryId);
+    if (c !== connection) return;
     applySnapshot(snapshot);
     setConnection("connected", "En direct");
   }
 
-  async function connectForever() {
-    for (;;) {
-      try {
-        await connection.start();
-        await watch();
-        return;
-      } catch (e) {
-        if (e && /401|403|réservé/.test(String(e.message || e))) {
-          sessionStorage.removeItem(tokenKey);
-          showLogin("Accès refusé : ce jeton ne donne pas accès à ce jury.");
-          return;
+  // Starts the connection if it is down and watches the jury, every second until that works, the
+  // token is refused or the connection is replaced. A failed Watch on a live connection is retried
+  // as it is (starting it again would throw), and a single loop serves a connection at a time.
+  async function connectForever(c) {
+    if (looping === c) return;
+    looping = c;
+    try {
+      while (c === connection) {
+        try {
+          if (c.state === signalR.HubConnectionState.Disconnected) await c.start();
+          if (c.state === signalR.HubConnectionState.Connected) {
+            await watch(c);
+            return;
+          }
+        } catch (e) {
+          if (c !== connection) return;
+          if (denied(e)) {
+            sessionStorage.removeItem(tokenKey);
+            showLogin("Accès refusé : ce jeton ne donne pas accès à ce jury.");
+            return;
+          }
         }
         setConnection("reconnecting", "Serveur injoignable, nouvel essai…");
         await new Promise(r => setTimeout(r, 1000));
       }
+    } finally {
+      if (looping === c) looping = null;
     }
   }
 
@@ -203,17 +219,24 @@
     const token = sessionStorage.getItem(tokenKey);
     if (!token) { showLogin(); return; }
     headerRow();
-    if (connection) await connection.stop();
-    connection = new signalR.HubConnectionBuilder()
+    const previous = connection;
+    connection = null; // the previous connection's handlers and loop now stand down
+    if (previous) await previous.stop();
+    const c = new signalR.HubConnectionBuilder()
       .withUrl("/hubs/board", { accessTokenFactory: () => sessionStorage.getItem(tokenKey) || "" })
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(1000 * (ctx.previousRetryCount + 1), 5000) })
       .build();
-    connection.on("boardChanged", applyUpdate);
-    connection.onreconnecting(() => setConnection("reconnecting", "Reconnexion…"));
-    connection.onreconnected(() => watch().catch(() => setConnection("reconnecting", "Reconnexion…")));
-    connection.onclose(() => { setConnection("reconnecting", "Reconnexion…"); connectForever(); });
+    connection = c;
+    c.on("boardChanged", update => { if (c === connection) applyUpdate(update); });
+    c.onreconnecting(() => { if (c === connection) setConnection("reconnecting", "Reconnexion…"); });
+    c.onreconnected(() => connectForever(c));
+    c.onclose(() => {
+      if (c !== connection) return;
+      setConnection("reconnecting", "Reconnexion…");
+      connectForever(c);
+    });
     setConnection("connecting", "Connexion…");
-    await connectForever();
+    await connectForever(c);
   }
 
   start();
