@@ -104,7 +104,9 @@ public sealed class CandidateGrain(
             var unit = CanonicalUnit(entry.Unit);
             var canonical = UnitResult.Parse(entry.Result).ToString();
             var old = State.Results.GetValueOrDefault(unit);
-            if (old is not null && old.Result == canonical && old.UnderReserve == entry.UnderReserve)
+            // A plain entry of the same result (marks.csv again) leaves a reserve standing: only the president lifts it.
+            var keepsReserve = old is { UnderReserve: true } && !entry.UnderReserve && actor.Role != Roles.JuryPresident;
+            if (old is not null && old.Result == canonical && (old.UnderReserve == entry.UnderReserve || keepsReserve))
             {
                 counts = counts.Add(ChangeKind.Unchanged);
                 continue;
@@ -149,12 +151,14 @@ public sealed class CandidateGrain(
 
             switch (actor.Role)
             {
-                case Roles.Organiser:
-                    break;
                 case Roles.Examiner when !State.Examiners.GetValueOrDefault(unit.ToString(), []).Contains(actor.Name):
                     Refuse(RefusalKind.Forbidden, $"L'examinateur {actor.Name} n'examine pas le candidat {Number} en {unit}.");
                     break;
+                case Roles.Organiser:
                 case Roles.Examiner:
+                    // deliberation.md: a mark under reserve stands until the jury president lifts it (confirming or changing it).
+                    if (!entry.UnderReserve && State.Results.GetValueOrDefault(unit.ToString()) is { UnderReserve: true } reserved && reserved.Result != result.ToString())
+                        Refuse(RefusalKind.Conflict, $"La note de {unit} du candidat {Number} est sous réserve ({reserved.Result}) : seul le président du jury la lève.");
                     break;
                 case Roles.JuryPresident when actor.Scope != registration.JuryId:
                     Refuse(RefusalKind.Forbidden, $"Le candidat {Number} relève du jury {registration.JuryId}, pas du jury {actor.Scope}.");
@@ -248,6 +252,7 @@ public sealed class CandidateGrain(
         if (!State.Frozen) return;
         State.Frozen = false;
         await store.WriteStateAsync();
+        await PublishAsync();
     }
 
     private async Task<CandidateSummary> PublishAsync()

@@ -94,6 +94,15 @@ public sealed class SessionGrain(
             catch (RefusedException refused) { return (row, kind: ChangeKind.Unchanged, error: refused.Message); }
         }));
         errors.AddRange(checks.Where(c => c.error is not null).Select(c => new RowError(c.row.Line, "candidate_number", c.error!)));
+        // deliberation.md "The jury": a jury that has closed its deliberation takes no new candidate.
+        var joining = checks.Where(c => c.error is null && c.kind != ChangeKind.Unchanged).GroupBy(c => c.row.Registration.JuryId).ToArray();
+        var joiningPhases = await Task.WhenAll(joining.Select(g => GrainFactory.Jury(SessionId, g.Key).GetPhase()));
+        for (var i = 0; i < joining.Length; i++)
+        {
+            if (joiningPhases[i] == "FIRST_OPEN") continue;
+            errors.AddRange(joining[i].Select(c => new RowError(c.row.Line, "academy",
+                $"Le jury {joining[i].Key} a clos sa délibération : il ne reçoit plus de candidat.")));
+        }
         if (errors.Count > 0 || checkOnly) return ImportOutcome.Refused(errors);
 
         var kinds = await Task.WhenAll(placed.Select(row => Candidate(row).Register(row.Registration)));

@@ -73,6 +73,12 @@ public sealed class ClosingTests(DeliberationClusterFixture fixture)
         Assert.Null(reregistered.Counts);
         Assert.Equal([2], reregistered.Errors.Select(e => e.Line));
         Assert.Equal(new ImportCounts(0, 0, 1), (await session.ImportCandidates(Given.CandidateRows(Given.Candidate("LY501")))).Counts);
+        // A closed jury takes no newcomer either: the import is refused and nothing is registered.
+        var newcomer = await session.ImportCandidates(Given.CandidateRows(Given.Candidate("LY501"), Given.Candidate("LY509")));
+        Assert.Null(newcomer.Counts);
+        Assert.Equal([(3, "academy")], newcomer.Errors.Select(e => (e.Line, e.Column)));
+        Assert.False(await Grains.Candidate(sessionId, "LY509").IsRegistered());
+        Assert.False(await session.HasCandidate("LY509"));
         Assert.Equal(RefusalKind.Conflict, (await Assert.ThrowsAsync<RefusedException>(() => jury.Close(president))).Kind);
 
         var unchanged = await jury.GetBoard();
@@ -114,38 +120,40 @@ public sealed class ClosingTests(DeliberationClusterFixture fixture)
         var jury = Grains.Jury(sessionId, "RENNES");
         var president = Given.PresidentOf("RENNES");
 
-        // The jury keeps changing marks while its president closes: each candidate is mid-change
-        // (writing, or telling the jury) when the close freezes it.
-        var changes = numbers.Select(async n =>
+        // The jury keeps changing marks while its president closes: two changes are always on
+        // their way to each candidate, so the close finds every one of them mid-change.
+        async Task<int> ChangeUntilFrozen(string number, int seed)
         {
-            string? lastAccepted = null;
+            var updated = 0;
             for (var round = 0; round < 200; round++)
             {
-                var mark = round % 2 == 0 ? "15" : "16";
+                var mark = (10 + (seed + round) % 7).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 try
                 {
-                    await Grains.Candidate(sessionId, n).EnterResults([new ResultEntry("E1", mark, "Harmonisation")], president);
-                    lastAccepted = mark;
+                    updated += (await Grains.Candidate(sessionId, number).EnterResults([new ResultEntry("E1", mark, "Harmonisation")], president)).Updated;
                 }
                 catch (RefusedException refused) when (refused.Kind == RefusalKind.Conflict)
                 {
                     break;
                 }
             }
-            return lastAccepted;
-        }).ToArray();
+            return updated;
+        }
+        var changes = numbers.Select(n => Task.WhenAll(ChangeUntilFrozen(n, 0), ChangeUntilFrozen(n, 3))).ToArray();
         await Task.Delay(TimeSpan.FromMilliseconds(100));
         var closed = await jury.Close(president).WaitAsync(TimeSpan.FromSeconds(15));
-        var lastAccepted = await Task.WhenAll(changes).WaitAsync(TimeSpan.FromSeconds(15));
+        var updates = await Task.WhenAll(changes).WaitAsync(TimeSpan.FromSeconds(15));
 
         Assert.Equal("CLOSED", closed.Phase);
-        // What was accepted before the freeze is what the frozen results and the board show.
+        // Every change accepted before the freeze is traced and shown, none after it.
         var board = await jury.GetBoard();
         for (var i = 0; i < numbers.Length; i++)
         {
             var view = await Grains.Candidate(sessionId, numbers[i]).GetView();
             Assert.True(view.Summary.Frozen);
-            Assert.Equal(lastAccepted[i] ?? "12", view.Summary.Cell("E1").Result);
+            var changed = view.History.Where(h => h.Action == "modification").ToArray();
+            Assert.Equal(updates[i].Sum(), changed.Length);
+            Assert.Equal(changed.LastOrDefault()?.NewResult ?? "12", view.Summary.Cell("E1").Result);
             Assert.Equal(Given.Json(view.Summary), Given.Json(board.Row(numbers[i])));
         }
     }

@@ -130,6 +130,14 @@ public sealed class JuryChangeTests(DeliberationClusterFixture fixture)
         Assert.Null(changed.Counts);
         Assert.Equal([marks.Single(m => m.Unit == "E4").Line], changed.Errors.Select(e => e.Line));
         Assert.Equal(new UnitCell("E4", "12", true), (await candidate.GetSummary()).Cell("E4"));
+
+        // Nor can the commission take its reserve back by entering its mark again.
+        var commission = Given.Examiner("ex-eco-17");
+        Assert.Equal(new EntryCounts(0, 0, 1), await candidate.EnterResults([new ResultEntry("E4", "12")], commission));
+        var byCommission = await Assert.ThrowsAsync<RefusedException>(() => candidate.EnterResults([new ResultEntry("E4", "13")], commission));
+        Assert.Equal(RefusalKind.Conflict, byCommission.Kind);
+        Assert.Equal(new UnitCell("E4", "12", true), (await candidate.GetSummary()).Cell("E4"));
+        Assert.Equal(history, (await candidate.GetView()).History.Length);
         Assert.Equal(1, (await Grains.Jury(sessionId, "LYON").GetBoard()).Aggregates.MarksUnderReserve);
     }
 
