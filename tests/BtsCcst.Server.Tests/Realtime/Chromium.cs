@@ -81,6 +81,10 @@ public sealed class BrowserPage : IAsyncDisposable
         page.Console += (_, message) => Record($"console.{message.Type}: {message.Text}");
         page.PageError += (_, error) => Record($"pageerror: {error}");
         page.RequestFailed += (_, request) => Record($"requestfailed: {request.Method} {request.Url} {request.Failure}");
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400) Record($"response {response.Status}: {response.Request.Method} {response.Url}");
+        };
     }
 
     public IPage Page { get; }

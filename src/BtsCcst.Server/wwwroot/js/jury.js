@@ -177,6 +177,7 @@
   let looping = null; // the connection a connectForever loop is serving, if any
 
   const denied = e => e && /401|403|réservé/.test(String(e.message || e));
+  const unknownJury = e => e && /n'existe pas/.test(String(e.message || e));
 
   async function watch(c) {
     const snapshot = await c.invoke("Watch", sessionId, juryId);
@@ -204,6 +205,10 @@
           if (denied(e)) {
             sessionStorage.removeItem(tokenKey);
             showLogin("Accès refusé : ce jeton ne donne pas accès à ce jury.");
+            return;
+          }
+          if (unknownJury(e)) {
+            setConnection("disconnected", `Jury inconnu dans la session ${sessionId}`);
             return;
           }
         }
