@@ -157,7 +157,7 @@ public sealed class BrowserRestartTests
     [Fact]
     public async Task The_board_reconnects_by_itself_after_a_server_restart_and_goes_on_updating()
     {
-        await using var server = new RestartableServer();
+        await using var server = new TestHost();
         server.Start();
         using (var organiser = await server.ClientAsync("organiser", "bureau-examens"))
         {

@@ -8,15 +8,15 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BtsCcst.Server.Tests.Realtime;
+namespace BtsCcst.Server.Tests;
 
 /// <summary>
-/// A host of its own that stops and starts again on the same HTTP port and the same data folder,
-/// as an operator restarting the server would: a page left open keeps its address and its token
-/// (the signing key is in the data folder), so it can reconnect by itself. <see cref="ServerFixture"/>
-/// restarts on a new port, which no open page could follow.
+/// The real host (silo, SQLite storage, API, hubs, pages) on Kestrel on a loopback port, with its
+/// own data folder. It stops and starts again on the same port and data folder, as an operator
+/// restarting the server would: a page left open keeps its address and its token (the signing
+/// key is in the data folder), so it can reconnect by itself.
 /// </summary>
-public sealed class RestartableServer : IAsyncDisposable
+public class TestHost : IAsyncDisposable
 {
     private WebApplicationFactory<Program>? _factory;
 
@@ -67,8 +67,15 @@ public sealed class RestartableServer : IAsyncDisposable
         await factory.DisposeAsync();
     }
 
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        Start();
+    }
+
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         await StopAsync();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
@@ -89,6 +96,10 @@ public sealed class RestartableServer : IAsyncDisposable
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(role, name, scope));
         return http;
     }
+
+    public Task<HttpClient> OrganiserAsync() => ClientAsync("organiser", "bureau-examens");
+
+    public Task<HttpClient> PresidentAsync(string jury) => ClientAsync("jury-president", $"président {jury}", jury);
 
     private static int FreePort()
     {
