@@ -1,3 +1,4 @@
+using BtsCcst.Grains.Tests.Storage;
 using BtsCcst.Grains.Abstractions;
 
 namespace BtsCcst.Grains.Tests.Deliberation;
@@ -13,7 +14,7 @@ public sealed class RestartTests
     [Fact]
     public async Task Every_mark_change_history_and_board_aggregate_is_found_again_by_a_new_cluster_on_the_same_file()
     {
-        using var database = new DeliberationDatabase();
+        using var database = new TempSqliteDatabase();
         var lyonPresident = Given.PresidentOf("LYON", "Mme Roux");
 
         Dictionary<string, string> viewsBefore;

@@ -1,5 +1,6 @@
 using BtsCcst.Grains.Storage;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace BtsCcst.Grains.Tests.Storage;
@@ -75,6 +76,8 @@ public static class SqliteStorageCluster
             var connectionString = siloBuilder.Configuration[ConnectionStringKey]
                 ?? throw new InvalidOperationException($"{ConnectionStringKey} is not set.");
             siloBuilder.AddBtsCcstSqliteStorage(connectionString);
+            // The candidate and jury grains stamp every change with the injected clock.
+            siloBuilder.Services.AddSingleton(TimeProvider.System);
             siloBuilder.AddAdoNetGrainStorage(DeletingStorage, o =>
             {
                 o.Invariant = StorageNames.SqliteInvariant;
