@@ -21,6 +21,7 @@ public sealed class ReferenceTests(ServerFixture server)
 
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/scalar/v1")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+        Assert.Contains("Tableau de délibération", await anonymous.GetStringAsync("/"));
         var page = await anonymous.GetStringAsync("/jury/NORMANDIE");
         Assert.Contains("Délibération du jury", page);
         Assert.Contains("/lib/signalr.min.js", page);
