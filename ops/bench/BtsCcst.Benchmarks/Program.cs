@@ -77,7 +77,7 @@ var generate = Stopwatch.StartNew();
 var work = Workload.Generate(Int("candidates"), Int("seed"), Path.Combine(temp, "sample"));
 Say($"sample: {work.Sample.Candidates.Count} candidates, {work.Sample.Marks.Count} results, {work.Sample.Juries.Count} juries (generated in {generate.Elapsed.TotalSeconds:0.0} s)");
 
-var report = new Report { Command = command, Machine = machine, Started = started, Candidates = work.Sample.Candidates.Count,
+var report = new Report { Command = command, Machine = machine, Started = started, Source = DescribeSource(root, serverDll), Candidates = work.Sample.Candidates.Count,
     Results = work.Sample.Marks.Count, Juries = work.Sample.Juries.Count, Seed = Int("seed"), ServerEnv = serverEnv };
 
 ServerProcess? server = null;
@@ -130,7 +130,8 @@ finally
     if (server is not null)
     {
         await server.DisposeAsync();
-        report.ServerLogWarnings = CountWarnings(server.LogPath);
+        report.ServerLogWarnings = SummarizeWarnings(server.LogPath);
+        Say($"server log: {report.ServerLogWarnings}");
     }
     report.Finished = DateTimeOffset.UtcNow;
     if (writeResults)
@@ -156,8 +157,38 @@ static string FindRepositoryRoot()
     throw new InvalidOperationException("Run from inside the repository (BtsCcst.Grains.sln not found above the current directory).");
 }
 
-static int CountWarnings(string logPath)
+static string DescribeSource(string root, string serverDll)
 {
-    try { return File.ReadLines(logPath).Count(l => l.StartsWith("warn:", StringComparison.Ordinal) || l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)); }
-    catch (IOException) { return -1; }
+    if (!serverDll.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)) return $"`{serverDll}` (outside this repository)";
+    string Git(params string[] arguments)
+    {
+        try
+        {
+            var info = new ProcessStartInfo("git") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in arguments) info.ArgumentList.Add(a);
+            using var git = Process.Start(info)!;
+            var output = git.StandardOutput.ReadToEnd();
+            git.WaitForExit();
+            return git.ExitCode == 0 ? output.Trim() : "";
+        }
+        catch (System.ComponentModel.Win32Exception) { return ""; }
+    }
+    var head = Git("rev-parse", "--short", "HEAD");
+    if (head.Length == 0) return "unknown (no git)";
+    var dirty = Git("status", "--porcelain", "--", "src").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+    var built = File.GetLastWriteTimeUtc(serverDll);
+    return $"commit {head}" + (dirty > 0 ? $" with {dirty} uncommitted file(s) under src/" : "") + $"; server built {built:yyyy-MM-dd HH:mm} UTC";
+}
+
+static string SummarizeWarnings(string logPath)
+{
+    try
+    {
+        // Console log lines look like "warn: Category[EventId]"; the message follows on the next lines.
+        var categories = File.ReadLines(logPath)
+            .Where(l => l.StartsWith("warn:", StringComparison.Ordinal) || l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal))
+            .GroupBy(l => l.Trim()).Select(g => $"{g.Count()} × `{g.Key}`").ToArray();
+        return categories.Length == 0 ? "no warn/fail lines" : string.Join(", ", categories);
+    }
+    catch (IOException) { return "not readable"; }
 }

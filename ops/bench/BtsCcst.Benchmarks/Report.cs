@@ -16,6 +16,7 @@ public sealed class Report
 
     public required string Command { get; init; }
     public required Machine Machine { get; init; }
+    public required string Source { get; init; }
     public required DateTimeOffset Started { get; init; }
     public DateTimeOffset Finished { get; set; }
     public required int Candidates { get; init; }
@@ -28,7 +29,7 @@ public sealed class Report
     public PutThroughputResult? Puts { get; set; }
     public List<LatencyResult> Latencies { get; } = [];
     public List<CpuUse> Cpu { get; } = [];
-    public int ServerLogWarnings { get; set; }
+    public string ServerLogWarnings { get; set; } = "not read";
 
     private const string MethodBegin = "<!-- bench:method (written by the benchmark) -->";
     private const string MethodEnd = "<!-- /bench:method -->";
@@ -67,7 +68,7 @@ public sealed class Report
            the checking from the storing. Then **single PUTs**: N concurrent closed-loop clients, each the president of one
            jury, `PUT /api/sessions/2024/candidates/{n}/results/{unit}` with `{"result":"12.5"|"13","reason":"bench"}`
            (alternating, so every PUT stores a change) on their own share of that jury's candidates; after a 1 s warm-up,
-           results/s = 200 answers completed in the window / window.
+           results/s = HTTP 200 answers completed in the window / window length.
         3. **Live-board latency.** M SignalR clients (`HubConnection`, `AccessTokenProvider` = a jury-president token)
            connect to `/hubs/board` and call `Watch("2024", jury)`. Marks are then PUT one at a time, open loop, at a
            steady rate (each send is scheduled on the clock, not after the previous answer), by the president of the
@@ -104,10 +105,11 @@ public sealed class Report
         s.AppendLine(CultureInfo.InvariantCulture, $"| .NET | {Machine.DotNet} (server and benchmark) |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| Load average at start | {Machine.LoadAverage} (shared machine) |");
         s.AppendLine(CultureInfo.InvariantCulture, $"| Date | {Started:yyyy-MM-dd HH:mm:ss} UTC |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| Server measured | {Source} |");
         s.AppendLine();
-        s.AppendLine(CultureInfo.InvariantCulture, $"Sample: {Candidates} candidates, {Results} result rows in marks.csv, {Juries} juries (seed {Seed}). Server live {F(ServerStart.TotalSeconds, "0.0")} s after start."
-            + (ServerEnv.Count > 0 ? $" Extra server environment: {string.Join(", ", ServerEnv.Select(p => $"`{p.Key}={p.Value}`"))}." : "")
-            + $" Server log: {ServerLogWarnings} warn/fail lines.");
+        var environment = ServerEnv.Count > 0 ? $" Extra server environment: {string.Join(", ", ServerEnv.Select(p => $"`{p.Key}={p.Value}`"))}." : "";
+        s.AppendLine(CultureInfo.InvariantCulture,
+            $"Sample: {Candidates} candidates, {Results} result rows in marks.csv, {Juries} juries (seed {Seed}). Server live {F(ServerStart.TotalSeconds, "0.0")} s after start.{environment} Server log: {ServerLogWarnings}.");
         s.AppendLine();
 
         s.AppendLine("### 1. Ingestion");

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds the server and the benchmark (Release), then runs the benchmark against the built server.
+# usage: ops/bench/run.sh [benchmark options]      (ops/bench/run.sh --help lists them)
+# Defaults: 3,000 candidates (seed 1); 16 PUT clients for 10 s; 50 board clients, 20 marks/s for 30 s,
+# all on one jury then spread over every jury. Writes the figures into ops/bench/RESULTS.md.
+# Builds only src/BtsCcst.Server and ops/bench/BtsCcst.Benchmarks (with what they reference), not the solution.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+
+build() {
+  # A first Release build of the server from a clean tree can fail once in the static web assets
+  # step (wwwroot/lib is copied by the same build); a second attempt succeeds.
+  dotnet build "$1" -c Release --nologo -v quiet -clp:ErrorsOnly \
+    || { echo "retrying the build of $1" >&2; dotnet build "$1" -c Release --nologo -v quiet -clp:ErrorsOnly; }
+}
+
+build src/BtsCcst.Server/BtsCcst.Server.csproj
+build ops/bench/BtsCcst.Benchmarks/BtsCcst.Benchmarks.csproj
+
+export BENCH_COMMAND="ops/bench/run.sh${*:+ $*}"
+exec dotnet ops/bench/BtsCcst.Benchmarks/bin/Release/net10.0/linux-x64/BtsCcst.Benchmarks.dll \
+  --server-dll src/BtsCcst.Server/bin/Release/net10.0/linux-x64/BtsCcst.Server.dll "$@"
