@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -9,6 +10,9 @@ public static class StorageNames
 {
     /// <summary>The grain storage provider every BtsCcst grain persists its state with.</summary>
     public const string Grains = "btsccst";
+
+    /// <summary>The ADO.NET provider on the SQLite file, behind <see cref="Grains"/>'s one-writer queue.</summary>
+    public const string SqliteAdoNet = "btsccst-sqlite";
 
     /// <summary>
     /// The ADO.NET invariant for SQLite. Orleans 10 keeps the historical name but loads
@@ -22,7 +26,7 @@ public static class SqliteStorageSiloBuilderExtensions
 {
     /// <summary>
     /// Prepares the SQLite database (<see cref="SqliteSchema.EnsureCreated"/>, right away) and
-    /// registers the ADO.NET grain storage <see cref="StorageNames.Grains"/> on it.
+    /// registers the grain storage <see cref="StorageNames.Grains"/> on it: the ADO.NET provider behind a one-writer queue.
     /// </summary>
     /// <remarks>
     /// State is written with the Orleans binary serializer (the state types are
@@ -37,11 +41,14 @@ public static class SqliteStorageSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         SqliteSchema.EnsureCreated(connectionString);
-        return silo.AddAdoNetGrainStorage(StorageNames.Grains, options => options.Configure<Serializer>((o, serializer) =>
+        silo.AddAdoNetGrainStorage(StorageNames.SqliteAdoNet, options => options.Configure<Serializer>((o, serializer) =>
         {
             o.Invariant = StorageNames.SqliteInvariant;
             o.ConnectionString = connectionString;
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Grains,
+            (services, _) => new OneWriterGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(StorageNames.SqliteAdoNet)));
+        return silo;
     }
 }

@@ -164,8 +164,8 @@ public static class Endpoints
         if (actor.Role is not (Roles.Examiner or Roles.JuryPresident))
             return Problems.Forbidden("Seuls l'examinateur de la commission du candidat et le président de son jury saisissent un résultat.");
         if (body?.Result is null) return Problems.Invalid("Corps JSON attendu : { \"result\": \"12.5\" | \"ABS\" | ..., \"reason\": \"...\" }.");
+        // An unregistered candidate refuses with NotFound.
         var candidate = grains.Candidate(session, number);
-        if (!await candidate.IsRegistered()) return Problems.NotFound($"Le candidat {number} n'est pas inscrit à la session {session}.");
         await candidate.EnterResults([new ResultEntry(unit, body.Result, body.Reason, body.UnderReserve)], actor);
         return Results.Ok(await candidate.GetSummary());
     }

@@ -27,5 +27,5 @@ public sealed class BtsCcstOptions
     public string FullDataDirectory() => Path.GetFullPath(DataDirectory, Environment.CurrentDirectory);
 
     public string SqliteConnectionString() =>
-        $"Data Source={Path.Combine(FullDataDirectory(), "btsccst.db")};Cache=Shared";
+        $"Data Source={Path.Combine(FullDataDirectory(), "btsccst.db")}";
 }

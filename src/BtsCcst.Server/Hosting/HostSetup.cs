@@ -26,6 +26,7 @@ public static class HostSetup
         // when appsettings.json is not beside the working directory.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
         var dataDirectory = options.FullDataDirectory();
         Directory.CreateDirectory(dataDirectory);
