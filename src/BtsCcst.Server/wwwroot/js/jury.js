@@ -72,11 +72,14 @@
     const results = row.results.map(r => r.result);
     if (row.nearThreshold) flags.push(["near", "Proche d'un seuil"]);
     if (row.livret && !row.livretAcknowledged) flags.push(["livret", row.decision === "AJOURNE" ? "Livret à examiner" : "Livret fourni"]);
+    if (row.livret && row.livretAcknowledged) flags.push(["livret", "Livret examiné"]);
     if (results.includes("NV")) flags.push(["nv", "NV"]);
     if (results.includes("ABS")) flags.push(["abs", "ABS"]);
     if (row.missingUnits.length) flags.push(["incomplete", `Incomplet (${row.missingUnits.join(", ")})`]);
     if (row.results.some(r => r.underReserve)) flags.push(["reserve", "Sous réserve"]);
-    return flags.map(([cls, text]) => `<span class="flag ${cls}">${text}</span>`).join("");
+    const ack = canAct(row) && row.livret && !row.livretAcknowledged
+      ? `<button type="button" class="ack-livret" data-candidate="${row.candidateNumber}">Marquer le livret examiné</button>` : "";
+    return flags.map(([cls, text]) => `<span class="flag ${cls}">${text}</span>`).join("") + ack;
   }
 
   function renderRow(row) {
@@ -85,7 +88,8 @@
       const cell = byUnit[u];
       if (!cell) return `<td data-unit="${u}"></td>`;
       const text = /^\d/.test(cell.result) ? cell.result.replace(".", ",") : cell.result;
-      return `<td data-unit="${u}"${cell.underReserve ? ' class="reserve" title="Note sous réserve"' : ""}>${text}</td>`;
+      const classes = [cell.underReserve ? "reserve" : "", canAct(row) ? "editable" : ""].filter(Boolean).join(" ");
+      return `<td data-unit="${u}"${classes ? ` class="${classes}"` : ""}${cell.underReserve ? ' title="Note sous réserve"' : ""}>${text}</td>`;
     });
     const tr = document.createElement("tr");
     tr.dataset.candidate = row.candidateNumber;
@@ -156,8 +160,102 @@
     }
   }
 
+  // --- The president's actions: they go through the API; the board then updates through the hub. ---
+
+  let phase = null;
+
+  function tokenClaims() {
+    try {
+      const payload = (sessionStorage.getItem(tokenKey) || "").split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      return JSON.parse(decodeURIComponent(escape(atob(payload))));
+    } catch { return {}; }
+  }
+
+  const isPresident = () => { const c = tokenClaims(); return c.role === "jury-president" && c.scope === juryId; };
+  const canAct = row => isPresident() && phase === "FIRST_OPEN" && !row.frozen;
+
+  async function api(method, path, body) {
+    const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}${path}`, {
+      method,
+      headers: { "Authorization": `Bearer ${sessionStorage.getItem(tokenKey)}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (response.ok) return response.status === 204 ? null : response.json();
+    let detail = `Erreur ${response.status}`;
+    try { detail = (await response.json()).detail || detail; } catch { }
+    throw new Error(detail);
+  }
+
+  function say(text, ok) {
+    const message = el("action-message");
+    message.textContent = text;
+    message.className = ok ? "ok" : "error";
+  }
+
+  let editing = null;
+
+  function openMarkDialog(number, unit) {
+    const row = rows.get(number);
+    const cell = row.results.find(r => r.unit === unit);
+    editing = { number, unit, reserve: !!(cell && cell.underReserve) };
+    el("mark-title").textContent = editing.reserve ? `Lever la réserve — ${number}, ${unit}` : `Modifier la note — ${number}, ${unit}`;
+    el("mark-current").textContent = `Résultat actuel : ${cell ? cell.result.replace(".", ",") : "aucun"}${editing.reserve ? " (sous réserve)" : ""}`;
+    el("mark-result").value = cell ? cell.result.replace(".", ",") : "";
+    el("mark-reason").value = "";
+    el("mark-error").textContent = "";
+    el("mark-dialog").showModal();
+    el("mark-result").focus();
+  }
+
+  el("mark-cancel").addEventListener("click", () => el("mark-dialog").close());
+  el("mark-form").addEventListener("submit", async e => {
+    e.preventDefault();
+    const { number, unit, reserve } = editing;
+    const result = el("mark-result").value.trim();
+    const reason = el("mark-reason").value.trim();
+    try {
+      if (reserve) {
+        await api("POST", `/candidates/${encodeURIComponent(number)}/results/${unit}/lift-reserve`, { reason, result: result || null });
+      } else {
+        await api("PUT", `/candidates/${encodeURIComponent(number)}/results/${unit}`, { result, reason });
+      }
+      el("mark-dialog").close();
+      say(`${number}, ${unit} : ${reserve ? "réserve levée" : "note modifiée"}.`, true);
+    } catch (error) {
+      el("mark-error").textContent = error.message;
+    }
+  });
+
+  document.querySelector("#candidates tbody").addEventListener("click", async e => {
+    const ack = e.target.closest("button.ack-livret");
+    if (ack) {
+      try {
+        await api("POST", `/candidates/${encodeURIComponent(ack.dataset.candidate)}/livret/acknowledge`);
+        say(`${ack.dataset.candidate} : livret scolaire examiné.`, true);
+      } catch (error) { say(error.message, false); }
+      return;
+    }
+    const cell = e.target.closest("td.editable");
+    if (cell) openMarkDialog(cell.closest("tr").dataset.candidate, cell.dataset.unit);
+  });
+
+  el("close-jury").addEventListener("click", async () => {
+    if (!confirm("Clore la délibération du premier groupe ? Les résultats seront figés.")) return;
+    try {
+      const outcome = await api("POST", `/juries/${encodeURIComponent(juryId)}/close`);
+      say(`Délibération close (${phaseLabels[outcome.phase] || outcome.phase}).`, true);
+    } catch (error) { say(error.message, false); }
+  });
+
+  function showActions() {
+    el("actions").hidden = !isPresident();
+    el("close-jury").disabled = phase !== "FIRST_OPEN";
+  }
+
   function applySnapshot(snapshot) {
     version = snapshot.version;
+    phase = snapshot.phase;
+    showActions();
     rows.clear();
     for (const row of snapshot.candidates) rows.set(row.candidateNumber, row);
     renderTable();
@@ -169,6 +267,11 @@
   function applyUpdate(update) {
     if (update.version <= version) return;
     version = update.version;
+    if (update.phase !== phase) {
+      phase = update.phase;
+      showActions();
+      renderTable();
+    }
     upsertRows(update.changed, update.removed);
     renderAggregates(update.aggregates, update.phase);
   }
