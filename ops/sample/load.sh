@@ -2,15 +2,18 @@
 # Loads a sample session into a running server.
 # usage: ops/sample/load.sh [base_url] [dir]   (defaults: http://localhost:5000 and data/sample)
 # Obtains an organiser token from the embedded default's dev route (loopback only), then imports
-# juries.csv, candidates.csv and marks.csv, in that order, into session 2024.
+# juries, centres, examiners, candidates, conformity and marks, in that order, into session 2024.
+# KINDS="..." imports only those files (e.g. KINDS="juries centres examiners candidates conformity"
+# to plan the orals before any mark exists); SESSION=... changes the session id.
 set -euo pipefail
 
 base="${1:-http://localhost:5000}"
 base="${base%/}"
 dir="${2:-data/sample}"
 session="${SESSION:-2024}"
+kinds="${KINDS:-juries centres examiners candidates conformity marks}"
 
-for kind in juries candidates marks; do
+for kind in $kinds; do
   if [[ ! -f "$dir/$kind.csv" ]]; then
     echo "missing $dir/$kind.csv (generate it with: dotnet run --project ops/sample/BtsCcst.SampleGenerator -- --out $dir)" >&2
     exit 1
@@ -50,6 +53,6 @@ if [[ -z "$token" ]]; then
 fi
 echo "organiser token obtained"
 
-for kind in juries candidates marks; do
+for kind in $kinds; do
   post "$base/api/sessions/$session/imports/$kind" text/csv "@$dir/$kind.csv" -H "Authorization: Bearer $token"
 done

@@ -133,6 +133,16 @@ public interface ICandidateGrain : IGrainWithStringKey
 
     Task Unfreeze();
 
+    /// <summary>Checks (then stores, unless checkOnly) the conformity of the candidate's files (Annexe 4).</summary>
+    Task<EntryError[]> ApplyConformity(ConformityEntry[] entries, bool checkOnly);
+
+    Task<CandidatePlanningData> GetPlanningData();
+
+    /// <summary>The candidate's convocations of a plan; the commission of each unit may enter its result.</summary>
+    Task SetConvocations(ScheduleRow[] convocations);
+
+    Task<ScheduleRow[]> GetConvocations();
+
     /// <summary>The session's thresholds changed: recompute the outcome and tell the jury.</summary>
     Task ApplyDeliberationSettings(DeliberationSettings settings);
 }

@@ -17,6 +17,15 @@ public static class GrainKeys
     public static IJuryGrain Jury(this IGrainFactory grains, string sessionId, string juryId) =>
         grains.GetGrain<IJuryGrain>(Of(sessionId, juryId));
 
+    public static IPlanningRunGrain PlanningRun(this IGrainFactory grains, string sessionId, string runId) =>
+        grains.GetGrain<IPlanningRunGrain>(Of(sessionId, runId));
+
+    public static IOralCentreGrain OralCentre(this IGrainFactory grains, string sessionId, string centreId) =>
+        grains.GetGrain<IOralCentreGrain>(Of(sessionId, centreId));
+
+    public static ICommissionGrain Commission(this IGrainFactory grains, string sessionId, string commissionId) =>
+        grains.GetGrain<ICommissionGrain>(Of(sessionId, commissionId));
+
     public static ISessionGrain Session(this IGrainFactory grains, string sessionId) =>
         grains.GetGrain<ISessionGrain>(sessionId);
 }

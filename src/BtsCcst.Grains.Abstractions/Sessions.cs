@@ -59,6 +59,28 @@ public interface ISessionGrain : IGrainWithStringKey
 
     Task<bool> HasCandidate(string candidateNumber);
 
+    Task<ImportOutcome> ImportExaminers(ExaminerDefinition[] examiners, int[] lines, bool checkOnly = false);
+
+    Task<ImportOutcome> ImportCentres(CentreDefinition[] centres, int[] lines, bool checkOnly = false);
+
+    Task<ImportOutcome> ImportConformity(ConformityEntry[] entries, bool checkOnly = false);
+
+    /// <summary>Examiners and centres imported, for planning.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<(ExaminerDefinition[] Examiners, CentreDefinition[] Centres)> GetPlanningResources();
+
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<string[]> GetCandidateNumbers();
+
+    /// <summary>Starts a planning run (one at a time) and returns its id.</summary>
+    Task<string> StartPlanningRun(double timeLimitSeconds, Actor actor);
+
+    /// <summary>A run ended with a plan: it becomes the session's schedule and its convocations go to the candidates.</summary>
+    Task AdoptPlan(string runId);
+
+    /// <summary>The run whose plan is the session's schedule, if any.</summary>
+    Task<string?> GetScheduleRunId();
+
     /// <summary>Read by every candidate at activation, possibly while the session calls that candidate.</summary>
     [Orleans.Concurrency.AlwaysInterleave]
     Task<DeliberationSettings> GetDeliberationSettings();

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using BtsCcst.Domain;
 using BtsCcst.Domain.Imports;
 
@@ -12,17 +13,8 @@ public sealed class SampleSessionTests : IDisposable
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
-    private sealed record Parsed(ParsedFile<CandidateRow> Candidates, ParsedFile<MarkRow> Marks, ParsedFile<JuryRow> Juries);
-
-    private Parsed WriteAndParse(int candidates, int seed)
-    {
-        var directory = Path.Combine(_root, $"{candidates}-{seed}");
-        SampleSession.Generate(candidates, seed).WriteTo(directory);
-        using var c = new StreamReader(Path.Combine(directory, SampleSession.CandidatesFileName));
-        using var m = new StreamReader(Path.Combine(directory, SampleSession.MarksFileName));
-        using var j = new StreamReader(Path.Combine(directory, SampleSession.JuriesFileName));
-        return new(CandidatesCsv.Parse(c), MarksCsv.Parse(m), JuriesCsv.Parse(j));
-    }
+    private SampleFiles WriteAndParse(int candidates, int seed) =>
+        SampleFiles.WriteAndParse(SampleSession.Generate(candidates, seed), Path.Combine(_root, $"{candidates}-{seed}"));
 
     [Fact]
     public void The_same_seed_writes_byte_identical_files()
@@ -31,11 +23,25 @@ public sealed class SampleSessionTests : IDisposable
         var second = SampleSession.Generate(600, 42).WriteTo(Path.Combine(_root, "b"));
         var other = SampleSession.Generate(600, 43).WriteTo(Path.Combine(_root, "c"));
 
-        Assert.Equal(["juries.csv", "candidates.csv", "marks.csv"], first.Select(Path.GetFileName));
+        Assert.Equal(["juries.csv", "centres.csv", "examiners.csv", "candidates.csv", "conformity.csv", "marks.csv"], first.Select(Path.GetFileName));
         for (var i = 0; i < first.Count; i++)
+        {
             Assert.Equal(File.ReadAllBytes(first[i]), File.ReadAllBytes(second[i]));
-        Assert.NotEqual(File.ReadAllBytes(first[1]), File.ReadAllBytes(other[1]));
-        Assert.NotEqual(File.ReadAllBytes(first[2]), File.ReadAllBytes(other[2]));
+            if (Path.GetFileName(first[i]) != "juries.csv") Assert.NotEqual(File.ReadAllBytes(first[i]), File.ReadAllBytes(other[i]));
+        }
+    }
+
+    [Fact]
+    public void Candidates_marks_and_juries_are_those_written_before_the_planning_files_existed()
+    {
+        // SHA-256 of the files of --candidates 600 --seed 42 before centres, examiners and conformity were added.
+        var directory = Path.Combine(_root, "golden");
+        SampleSession.Generate(600, 42).WriteTo(directory);
+        string Hash(string file) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(directory, file))));
+
+        Assert.Equal("eb93a3b1cecc0b87c3157acc245771d108485faf7a838e3c4ea2624040a5c471", Hash(SampleSession.CandidatesFileName));
+        Assert.Equal("ddc8c9c2f5b8924ef898222b2c4a4b57ca3b09bae288e3d3e7426dd3f3e72738", Hash(SampleSession.MarksFileName));
+        Assert.Equal("45437d710a81365a9d61e175d6cc5a24bfeba68febf91fdfcc454ab1bd348d2b", Hash(SampleSession.JuriesFileName));
     }
 
     [Theory]
@@ -47,10 +53,10 @@ public sealed class SampleSessionTests : IDisposable
     {
         var parsed = WriteAndParse(candidates, seed);
 
-        Assert.Empty(parsed.Candidates.Errors);
-        Assert.Empty(parsed.Marks.Errors);
-        Assert.Empty(parsed.Juries.Errors);
+        Assert.Empty(parsed.Errors);
         Assert.Equal(candidates, parsed.Candidates.Rows.Count);
+        Assert.NotEmpty(parsed.Centres.Rows);
+        Assert.NotEmpty(parsed.Examiners.Rows);
     }
 
     [Theory]

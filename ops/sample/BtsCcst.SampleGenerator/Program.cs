@@ -1,9 +1,10 @@
 using System.Globalization;
 using BtsCcst.SampleGenerator;
 
-const string Usage = "usage: BtsCcst.SampleGenerator [--candidates N] [--seed S] [--out DIR]   (defaults: 600, 42, data/sample)";
+const string Usage = "usage: BtsCcst.SampleGenerator [--candidates N | --size small|academy|national] [--seed S] [--out DIR]   (defaults: --candidates 600, 42, data/sample)";
 
-var candidates = 600;
+int? candidates = null;
+SampleSize? size = null;
 var seed = 42;
 var output = Path.Combine("data", "sample");
 
@@ -15,6 +16,12 @@ for (var i = 0; i < args.Length; i++)
         switch (args[i])
         {
             case "--candidates": candidates = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture); break;
+            case "--size":
+                var name = Value();
+                size = Enum.TryParse<SampleSize>(name, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !name.All(char.IsDigit)
+                    ? parsed
+                    : throw new ArgumentException($"unknown size {name} (small, academy or national).");
+                break;
             case "--seed": seed = int.Parse(Value(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture); break;
             case "--out": output = Value(); break;
             case "-h" or "--help": Console.WriteLine(Usage); return 0;
@@ -28,13 +35,19 @@ for (var i = 0; i < args.Length; i++)
         return 2;
     }
 }
+if (candidates is not null && size is not null)
+{
+    Console.Error.WriteLine("--candidates and --size exclude each other.");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
 if (candidates < 1)
 {
     Console.Error.WriteLine("--candidates must be at least 1.");
     return 2;
 }
 
-var session = SampleSession.Generate(candidates, seed);
+var session = size is { } s ? SampleSession.Generate(s, seed) : SampleSession.Generate(candidates ?? 600, seed);
 foreach (var path in session.WriteTo(output))
     Console.WriteLine($"wrote {path}");
 Console.WriteLine(session.Summary());

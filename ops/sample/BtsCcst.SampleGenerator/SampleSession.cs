@@ -51,46 +51,74 @@ public sealed record SampleJury(string JuryId, IReadOnlyList<string> Academies, 
 
 /// <summary>
 /// A seeded, realistic sample session of the BTS CCST: the same seed and size always give the same
-/// candidates, marks and juries, and byte-identical files.
+/// candidates, marks, juries, centres, examiners and conformity checks, and byte-identical files.
 /// </summary>
-public sealed class SampleSession
+public sealed partial class SampleSession
 {
     public const string CandidatesFileName = "candidates.csv";
     public const string MarksFileName = "marks.csv";
     public const string JuriesFileName = "juries.csv";
+    public const string CentresFileName = "centres.csv";
+    public const string ExaminersFileName = "examiners.csv";
+    public const string ConformityFileName = "conformity.csv";
 
     /// <summary>The day of the first written exam (Annexe 2), reference for ages.</summary>
     public static DateOnly SessionStart { get; } = new(2024, 5, 14);
 
-    private SampleSession(int seed, IReadOnlyList<SampleCandidate> candidates, IReadOnlyList<SampleMark> marks, IReadOnlyList<SampleJury> juries)
+    private SampleSession(int seed, SampleSize? size, IReadOnlyList<SampleCandidate> candidates, IReadOnlyList<SampleMark> marks,
+        IReadOnlyList<SampleJury> juries, IReadOnlyList<SampleCentre> centres, IReadOnlyList<SampleExaminer> examiners,
+        IReadOnlyList<SampleConformity> conformity)
     {
         Seed = seed;
+        Size = size;
         Candidates = candidates;
         Marks = marks;
         Juries = juries;
+        Centres = centres;
+        Examiners = examiners;
+        Conformity = conformity;
     }
 
     public int Seed { get; }
+
+    /// <summary>The planning size asked for, or null for a session of a given number of candidates.</summary>
+    public SampleSize? Size { get; }
+
     public IReadOnlyList<SampleCandidate> Candidates { get; }
     public IReadOnlyList<SampleMark> Marks { get; }
     public IReadOnlyList<SampleJury> Juries { get; }
+    public IReadOnlyList<SampleCentre> Centres { get; }
+    public IReadOnlyList<SampleExaminer> Examiners { get; }
+    public IReadOnlyList<SampleConformity> Conformity { get; }
 
+    /// <summary>
+    /// A session of <paramref name="candidates"/> candidates in the national mix (~15% in ponctual form),
+    /// with centres, examiners and conformity checks for its orals.
+    /// </summary>
     public static SampleSession Generate(int candidates, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(candidates, 1);
-        return new Builder(candidates, seed).Build();
+        return new Builder(candidates, null, seed).Build();
     }
+
+    /// <summary>
+    /// A session of one of the planning issue's sizes: exactly <see cref="PlanningScale.PonctualCandidates"/>
+    /// candidates in ponctual form with orals to plan (and ~10% more in CCF alongside), on the scale's
+    /// centres and days.
+    /// </summary>
+    public static SampleSession Generate(SampleSize size, int seed) => new Builder(0, size, seed).Build();
 
     // ---------------------------------------------------------------- writing
 
-    /// <summary>Writes the three files into <paramref name="directory"/> (created if needed); returns their paths.</summary>
+    /// <summary>Writes the six files into <paramref name="directory"/> (created if needed), in import order; returns their paths.</summary>
     public IReadOnlyList<string> WriteTo(string directory)
     {
         Directory.CreateDirectory(directory);
         var written = new List<string>();
         foreach (var (name, write) in new (string, Action<TextWriter>)[]
                  {
-                     (JuriesFileName, WriteJuries), (CandidatesFileName, WriteCandidates), (MarksFileName, WriteMarks),
+                     (JuriesFileName, WriteJuries), (CentresFileName, WriteCentres), (ExaminersFileName, WriteExaminers),
+                     (CandidatesFileName, WriteCandidates), (ConformityFileName, WriteConformity), (MarksFileName, WriteMarks),
                  })
         {
             var path = Path.Combine(directory, name);
@@ -128,16 +156,13 @@ public sealed class SampleSession
     /// <summary>A few lines telling what was generated.</summary>
     public string Summary()
     {
-        static string Tally<TKey>(IEnumerable<TKey> keys, Func<TKey, string> name) where TKey : notnull =>
-            string.Join(", ", keys.GroupBy(k => k).OrderByDescending(g => g.Count()).ThenBy(g => name(g.Key), StringComparer.Ordinal)
-                .Select(g => $"{name(g.Key)} {g.Count()}"));
-
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"seed {Seed}: {Candidates.Count} candidates, {Marks.Count} results, {Juries.Count} juries");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"seed {Seed}{(Size is { } size ? $", size {size.ToString().ToLowerInvariant()}" : "")}: {Candidates.Count} candidates, {Marks.Count} results, {Juries.Count} juries");
         sb.AppendLine(CultureInfo.InvariantCulture, $"academies: {Tally(Candidates.Select(c => c.Academy), a => a)}");
         sb.AppendLine(CultureInfo.InvariantCulture, $"categories: {Tally(Candidates.Select(c => c.Category), c => c.ToCode())}");
         sb.AppendLine(CultureInfo.InvariantCulture, $"forms: {Tally(Candidates.Select(c => c.Form), f => f.ToCode())}");
-        sb.Append(CultureInfo.InvariantCulture, $"profiles: {Tally(Candidates.Select(c => c.Profile), p => p.ToString())}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"profiles: {Tally(Candidates.Select(c => c.Profile), p => p.ToString())}");
+        AppendPlanningSummary(sb);
         return sb.ToString();
     }
 
@@ -173,17 +198,27 @@ public sealed class SampleSession
 
     // ---------------------------------------------------------------- generation
 
-    private sealed record AcademyGroup(string Pilot, double Weight, IReadOnlyList<(string Academy, double Share)> Members);
+    /// <param name="TimeZone">Time zone of the group's oral centres.</param>
+    private sealed record AcademyGroup(string Pilot, double Weight, IReadOnlyList<(string Academy, double Share)> Members, string TimeZone = "Europe/Paris");
 
-    /// <summary>Pilot academies and their attached ones (Annexe 1), in the order juries are added as the session grows.</summary>
+    /// <summary>
+    /// Pilot academies and their attached ones (Annexe 1), in the order juries are added as the session grows:
+    /// the first six for a session of a given number of candidates, all of them for the national size.
+    /// </summary>
     private static readonly AcademyGroup[] Groups =
     [
         new("NORMANDIE", 1.3, [("NORMANDIE", 0.96), ("NOUVELLE-CALEDONIE", 0.02), ("POLYNESIE FRANCAISE", 0.02)]),
         new("BORDEAUX", 1.2, [("BORDEAUX", 0.6), ("LIMOGES", 0.15), ("POITIERS", 0.25)]),
         new("RENNES", 1.0, [("RENNES", 1.0)]),
         new("NANTES", 1.0, [("NANTES", 1.0)]),
-        new("GUADELOUPE", 0.6, [("GUADELOUPE", 0.5), ("MARTINIQUE", 0.3), ("GUYANE", 0.2)]),
+        new("GUADELOUPE", 0.6, [("GUADELOUPE", 0.5), ("MARTINIQUE", 0.3), ("GUYANE", 0.2)], "America/Guadeloupe"),
         new("LILLE", 1.2, [("LILLE", 1.0)]),
+        new("AIX-MARSEILLE", 1.2, [("AIX-MARSEILLE", 0.85), ("CORSE", 0.15)]),
+        new("NANCY-METZ", 1.3, [("NANCY-METZ", 0.55), ("REIMS", 0.2), ("STRASBOURG", 0.25)]),
+        new("SIEC", 3.0, [("SIEC", 1.0)]),
+        new("LYON", 1.2, [("LYON", 1.0)]),
+        new("TOULOUSE", 1.1, [("TOULOUSE", 1.0)]),
+        new("GRENOBLE", 1.0, [("GRENOBLE", 1.0)]),
     ];
 
     /// <summary>Academies whose candidates are individual only here (Annexe 1, "candidats individuels").</summary>
@@ -202,6 +237,15 @@ public sealed class SampleSession
         ["MARTINIQUE"] = ["972"],
         ["GUYANE"] = ["973"],
         ["LILLE"] = ["059", "062"],
+        ["AIX-MARSEILLE"] = ["004", "005", "013", "084"],
+        ["CORSE"] = ["620", "720"],
+        ["NANCY-METZ"] = ["054", "055", "057", "088"],
+        ["REIMS"] = ["008", "010", "051", "052"],
+        ["STRASBOURG"] = ["067", "068"],
+        ["SIEC"] = ["075", "077", "078", "091", "092", "093", "094", "095"],
+        ["LYON"] = ["001", "042", "069"],
+        ["TOULOUSE"] = ["009", "012", "031", "032", "046", "065", "081", "082"],
+        ["GRENOBLE"] = ["007", "026", "038", "073", "074"],
     };
 
     private static readonly (CandidateCategory Category, double Weight)[] CategoryMix =
@@ -252,16 +296,52 @@ public sealed class SampleSession
     /// <summary>Key letters of a UAI (the check letter is the 7-digit number modulo 23).</summary>
     private const string UaiKeys = "ABCDEFGHJKLMNPRSTUVWXYZ";
 
-    private sealed class Builder(int count, int seed)
+    private sealed partial class Builder
     {
-        private readonly Random _random = new(seed);
+        private readonly int _count;
+        private readonly SampleSize? _size;
+        private readonly int _seed;
+
+        /// <summary>Candidates, marks and juries; for a given number of candidates, the same draws as before planning files existed.</summary>
+        private readonly Random _random;
+
+        /// <summary>Conformity checks, centres and examiners (and, for a planning size, which files are not conforming).</summary>
+        private readonly Random _plan;
+
         private readonly Dictionary<string, List<string>> _establishments = [];
+
+        public Builder(int count, SampleSize? size, int seed)
+        {
+            _count = count;
+            _size = size;
+            _seed = seed;
+            _random = new Random(seed);
+            _plan = new Random(unchecked(seed * 7919 + 104729));
+        }
 
         public SampleSession Build()
         {
+            var (groups, candidates, marks) = _size is { } size ? DrawSized(PlanningScale.Of(size)) : DrawCounted(_count);
+
+            var juries = groups.Select(g => new SampleJury(
+                Academies.DefaultJuryId(g.Pilot),
+                g.Members.Select(m => m.Academy).ToList(),
+                // D643-31: presided by an enseignant-chercheur or an IA-IPR; teachers and professionals in equal parts.
+                $"{Pick(FirstNames)} {Pick(LastNames)}, {(_random.Next(3) == 0 ? "enseignant-chercheur" : "IA-IPR économie-gestion")}",
+                [$"{Pick(FirstNames)} {Pick(LastNames)} (économie-gestion)", $"{Pick(FirstNames)} {Pick(LastNames)} (STI)",
+                 $"{Pick(FirstNames)} {Pick(LastNames)} (entreprise)", $"{Pick(FirstNames)} {Pick(LastNames)} (entreprise)"])).ToList();
+
+            var conformity = CheckConformity(candidates, marks);
+            var (centres, examiners) = PlanCentres(groups, candidates, conformity);
+            return new SampleSession(_seed, _size, candidates, marks, juries, centres, examiners, conformity);
+        }
+
+        /// <summary><paramref name="count"/> candidates in the national mix over the first 3 to 6 groups.</summary>
+        private (AcademyGroup[] Groups, List<SampleCandidate> Candidates, List<SampleMark> Marks) DrawCounted(int count)
+        {
             var groups = Groups.Take(count < 150 ? 3 : count < 400 ? 4 : count < 1000 ? 5 : 6).ToArray();
             foreach (var academy in groups.SelectMany(g => g.Members).Select(m => m.Academy).Where(a => !IndividualOnly.Contains(a)))
-                _establishments[academy] = MakeEstablishments(academy, 2 + count / 200);
+                _establishments[academy] = MakeEstablishments(_random, academy, 2 + count / 200);
 
             var candidates = new List<SampleCandidate>(count);
             var marks = new List<SampleMark>();
@@ -274,41 +354,40 @@ public sealed class SampleSession
                 candidates.Add(registration with { Profile = profile });
                 marks.AddRange(results.Select(r => new SampleMark(registration.CandidateNumber, r.Unit, r.Result)));
             }
-
-            var juries = groups.Select(g => new SampleJury(
-                Academies.DefaultJuryId(g.Pilot),
-                g.Members.Select(m => m.Academy).ToList(),
-                // D643-31: presided by an enseignant-chercheur or an IA-IPR; teachers and professionals in equal parts.
-                $"{Pick(FirstNames)} {Pick(LastNames)}, {(_random.Next(3) == 0 ? "enseignant-chercheur" : "IA-IPR économie-gestion")}",
-                [$"{Pick(FirstNames)} {Pick(LastNames)} (économie-gestion)", $"{Pick(FirstNames)} {Pick(LastNames)} (STI)",
-                 $"{Pick(FirstNames)} {Pick(LastNames)} (entreprise)", $"{Pick(FirstNames)} {Pick(LastNames)} (entreprise)"])).ToList();
-
-            return new SampleSession(seed, candidates, marks, juries);
+            return (groups, candidates, marks);
         }
 
-        private List<string> MakeEstablishments(string academy, int howMany)
+
+        private static List<string> MakeEstablishments(Random random, string academy, int howMany)
         {
             var codes = new List<string>();
             var departments = Departments[academy];
             while (codes.Count < howMany)
             {
-                var number = departments[_random.Next(departments.Length)] + _random.Next(0, 10000).ToString("D4", CultureInfo.InvariantCulture);
+                var number = departments[random.Next(departments.Length)] + random.Next(0, 10000).ToString("D4", CultureInfo.InvariantCulture);
                 var code = number + UaiKeys[int.Parse(number, CultureInfo.InvariantCulture) % 23];
                 if (!codes.Contains(code)) codes.Add(code);
             }
             return codes;
         }
 
-        private SampleCandidate Register(string number, string academy)
+        /// <summary>The national mix: ~85% in CCF.</summary>
+        private (CandidateCategory, ExamForm) DrawCategory(string academy)
         {
             var category = IndividualOnly.Contains(academy)
                 ? PickWeighted([(CandidateCategory.ExperienceProfessionnelle, 0.6), (CandidateCategory.EnseignementADistance, 0.4)])
                 : PickWeighted(CategoryMix);
-            var individual = category is CandidateCategory.ExperienceProfessionnelle or CandidateCategory.EnseignementADistance;
             // D643-19: only the first four categories may take CCF; a few adult trainees still choose the ponctual form.
             var form = CategoryRules.MayTakeCcf(category) && !(category == CandidateCategory.FpcPublicHabilite && _random.NextDouble() < 0.3)
                 ? ExamForm.Ccf
                 : ExamForm.Ponctuel;
+            return (category, form);
+        }
+
+        private SampleCandidate Register(string number, string academy)
+        {
+            var (category, form) = _size is null ? DrawCategory(academy) : DrawPlanningCategory(academy);
+            var individual = category is CandidateCategory.ExperienceProfessionnelle or CandidateCategory.EnseignementADistance;
             var young = category is CandidateCategory.ScolairePublic or CandidateCategory.ScolairePriveSousContrat
                 or CandidateCategory.PriveHorsContrat or CandidateCategory.ApprentiCfaHabilite or CandidateCategory.ApprentiCfaNonHabilite;
             var age = young ? 19 + _random.Next(4) : 23 + _random.Next(25);
@@ -444,10 +523,12 @@ public sealed class SampleSession
             return sum - 6;
         }
 
-        private T PickWeighted<T>(IEnumerable<(T Item, double Weight)> choices)
+        private T PickWeighted<T>(IEnumerable<(T Item, double Weight)> choices) => PickWeighted(_random, choices);
+
+        private static T PickWeighted<T>(Random random, IEnumerable<(T Item, double Weight)> choices)
         {
             var list = choices.ToList();
-            var r = _random.NextDouble() * list.Sum(c => c.Weight);
+            var r = random.NextDouble() * list.Sum(c => c.Weight);
             foreach (var (item, weight) in list)
             {
                 if (r < weight) return item;
@@ -456,6 +537,8 @@ public sealed class SampleSession
             return list[^1].Item;
         }
 
-        private T Pick<T>(IReadOnlyList<T> items) => items[_random.Next(items.Count)];
+        private T Pick<T>(IReadOnlyList<T> items) => Pick(_random, items);
+
+        private static T Pick<T>(Random random, IReadOnlyList<T> items) => items[random.Next(items.Count)];
     }
 }

@@ -63,4 +63,20 @@ public static partial class FieldRules
         }
         return units;
     }
+
+    /// <summary>Parses a non-empty <c>;</c>-list of dates; reports an empty list, bad and repeated dates.</summary>
+    internal static SortedSet<DateOnly> ParseDateList(RowCheck check, string column, string text, string emptyMessage)
+    {
+        var dates = new SortedSet<DateOnly>();
+        var items = SplitList(text);
+        if (items.Count == 0) check.Error(column, emptyMessage);
+        foreach (var item in items)
+        {
+            if (!TryParseDate(item, out var date))
+                check.Error(column, $"« {item} » n'est pas une date valable (format AAAA-MM-JJ, par exemple 2024-06-03).");
+            else if (!dates.Add(date))
+                check.Error(column, $"La date {item} est répétée.");
+        }
+        return dates;
+    }
 }

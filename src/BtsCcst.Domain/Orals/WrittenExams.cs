@@ -21,7 +21,7 @@ public sealed class WrittenExamCalendar
         (new DateOnly(2024, 5, 16), UnitCode.E5, "14:30-18:30", "10:30-14:30", "16:30-20:30"),
     ];
 
-    public WrittenExamCalendar(IEnumerable<WrittenExam> exams) => Exams = exams.ToList();
+    public WrittenExamCalendar(IReadOnlyList<WrittenExam> exams) => Exams = exams;
 
     public IReadOnlyList<WrittenExam> Exams { get; }
 
@@ -31,9 +31,9 @@ public sealed class WrittenExamCalendar
         Row(row.Date, row.Unit, CalendarColumn.Metropole, row.Metropole),
         Row(row.Date, row.Unit, CalendarColumn.AntillesGuyane, row.Antilles),
         Row(row.Date, row.Unit, CalendarColumn.Reunion, row.Reunion),
-    }));
+    }).ToList());
 
-    public WrittenExamCalendar WithExtraRows(IEnumerable<WrittenExam> rows) => new(Exams.Concat(rows));
+    public WrittenExamCalendar WithExtraRows(IEnumerable<WrittenExam> rows) => new(Exams.Concat(rows).ToList());
 
     /// <summary>Annexe 2 columns by IANA time zone: Guadeloupe, Martinique and Guyane use the second, La Réunion the third.</summary>
     public static CalendarColumn? ColumnOf(string timeZone) => timeZone switch

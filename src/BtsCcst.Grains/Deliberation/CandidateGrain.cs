@@ -15,6 +15,10 @@ public sealed class CandidateState
     [Id(4)] public bool Frozen { get; set; }
     /// <summary>Examiner ids of the commission that examines the candidate, by unit.</summary>
     [Id(5)] public Dictionary<string, string[]> Examiners { get; set; } = [];
+    /// <summary>Conformity of the files checked before the orals (Annexe 4), by unit.</summary>
+    [Id(6)] public Dictionary<string, ConformityEntry> Conformity { get; set; } = [];
+    /// <summary>The candidate's orals in the session's current plan.</summary>
+    [Id(7)] public List<ScheduleRow> Convocations { get; set; } = [];
 }
 
 [GenerateSerializer, Immutable]
@@ -145,6 +149,8 @@ public sealed class CandidateGrain(
             if (!seen.Add(unit)) { Refuse(RefusalKind.Invalid, $"L'épreuve {unit} apparaît deux fois pour le candidat {Number}."); continue; }
             if (!UnitResult.TryParse(entry.Result, out var result, out var parseError)) { Refuse(RefusalKind.Invalid, parseError); continue; }
             if (ResultRules.Check(unit, result, units) is { } ruleError) { Refuse(RefusalKind.Invalid, ruleError); continue; }
+            if (IsNonConforming(unit) && result.Kind != ResultKind.NonValide)
+            { Refuse(RefusalKind.Conflict, $"Le dossier {unit} du candidat {Number} est non conforme (Annexe 4) : il n'est pas interrogé dans cette épreuve."); continue; }
             if (entry.Reason is { Length: > MaxReasonLength }) { Refuse(RefusalKind.Invalid, $"Le motif dépasse {MaxReasonLength} caractères."); continue; }
             if (entry.UnderReserve && !UnitCatalogue.Get(unit).MayBeUnderReserve)
             { Refuse(RefusalKind.Invalid, $"Une note ne peut être mise sous réserve qu'en {string.Join(", ", UnitCatalogue.All.Where(u => u.MayBeUnderReserve).Select(u => u.Code))}."); continue; }
@@ -178,6 +184,73 @@ public sealed class CandidateGrain(
         }
         return violations;
     }
+
+    private bool IsNonConforming(UnitCode unit) =>
+        State.Conformity.TryGetValue(unit.ToString(), out var entry) && entry.Status == ConformityStatus.NonConforme.ToCode();
+
+    public async Task<EntryError[]> ApplyConformity(ConformityEntry[] entries, bool checkOnly)
+    {
+        var registration = Registration;
+        var units = UnitsOf(registration);
+        var errors = new List<EntryError>();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var entry = entries[i];
+            var unit = Enum.Parse<UnitCode>(entry.Unit);
+            var nonConforming = entry.Status == ConformityStatus.NonConforme.ToCode();
+            var entered = State.Results.GetValueOrDefault(entry.Unit);
+            if (State.Frozen && !SameConformity(entry))
+                errors.Add(new(i, $"Les résultats du candidat {Number} sont figés : la conformité de {unit} ne change plus."));
+            else if (UnitCatalogue.Get(unit).IsOptional && !units.OptionalUnits.Contains(unit))
+                errors.Add(new(i, $"Le candidat {Number} n'a pas choisi l'épreuve facultative {unit}."));
+            else if (units.KeptUnits.ContainsKey(unit))
+                errors.Add(new(i, $"Le candidat {Number} conserve sa note de {unit} d'une session antérieure : l'épreuve n'est pas repassée."));
+            else if (nonConforming && entered is not null && entered.Result != UnitResult.NonValide.ToString())
+                errors.Add(new(i, $"Le candidat {Number} a déjà un résultat en {unit} ({entered.Result}) : un dossier non conforme n'est pas interrogé."));
+        }
+        if (errors.Count > 0 || checkOnly) return [.. errors];
+
+        var changed = false;
+        foreach (var entry in entries.Where(e => !SameConformity(e)))
+        {
+            State.Conformity[entry.Unit] = entry with { Line = 0 };
+            changed = true;
+        }
+        if (!changed) return [];
+        await store.WriteStateAsync();
+        await PublishAsync();
+        return [];
+    }
+
+    private bool SameConformity(ConformityEntry entry) =>
+        State.Conformity.TryGetValue(entry.Unit, out var current)
+        && current.Status == entry.Status && current.Details == entry.Details && current.Reasons.SequenceEqual(entry.Reasons);
+
+    public Task<CandidatePlanningData> GetPlanningData()
+    {
+        var registration = Registration;
+        var units = UnitsOf(registration);
+        var nonConforming = State.Conformity.Values.Where(c => c.Status == ConformityStatus.NonConforme.ToCode())
+            .Select(c => Enum.Parse<UnitCode>(c.Unit)).ToHashSet();
+        var form = Codes.TryParse<ExamForm>(registration.Form, out var f) ? f : ExamForm.Ponctuel;
+        var kept = units.KeptUnits.Keys.ToHashSet();
+        var orals = OralRules.OralsToPlan(form, units.OptionalUnits, units.DispensedUnits, kept, nonConforming);
+        var unplaceable = OralRules.UnplaceableOrals(form, units.OptionalUnits, units.DispensedUnits, kept, nonConforming);
+        return Task.FromResult(new CandidatePlanningData(
+            Number, registration.Academy, registration.EstablishmentUai, registration.ExtraTimePercent, registration.Ef1Language,
+            orals.Select(u => u.ToString()).ToArray(),
+            unplaceable.Select(u => new UnplacedRow(Number, u.Unit.ToString(), u.Reason)).ToArray()));
+    }
+
+    public async Task SetConvocations(ScheduleRow[] convocations)
+    {
+        _ = Registration;
+        State.Convocations = [.. convocations.OrderBy(c => c.Date).ThenBy(c => c.PrepStart ?? c.ExamStart)];
+        foreach (var convocation in convocations) State.Examiners[convocation.Unit] = convocation.ExaminerIds;
+        await store.WriteStateAsync();
+    }
+
+    public Task<ScheduleRow[]> GetConvocations() => Task.FromResult(State.Convocations.ToArray());
 
     public async Task<CandidateSummary> LiftReserve(string unit, string? newResult, string reason, Actor actor)
     {
@@ -273,6 +346,12 @@ public sealed class CandidateGrain(
     {
         var registration = Registration;
         var results = new Dictionary<UnitCode, UnitResult>(ResultRules.FromRegistration(UnitsOf(registration)));
+        // Annexe 4: a non-conforming E4, U61 or U62 file gets NV; EF2 and EF3 simply do not take place.
+        foreach (var entry in State.Conformity.Values.Where(c => c.Status == ConformityStatus.NonConforme.ToCode()))
+        {
+            var unit = Enum.Parse<UnitCode>(entry.Unit);
+            if (ConformityRules.ResultWhenNotConforming(unit) is { } result) results[unit] = result;
+        }
         foreach (var (unit, stored) in State.Results) results[Enum.Parse<UnitCode>(unit)] = UnitResult.Parse(stored.Result);
         var outcome = Domain.Deliberation.FirstGroup(results, _rules);
         return new CandidateSummary

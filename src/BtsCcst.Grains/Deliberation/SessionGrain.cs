@@ -15,13 +15,20 @@ public sealed class SessionState
     [Id(2)] public Dictionary<string, JuryDefinition> DefaultJuries { get; set; } = [];
     /// <summary>The session's deliberation thresholds; null means the 2024 defaults.</summary>
     [Id(3)] public DeliberationSettings? Deliberation { get; set; }
+    [Id(4)] public Dictionary<string, ExaminerDefinition> Examiners { get; set; } = [];
+    [Id(5)] public Dictionary<string, CentreDefinition> Centres { get; set; } = [];
+    /// <summary>The run whose plan is the session's schedule.</summary>
+    [Id(6)] public string? ScheduleRunId { get; set; }
+    /// <summary>The run in progress, if any: one at a time.</summary>
+    [Id(7)] public string? RunningRunId { get; set; }
+    [Id(8)] public List<string> RunIds { get; set; } = [];
 }
 
 /// <summary>
 /// An exam session: all-or-nothing imports, its juries and which candidate each jury deliberates
 /// on. An import is checked row by row against every grain it touches before anything is stored.
 /// </summary>
-public sealed class SessionGrain(
+public sealed partial class SessionGrain(
     [PersistentState("session", StorageNames.Grains)] IPersistentState<SessionState> store) : Grain, ISessionGrain
 {
     private SessionState State => store.State;

@@ -4,6 +4,7 @@ using BtsCcst.Domain.Imports;
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Server.Auth;
 using BtsCcst.Server.Hosting;
+using BtsCcst.Server.Planning;
 using Microsoft.Extensions.Options;
 
 namespace BtsCcst.Server.Api;
@@ -48,13 +49,14 @@ public static class Endpoints
             .WithSummary("Enters or corrects one result (examiner of the candidate's commission, or jury president with a reason).");
         api.MapPost("/candidates/{number}/results/{unit}/lift-reserve", LiftReserve).RequireAuthorization(Policies.JuryPresident).WithTags("Résultats");
         api.MapPost("/candidates/{number}/livret/acknowledge", AcknowledgeLivret).RequireAuthorization(Policies.JuryPresident).WithTags("Résultats");
+        api.MapPlanningApi();
         api.MapPut("/candidates/{number}/examiners/{unit}", AssignExaminers).RequireAuthorization(Policies.Organiser).WithTags("Candidats")
             .WithSummary("Sets the examiners of the commission that examines the candidate in a unit (normally written by the planner).");
     }
 
     private static async ValueTask<object?> ValidateRouteIds(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        foreach (var name in new[] { "session", "jury", "number" })
+        foreach (var name in new[] { "session", "jury", "number", "runId" })
         {
             if (context.HttpContext.Request.RouteValues.TryGetValue(name, out var value) && !FieldRules.IsId(value as string))
                 return Problems.Invalid($"Identifiant « {value} » invalide pour {name} : attendu 1 à 32 caractères parmi A-Z, a-z, 0-9, _ et -.");

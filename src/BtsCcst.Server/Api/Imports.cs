@@ -9,7 +9,7 @@ namespace BtsCcst.Server.Api;
 public static class Imports
 {
     /// <summary>Kinds of api.md; those of the planning issue are not taken yet.</summary>
-    public static IReadOnlyList<string> Supported { get; } = ["candidates", "marks", "juries"];
+    public static IReadOnlyList<string> Supported { get; } = ["candidates", "marks", "juries", "centres", "examiners", "conformity"];
 
     /// <summary>A file larger than this is refused before reading (a national session is a few MB).</summary>
     public const long MaxBytes = 50 * 1024 * 1024;
@@ -37,6 +37,29 @@ public static class Imports
                 return Merge(parsed, await session.ImportJuries(
                     parsed.Rows.Select(r => new JuryDefinition(r.JuryId, r.Academies.Order().ToArray(), r.President, r.Members.ToArray())).ToArray(),
                     parsed.Rows.Select(r => r.Line).ToArray(), checkOnly: !parsed.IsValid));
+            }
+            case "centres":
+            {
+                var parsed = CentresCsv.Parse(file);
+                return Merge(parsed, await session.ImportCentres(
+                    parsed.Rows.Select(r => new CentreDefinition(r.CentreId, r.Name, r.Academies.Order().ToArray(), r.TimeZone, r.Dates.Order().ToArray(),
+                        r.DayStart, r.DayEnd, r.LunchStart, r.LunchEnd, r.ExamRooms, r.PrepSeats, r.Address)).ToArray(),
+                    parsed.Rows.Select(r => r.Line).ToArray(), checkOnly: !parsed.IsValid));
+            }
+            case "examiners":
+            {
+                var parsed = ExaminersCsv.Parse(file);
+                return Merge(parsed, await session.ImportExaminers(
+                    parsed.Rows.Select(r => new ExaminerDefinition(r.ExaminerId, r.LastName, r.FirstName, r.Email, r.Discipline.ToCode(),
+                        r.Languages.ToArray(), r.EstablishmentUai, r.CentreIds.Order().ToArray(), r.AvailableDates.Order().ToArray(), r.MaxMinutesPerDay)).ToArray(),
+                    parsed.Rows.Select(r => r.Line).ToArray(), checkOnly: !parsed.IsValid));
+            }
+            case "conformity":
+            {
+                var parsed = ConformityCsv.Parse(file);
+                return Merge(parsed, await session.ImportConformity(
+                    parsed.Rows.Select(r => new ConformityEntry(r.Line, r.CandidateNumber, r.Unit.ToString(), r.Status.ToCode(),
+                        r.Reasons.Select(x => x.ToCode()).Order().ToArray(), r.Details)).ToArray(), checkOnly: !parsed.IsValid));
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);

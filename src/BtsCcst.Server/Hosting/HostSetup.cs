@@ -1,4 +1,5 @@
 using BtsCcst.Grains.Storage;
+using BtsCcst.Scheduling;
 using BtsCcst.Server.Api;
 using BtsCcst.Server.Auth;
 using BtsCcst.Server.Deliberation;
@@ -37,6 +38,7 @@ public static class HostSetup
             silo.AddBtsCcstSqliteStorage(options.SqliteConnectionString());
         });
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(OutOfProcessPlanner.Beside());
 
         var tokens = new TokenService(Path.Combine(dataDirectory, "jwt-signing.key"));
         builder.Services.AddSingleton(tokens);

@@ -1,0 +1,144 @@
+namespace BtsCcst.Grains.Abstractions;
+
+/// <summary>An examiner of examiners.csv (discipline as its code, e.g. ECO_GESTION).</summary>
+[GenerateSerializer, Immutable]
+public sealed record ExaminerDefinition(
+    [property: Id(0)] string ExaminerId,
+    [property: Id(1)] string LastName,
+    [property: Id(2)] string FirstName,
+    [property: Id(3)] string Email,
+    [property: Id(4)] string Discipline,
+    [property: Id(5)] string[] Languages,
+    [property: Id(6)] string EstablishmentUai,
+    [property: Id(7)] string[] CentreIds,
+    [property: Id(8)] DateOnly[] AvailableDates,
+    [property: Id(9)] int MaxMinutesPerDay);
+
+/// <summary>An oral centre of centres.csv; times are the centre's local wall-clock times.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CentreDefinition(
+    [property: Id(0)] string CentreId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string[] Academies,
+    [property: Id(3)] string TimeZone,
+    [property: Id(4)] DateOnly[] Dates,
+    [property: Id(5)] TimeOnly DayStart,
+    [property: Id(6)] TimeOnly DayEnd,
+    [property: Id(7)] TimeOnly LunchStart,
+    [property: Id(8)] TimeOnly LunchEnd,
+    [property: Id(9)] int ExamRooms,
+    [property: Id(10)] int PrepSeats,
+    [property: Id(11)] string Address);
+
+/// <summary>A row of conformity.csv (Annexe 4), codes as in the file.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ConformityEntry(
+    [property: Id(0)] int Line,
+    [property: Id(1)] string CandidateNumber,
+    [property: Id(2)] string Unit,
+    [property: Id(3)] string Status,
+    [property: Id(4)] string[] Reasons,
+    [property: Id(5)] string Details);
+
+/// <summary>What the planner needs of one candidate: the orals they sit, and those that cannot be planned.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CandidatePlanningData(
+    [property: Id(0)] string CandidateNumber,
+    [property: Id(1)] string Academy,
+    [property: Id(2)] string EstablishmentUai,
+    [property: Id(3)] int ExtraTimePercent,
+    [property: Id(4)] string Ef1Language,
+    [property: Id(5)] string[] Orals,
+    [property: Id(6)] UnplacedRow[] Unplaceable);
+
+/// <summary>One oral exam of a plan: a row of schedule.csv.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ScheduleRow(
+    [property: Id(0)] string CentreId,
+    [property: Id(1)] DateOnly Date,
+    [property: Id(2)] string Room,
+    [property: Id(3)] string CommissionId,
+    [property: Id(4)] string Unit,
+    [property: Id(5)] string CandidateNumber,
+    [property: Id(6)] TimeOnly? PrepStart,
+    [property: Id(7)] TimeOnly ExamStart,
+    [property: Id(8)] TimeOnly ExamEnd,
+    [property: Id(9)] string[] ExaminerIds);
+
+/// <summary>An oral that could not be placed, with a French reason an organiser can act on.</summary>
+[GenerateSerializer, Immutable]
+public sealed record UnplacedRow([property: Id(0)] string CandidateNumber, [property: Id(1)] string Unit, [property: Id(2)] string Reason);
+
+public static class PlanningRunStates
+{
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Partial = "partial";
+    public const string Failed = "failed";
+}
+
+/// <summary>A planning run as api.md shows it, plus its progress.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PlanningRunView
+{
+    [Id(0)] public required string RunId { get; init; }
+    [Id(1)] public required string State { get; init; }
+    [Id(2)] public required string Phase { get; init; }
+    [Id(3)] public required double ElapsedSeconds { get; init; }
+    [Id(4)] public required int Placed { get; init; }
+    [Id(5)] public required int Total { get; init; }
+    [Id(6)] public double? Objective { get; init; }
+    [Id(7)] public double? Bound { get; init; }
+    [Id(8)] public required string[] Reasons { get; init; }
+    [Id(9)] public required UnplacedRow[] Unplaced { get; init; }
+    [Id(10)] public required DateTimeOffset StartedAt { get; init; }
+    [Id(11)] public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>Relative gap between objective and bound, when both are known.</summary>
+    public double? Gap => Objective is { } o && Bound is { } b && Math.Abs(o) > 1e-9 ? Math.Abs(o - b) / Math.Abs(o) : null;
+}
+
+/// <summary>One planning run of a session: gathers the session's data, plans out of process, keeps the result.</summary>
+public interface IPlanningRunGrain : IGrainWithStringKey
+{
+    Task<PlanningRunView> Start(double timeLimitSeconds, Actor actor);
+
+    // Read-only and interleaved: the session reads the plan while the run hands it over.
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<PlanningRunView> GetView();
+
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<ScheduleRow[]> GetSchedule();
+
+    /// <summary>Called by the run's own solving task.</summary>
+    Task ReportProgress(string phase, double elapsedSeconds, int placed, int total, double? objective, double? bound);
+
+    /// <summary>Called by the run's own solving task when it ends.</summary>
+    Task Complete(ScheduleRow[] schedule, UnplacedRow[] unplaced, string[] reasons, double objective, double bound, string? failure);
+}
+
+public interface IOralCentreGrain : IGrainWithStringKey
+{
+    Task Define(CentreDefinition definition);
+
+    Task<CentreDefinition?> GetDefinition();
+
+    Task SetPlan(ScheduleRow[] rows);
+
+    Task<ScheduleRow[]> GetDay(DateOnly date);
+}
+
+[GenerateSerializer, Immutable]
+public sealed record CommissionView(
+    [property: Id(0)] string CommissionId,
+    [property: Id(1)] string CentreId,
+    [property: Id(2)] DateOnly Date,
+    [property: Id(3)] string[] Members,
+    [property: Id(4)] ScheduleRow[] Slots);
+
+public interface ICommissionGrain : IGrainWithStringKey
+{
+    Task SetPlan(ScheduleRow[] slots);
+
+    Task<CommissionView> GetView();
+}

@@ -1,0 +1,130 @@
+using BtsCcst.Grains.Abstractions;
+using BtsCcst.Grains.Storage;
+using BtsCcst.Scheduling;
+using Microsoft.Extensions.Logging;
+
+namespace BtsCcst.Grains.Planning;
+
+[GenerateSerializer]
+public sealed class PlanningRunState
+{
+    [Id(0)] public PlanningRunView? View { get; set; }
+    [Id(1)] public List<ScheduleRow> Schedule { get; set; } = [];
+    [Id(2)] public Actor? StartedBy { get; set; }
+}
+
+/// <summary>
+/// One planning run. It gathers the session's candidates, examiners and centres, plans them in a
+/// child process (<see cref="OutOfProcessPlanner"/>: a native crash of the solver ends that process
+/// only), records the progress, and hands the plan to the session.
+/// </summary>
+public sealed class PlanningRunGrain(
+    [PersistentState("planning-run", StorageNames.Grains)] IPersistentState<PlanningRunState> store,
+    OutOfProcessPlanner planner,
+    TimeProvider clock,
+    ILogger<PlanningRunGrain> logger) : Grain, IPlanningRunGrain
+{
+    private const int Workers = 2;
+    private static readonly TimeSpan MaxTimeLimit = TimeSpan.FromMinutes(30);
+
+    private PlanningRunView View => store.State.View
+        ?? throw new RefusedException(RefusalKind.NotFound, $"Planification {RunId} inconnue.");
+
+    private string SessionId => GrainKeys.Split(this.GetPrimaryKeyString()).SessionId;
+
+    private string RunId => GrainKeys.Split(this.GetPrimaryKeyString()).Id;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A run that was going when the server stopped has lost its solver process.
+        if (store.State.View is { State: PlanningRunStates.Running } view)
+        {
+            store.State.View = view with
+            {
+                State = PlanningRunStates.Failed,
+                Reasons = [.. view.Reasons, "Le serveur s'est arrêté pendant la planification : relancez-la."],
+                EndedAt = clock.GetUtcNow(),
+            };
+            await store.WriteStateAsync();
+        }
+    }
+
+    public async Task<PlanningRunView> Start(double timeLimitSeconds, Actor actor)
+    {
+        if (store.State.View is not null) throw new RefusedException(RefusalKind.Conflict, $"La planification {RunId} a déjà été lancée.");
+        var timeLimit = TimeSpan.FromSeconds(Math.Clamp(timeLimitSeconds, 1, MaxTimeLimit.TotalSeconds));
+        store.State.View = new PlanningRunView
+        {
+            RunId = RunId, State = PlanningRunStates.Running, Phase = "préparation", ElapsedSeconds = 0, Placed = 0, Total = 0,
+            Reasons = [], Unplaced = [], StartedAt = clock.GetUtcNow(),
+        };
+        store.State.StartedBy = actor;
+        await store.WriteStateAsync();
+        this.DelayDeactivation(timeLimit + TimeSpan.FromMinutes(10));
+
+        var self = this.AsReference<IPlanningRunGrain>();
+        var grains = GrainFactory;
+        // The solve runs off the grain's scheduler; it reports back through grain calls.
+        _ = Task.Run(() => SolveAsync(grains, self, SessionId, timeLimit));
+        return store.State.View;
+    }
+
+    private async Task SolveAsync(IGrainFactory grains, IPlanningRunGrain self, string sessionId, TimeSpan timeLimit)
+    {
+        try
+        {
+            var (instance, unplaceable) = await PlanningInputs.GatherAsync(grains, sessionId);
+
+            var progress = new Progress<PlanningProgress>(p =>
+                _ = self.ReportProgress(p.Phase, p.Elapsed.TotalSeconds, p.Placed, p.Total, Finite(p.Objective), Finite(p.Bound)));
+            var result = await planner.PlanAsync(instance, new PlannerOptions(timeLimit, Workers), progress, CancellationToken.None);
+            await self.Complete(
+                result.Exams.Select(PlanningMapping.ToRow).ToArray(),
+                [.. result.Unplaced.Select(u => new UnplacedRow(u.CandidateNumber, u.Unit.ToString(), u.Reason)), .. unplaceable],
+                [.. result.Reasons],
+                result.Objective, result.Bound, failure: null);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Planning run {Session}/{Run} failed", sessionId, RunId);
+            await self.Complete([], [], [], 0, 0, e is PlannerProcessException or RefusedException ? e.Message : $"Erreur inattendue : {e.Message}");
+        }
+    }
+
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+
+    public Task<PlanningRunView> GetView() => Task.FromResult(View);
+
+    public Task<ScheduleRow[]> GetSchedule() => Task.FromResult(store.State.Schedule.ToArray());
+
+    public async Task ReportProgress(string phase, double elapsedSeconds, int placed, int total, double? objective, double? bound)
+    {
+        if (View.State != PlanningRunStates.Running) return;
+        store.State.View = View with { Phase = phase, ElapsedSeconds = elapsedSeconds, Placed = placed, Total = total, Objective = objective, Bound = bound };
+        await Task.CompletedTask;
+    }
+
+    public async Task Complete(ScheduleRow[] schedule, UnplacedRow[] unplaced, string[] reasons, double objective, double bound, string? failure)
+    {
+        var view = View;
+        var state = failure is not null ? PlanningRunStates.Failed
+            : unplaced.Length == 0 ? PlanningRunStates.Succeeded : PlanningRunStates.Partial;
+        store.State.Schedule = [.. schedule];
+        store.State.View = view with
+        {
+            State = state,
+            Phase = "terminée",
+            ElapsedSeconds = (clock.GetUtcNow() - view.StartedAt).TotalSeconds,
+            Placed = schedule.Length,
+            Total = schedule.Length + unplaced.Length,
+            Objective = failure is null ? Finite(objective) : null,
+            Bound = failure is null ? Finite(bound) : null,
+            Reasons = failure is not null ? [failure] : reasons,
+            Unplaced = unplaced,
+            EndedAt = clock.GetUtcNow(),
+        };
+        await store.WriteStateAsync();
+        // api.md: a succeeded or partial run's plan becomes the session's schedule.
+        if (state != PlanningRunStates.Failed) await GrainFactory.Session(SessionId).AdoptPlan(RunId);
+    }
+}

@@ -1,0 +1,269 @@
+using System.Globalization;
+using BtsCcst.Domain;
+using Google.OrTools.Sat;
+using OrDomain = Google.OrTools.Util.Domain;
+
+namespace BtsCcst.Scheduling.Planning;
+
+/// <summary>What a sub-model solve gives back.</summary>
+internal sealed record SubModelResult(Placement?[] Placements, bool FromSolver, bool Optimal, double Objective, double Bound);
+
+/// <summary>
+/// The CP-SAT model of one centre-day. It reads top to bottom as the rules it encodes: data, variables (only the
+/// options that keep the rules, filtered in <see cref="CentreDayProblem"/>), one block per hard rule under the
+/// name of <see cref="HardRules"/>, the soft goals, solve, read back. Given the centre-day's candidates and
+/// commissions, its optimum is the best plan of that day; the solver proves it when time allows.
+/// </summary>
+internal static class CentreDayModel
+{
+    /// <summary>The solver's memory stays well within the machine (it is one small model at a time).</summary>
+    private const int MaxMemoryMb = 2048;
+
+    public static SubModelResult Solve(
+        CentreDayProblem p, Placement?[] hint, PlannerWeights weights, double seconds, int workers, int? seed,
+        Action<double, double, int>? onSolution, CancellationToken cancellationToken)
+    {
+        var model = new CpModel();
+        var jobs = p.Jobs;
+        const int slot = CentreDayProblem.Slot;
+        var gap = CentreDayProblem.GapSlots;
+
+        // ---- Data: options that break a rule were filtered out before any variable (CentreDayProblem.Options, Starts).
+        var modelled = p.Modelled;
+        // The list scheduler's plan is the hint of every variable below, so that the solver starts from a full plan.
+        var given = Enumerable.Range(0, jobs.Count)
+            .Select(i => hint[i] is { } h && modelled[i] && p.Options[i].Contains(h.Commission) ? h : (Placement?)null).ToArray();
+        var hintLoad = new long[p.Examiners.Count];
+        var hintUsed = new bool[p.Commissions.Count];
+        foreach (var job in jobs)
+        {
+            if (given[job.Index] is not { } g) continue;
+            hintUsed[g.Commission] = true;
+            foreach (var m in p.MembersOf[g.Commission]) hintLoad[m] += job.ExamSlots * slot;
+        }
+
+        // ---- Variables: a start per oral (its domain is HardRules.Durations, CentreHours, LunchBreak and WrittenExams:
+        // preparation and exam inside one free stretch of the day), whether it is placed, and which commission examines it.
+        var start = new IntVar?[jobs.Count];
+        var placed = new BoolVar?[jobs.Count];
+        var examiner = new Dictionary<int, BoolVar>[jobs.Count];
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            examiner[i] = [];
+            if (!modelled[i]) continue;
+            var job = jobs[i];
+            placed[i] = model.NewBoolVar($"placed_{i}");
+            if (job.Fixed is { } f)
+            {
+                // HardRules.Pins (and every earlier placement): an oral placed by an earlier solve keeps its slot and commission.
+                start[i] = model.NewIntVar(f.Start, f.Start, $"start_{i}");
+                model.Add(placed[i]! == 1);
+                examiner[i][f.Commission] = placed[i]!;
+                continue;
+            }
+            start[i] = model.NewIntVarFromDomain(OrDomain.FromValues(job.Starts.Select(s => (long)s).ToArray()), $"start_{i}");
+            model.AddHint(start[i]!, given[i]?.Start ?? job.Starts[0]);
+            model.AddHint(placed[i]!, given[i] is not null);
+            foreach (var c in p.Options[i])
+            {
+                examiner[i][c] = model.NewBoolVar($"x_{i}_{c}");
+                model.AddHint(examiner[i][c], given[i]?.Commission == c);
+            }
+        }
+        var examInterval = new Dictionary<(int Job, int Commission), IntervalVar>();
+        for (var i = 0; i < jobs.Count; i++)
+            foreach (var (c, x) in examiner[i])
+                examInterval[(i, c)] = model.NewOptionalFixedSizeIntervalVar(start[i]!, jobs[i].ExamSlots, x, $"exam_{i}_{c}");
+        var anyExam = new Dictionary<int, IntervalVar>();
+        var prep = new Dictionary<int, IntervalVar>();
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            if (!modelled[i]) continue;
+            anyExam[i] = model.NewOptionalFixedSizeIntervalVar(start[i]!, jobs[i].ExamSlots, placed[i]!, $"room_{i}");
+            if (jobs[i].PrepSlots > 0)
+                prep[i] = model.NewOptionalFixedSizeIntervalVar(start[i]! - jobs[i].PrepSlots, jobs[i].PrepSlots, placed[i]!, $"prep_{i}");
+        }
+
+        // HardRules.EveryOralOnce: an oral is placed once, before exactly one commission.
+        for (var i = 0; i < jobs.Count; i++)
+            if (modelled[i] && jobs[i].Fixed is null)
+                model.Add(LinearExpr.Sum(examiner[i].Values) == placed[i]!);
+
+        // HardRules.CommissionComposition, ExaminerNotOwnSchool: filtered out before the variables (CentreDayProblem.Options).
+
+        // HardRules.CommissionOneCandidateAtATime: the exams of a commission do not overlap.
+        for (var c = 0; c < p.Commissions.Count; c++)
+        {
+            var intervals = examInterval.Where(e => e.Key.Commission == c).Select(e => e.Value).ToList();
+            if (intervals.Count > 1) model.AddNoOverlap(intervals);
+        }
+
+        // HardRules.ExaminerOneCommissionAtATime: an examiner sitting in several commissions of the day is in one at a time.
+        for (var e = 0; e < p.Examiners.Count; e++)
+        {
+            if (p.CommissionsOf[e].Length < 2) continue;
+            var mine = p.CommissionsOf[e].ToHashSet();
+            model.AddNoOverlap(examInterval.Where(x => mine.Contains(x.Key.Commission)).Select(x => x.Value));
+        }
+
+        // HardRules.ExaminerMinutesPerDay: an examiner examines at most their minutes of the day.
+        var examinerLoad = new LinearExpr[p.Examiners.Count];
+        for (var e = 0; e < p.Examiners.Count; e++)
+        {
+            var mine = p.CommissionsOf[e].ToHashSet();
+            var terms = new List<(BoolVar X, long Minutes)>();
+            for (var i = 0; i < jobs.Count; i++)
+                foreach (var (c, x) in examiner[i])
+                    if (mine.Contains(c)) terms.Add((x, jobs[i].ExamSlots * slot));
+            examinerLoad[e] = LinearExpr.WeightedSum(terms.Select(t => t.X), terms.Select(t => t.Minutes));
+            model.Add(examinerLoad[e] <= p.MaxMinutes(e));
+        }
+
+        // HardRules.CandidateOneThingAtATime: a candidate's preparations and exams do not overlap, with 10 minutes from the
+        // end of an exam to their next preparation or exam; a U61 followed by its EF3 has no gap before it.
+        foreach (var mine in p.JobsOf)
+        {
+            var intervals = new List<IntervalVar>();
+            foreach (var i in mine.Where(i => modelled[i]))
+            {
+                var job = jobs[i];
+                var from = start[i]! - job.PrepSlots;
+                if (job.FollowedBy >= 0 && modelled[job.FollowedBy])
+                {
+                    var length = job.PrepSlots + job.ExamSlots;
+                    var withEf3 = given[job.FollowedBy] is not null || jobs[job.FollowedBy].Fixed is not null;
+                    var size = model.NewIntVar(length, length + gap, $"candidate_size_{i}");
+                    model.Add(size == length + gap - gap * placed[job.FollowedBy]!);
+                    model.AddHint(size, withEf3 ? length : length + gap);
+                    var end = model.NewIntVar(-CentreDayProblem.DaySlots, 2 * CentreDayProblem.DaySlots, $"candidate_end_{i}");
+                    model.Add(end == from + size);
+                    model.AddHint(end, (given[i]?.Start ?? job.Fixed?.Start ?? job.Starts[0]) - job.PrepSlots + (withEf3 ? length : length + gap));
+                    intervals.Add(model.NewOptionalIntervalVar(from, size, end, placed[i]!, $"candidate_{i}"));
+                }
+                else intervals.Add(model.NewOptionalFixedSizeIntervalVar(from, job.PrepSlots + job.ExamSlots + gap, placed[i]!, $"candidate_{i}"));
+            }
+            if (intervals.Count > 1) model.AddNoOverlap(intervals);
+        }
+
+        // HardRules.Ef3AfterU61: the EF3 starts when the U61 ends, before the same commission.
+        foreach (var ef3 in jobs.Where(j => j.Follows >= 0 && modelled[j.Index]))
+        {
+            var u61 = jobs[ef3.Follows];
+            model.AddImplication(placed[ef3.Index]!, placed[u61.Index]!);
+            model.Add(start[ef3.Index]! == start[u61.Index]! + u61.ExamSlots).OnlyEnforceIf(placed[ef3.Index]!);
+            foreach (var (c, x) in examiner[ef3.Index])
+                if (examiner[u61.Index].TryGetValue(c, out var same)) model.AddImplication(x, same);
+                else model.Add(x == 0);
+        }
+
+        // HardRules.Rooms: at most exam_rooms commissions examine at the same time (rooms are labelled on reading back).
+        var rooms = model.AddCumulative(p.Rooms);
+        foreach (var interval in anyExam.Values) rooms.AddDemand(interval, 1);
+
+        // HardRules.PreparationSeats: a preparation ends when its exam starts and takes one seat.
+        var seats = model.AddCumulative(p.PrepSeats);
+        foreach (var interval in prep.Values) seats.AddDemand(interval, 1);
+
+        // ---- Soft goals (PlannerWeights).
+        var objective = LinearExpr.NewBuilder();
+        long constant = 0;
+        // Every oral placed (far above every other goal).
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            if (jobs[i].Fixed is not null) continue;
+            constant += weights.Unplaced;
+            if (modelled[i]) objective.AddTerm(placed[i]!, -weights.Unplaced);
+        }
+        // Least waiting: a candidate's day from the first preparation to the end of the last exam.
+        for (var k = 0; k < p.Candidates.Count; k++)
+        {
+            var mine = p.JobsOf[k].Where(i => modelled[i]).ToList();
+            if (mine.Count == 0) continue;
+            var first = model.NewIntVar(0, CentreDayProblem.DaySlots, $"first_{k}");
+            var last = model.NewIntVar(0, CentreDayProblem.DaySlots, $"last_{k}");
+            model.Add(first <= last);
+            foreach (var i in mine)
+            {
+                model.Add(first <= start[i]! - jobs[i].PrepSlots).OnlyEnforceIf(placed[i]!);
+                model.Add(last >= start[i]! + jobs[i].ExamSlots).OnlyEnforceIf(placed[i]!);
+            }
+            var mineGiven = mine.Where(i => given[i] is not null).ToList();
+            model.AddHint(first, mineGiven.Count == 0 ? 0 : mineGiven.Min(i => jobs[i].PrepStart(given[i]!.Value.Start)));
+            model.AddHint(last, mineGiven.Count == 0 ? 0 : mineGiven.Max(i => jobs[i].End(given[i]!.Value.Start)));
+            objective.AddTerm(last, weights.WaitingMinute * slot).AddTerm(first, -weights.WaitingMinute * slot);
+        }
+        // A professional in E4 and U61 commissions.
+        for (var i = 0; i < jobs.Count; i++)
+            if (jobs[i].Oral.Unit is UnitCode.E4 or UnitCode.U61)
+                foreach (var (c, x) in examiner[i])
+                    if (!p.Commissions[c].HasProfessional) objective.AddTerm(x, weights.NoProfessional);
+        // Fewest examiner-days: an examiner is called when one of their commissions examines; a pinned commission examines.
+        var used = new BoolVar[p.Commissions.Count];
+        for (var c = 0; c < p.Commissions.Count; c++)
+        {
+            used[c] = model.NewBoolVar($"used_{c}");
+            model.AddHint(used[c], hintUsed[c]);
+            var mine = Enumerable.Range(0, jobs.Count).Where(i => examiner[i].ContainsKey(c)).Select(i => examiner[i][c]).ToList();
+            foreach (var x in mine) model.AddImplication(x, used[c]);
+            model.Add(used[c] <= LinearExpr.Sum(mine));
+            if (p.Commissions[c].Pinned && mine.Count > 0)
+            {
+                constant += weights.Unplaced;
+                objective.AddTerm(used[c], -weights.Unplaced);
+            }
+        }
+        for (var e = 0; e < p.Examiners.Count; e++)
+        {
+            var called = model.NewBoolVar($"called_{e}");
+            model.AddHint(called, p.CommissionsOf[e].Any(c => hintUsed[c]));
+            foreach (var c in p.CommissionsOf[e]) model.AddImplication(used[c], called);
+            objective.AddTerm(called, weights.ExaminerDay);
+        }
+        // Balanced loads: the heaviest examiner of each discipline.
+        foreach (var discipline in Enumerable.Range(0, p.Examiners.Count).GroupBy(e => p.Examiners[e].Discipline))
+        {
+            var heaviest = model.NewIntVar(0, 24 * 60, $"heaviest_{discipline.Key}");
+            foreach (var e in discipline) model.Add(heaviest >= examinerLoad[e]);
+            model.AddHint(heaviest, discipline.Max(e => hintLoad[e]));
+            objective.AddTerm(heaviest, weights.LoadBalanceMinute);
+        }
+        objective.Add(constant);
+        model.Minimize(objective);
+
+        // ---- Solve.
+        using var solver = new CpSolver();
+        var parameters = string.Create(CultureInfo.InvariantCulture,
+            $"num_workers:{Math.Max(1, workers)} max_time_in_seconds:{Math.Max(0.01, seconds):0.###} max_memory_in_mb:{MaxMemoryMb} log_search_progress:false");
+        if (seed is { } s) parameters += $" random_seed:{s}";
+        solver.StringParameters = parameters;
+        var placedCount = LinearExpr.Sum(placed.Where(v => v is not null).Select(v => (ILiteral)v!));
+        var callback = new ProgressCallback(onSolution, placedCount);
+        CpSolverStatus status;
+        using (cancellationToken.Register(solver.StopSearch))
+            status = solver.Solve(model, callback);
+        GC.KeepAlive(callback);
+
+        // ---- Read back.
+#if DEBUG
+        if (status == CpSolverStatus.ModelInvalid) throw new InvalidOperationException($"{p.Day.Label}: {model.Validate()}");
+#endif
+        if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
+            return new SubModelResult(hint, false, false, double.NaN, status == CpSolverStatus.Unknown ? solver.BestObjectiveBound : double.NaN);
+        var result = new Placement?[jobs.Count];
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            if (!modelled[i] || !solver.BooleanValue(placed[i]!)) continue;
+            var c = examiner[i].First(x => solver.BooleanValue(x.Value)).Key;
+            result[i] = new Placement(c, (int)solver.Value(start[i]!));
+        }
+        return new SubModelResult(result, true, status == CpSolverStatus.Optimal, solver.ObjectiveValue, solver.BestObjectiveBound);
+    }
+
+    private sealed class ProgressCallback(Action<double, double, int>? report, LinearExpr placed) : CpSolverSolutionCallback
+    {
+        public override void OnSolutionCallback()
+        {
+            report?.Invoke(ObjectiveValue(), BestObjectiveBound(), (int)Value(placed));
+        }
+    }
+}

@@ -1,0 +1,214 @@
+using BtsCcst.Domain;
+
+namespace BtsCcst.Scheduling.Planning;
+
+/// <summary>
+/// A list scheduler for one centre-day: candidate after candidate, each oral at the earliest start that keeps
+/// every hard rule, right after the candidate's previous oral when it can. It gives the CP-SAT model a complete
+/// first solution (its hint) and is the plan kept when the solver finds nothing better in its time. Heuristic.
+/// </summary>
+internal static class GreedyScheduler
+{
+    public static Placement?[] Schedule(CentreDayProblem problem)
+    {
+        var timeline = new Timeline(problem);
+        foreach (var job in problem.Jobs.Where(j => j.Fixed is not null && j.Follows < 0))
+        {
+            var chain = job.FollowedBy >= 0 && problem.Jobs[job.FollowedBy].Fixed is not null ? new[] { job, problem.Jobs[job.FollowedBy] } : [job];
+            timeline.Reserve(chain, chain.Select(j => j.Fixed!.Value).ToArray());
+        }
+        var order = Enumerable.Range(0, problem.Candidates.Count)
+            .OrderBy(c => problem.JobsOf[c].Select(j => problem.Jobs[j]).Where(j => j.Fixed is null).Select(j => j.Commissions.Length).DefaultIfEmpty(int.MaxValue).Min())
+            .ThenByDescending(c => problem.JobsOf[c].Sum(j => problem.Jobs[j].PrepSlots + problem.Jobs[j].ExamSlots))
+            .ThenBy(c => problem.Candidates[c].Number, StringComparer.Ordinal);
+        foreach (var candidate in order) PlaceCandidate(problem, timeline, candidate);
+        return timeline.Placements;
+    }
+
+    /// <summary>Tries a few orders of the candidate's orals and keeps the one that places the most and ends the earliest.</summary>
+    private static void PlaceCandidate(CentreDayProblem problem, Timeline timeline, int candidate)
+    {
+        var units = new List<ExamJob[]>();
+        foreach (var job in problem.JobsOf[candidate].Select(j => problem.Jobs[j]).Where(j => j.Fixed is null && problem.Modelled[j.Index]))
+        {
+            if (job.Follows >= 0 && problem.Jobs[job.Follows].Fixed is null) continue; // goes with its U61
+            var ef3 = job.FollowedBy >= 0 ? problem.Jobs[job.FollowedBy] : null;
+            units.Add(ef3 is not null && ef3.Fixed is null && problem.Modelled[ef3.Index] ? [job, ef3] : [job]);
+        }
+        if (units.Count == 0) return;
+        static int Rank(ExamJob[] unit) => unit[0].Oral.Unit switch
+        {
+            UnitCode.E4 => 0, UnitCode.U61 => 1, UnitCode.U62 => 2, UnitCode.EF2 => 3, UnitCode.E22 => 4, UnitCode.EF1 => 5, _ => 6,
+        };
+        var byRank = units.OrderBy(Rank).ToList();
+        var orders = new List<List<ExamJob[]>>
+        {
+            byRank,
+            byRank.OrderBy(u => u[0].Oral.Unit == UnitCode.E22 ? 0 : 1).ToList(),
+            byRank.OrderBy(u => u[0].Oral.Unit == UnitCode.E4 ? 1 : 0).ToList(),
+        };
+        // Each order is tried from the opening of each free stretch of the day: the candidate's orals follow each other
+        // from there, so the plan kept is the one that places the most, with the least waiting, ending the earliest.
+        (int Placed, int Waiting, int End) best = (-1, 0, 0);
+        List<(ExamJob[] Jobs, Placement[] Placements)>? bestPlan = null;
+        foreach (var tried in orders)
+            foreach (var anchor in problem.Day.FreeWindows.Select(w => w.Start / CentreDayProblem.Slot))
+            {
+                var plan = new List<(ExamJob[], Placement[])>();
+                var from = anchor;
+                foreach (var unit in tried)
+                {
+                    var found = timeline.Find(unit, from) ?? timeline.Find(unit, -1);
+                    if (found is null) continue;
+                    timeline.Reserve(unit, found);
+                    plan.Add((unit, found));
+                    from = Math.Max(from, unit[^1].End(found[^1].Start) + CentreDayProblem.GapSlots);
+                }
+                foreach (var (jobs, placements) in plan) timeline.Release(jobs, placements);
+                var score = Score(plan);
+                if (bestPlan is null || score.Placed > best.Placed || score.Placed == best.Placed && (score.Waiting, score.End).CompareTo((best.Waiting, best.End)) < 0)
+                {
+                    best = score;
+                    bestPlan = plan;
+                }
+            }
+        foreach (var (jobs, placements) in bestPlan!) timeline.Reserve(jobs, placements);
+    }
+
+    private static (int Placed, int Waiting, int End) Score(List<(ExamJob[] Jobs, Placement[] Placements)> plan)
+    {
+        if (plan.Count == 0) return (0, 0, 0);
+        var first = plan.Min(p => p.Jobs[0].PrepStart(p.Placements[0].Start));
+        var last = plan.Max(p => p.Jobs[^1].End(p.Placements[^1].Start));
+        var busy = plan.Sum(p => p.Jobs.Sum(j => j.PrepSlots + j.ExamSlots));
+        return (plan.Sum(p => p.Jobs.Length), last - first - busy, last);
+    }
+
+    /// <summary>What is taken, slot by slot: examiners, preparation seats, rooms, candidates (with their gap).</summary>
+    private sealed class Timeline
+    {
+        private readonly CentreDayProblem p;
+        private readonly bool[][] examinerBusy;
+        private readonly int[] examinerMinutes;
+        private readonly int[] commissionMinutes;
+        private readonly int[] prepUse;
+        private readonly int[] roomUse;
+        private readonly bool[][] candidateBusy;
+
+        public Timeline(CentreDayProblem problem)
+        {
+            p = problem;
+            var length = CentreDayProblem.DaySlots + CentreDayProblem.GapSlots + 1;
+            examinerBusy = problem.Examiners.Select(_ => new bool[length]).ToArray();
+            examinerMinutes = new int[problem.Examiners.Count];
+            commissionMinutes = new int[problem.Commissions.Count];
+            prepUse = new int[length];
+            roomUse = new int[length];
+            candidateBusy = problem.Candidates.Select(_ => new bool[length]).ToArray();
+            Placements = new Placement?[problem.Jobs.Count];
+        }
+
+        public Placement?[] Placements { get; }
+
+        /// <summary>The earliest placement of a chain (an oral, or a U61 and its EF3) whose preparation starts at or after <paramref name="from"/>.</summary>
+        public Placement[]? Find(ExamJob[] chain, int from)
+        {
+            var first = chain[0];
+            int[] commissions;
+            int? forcedStart = null;
+            if (first.Follows >= 0)
+            {
+                // An EF3 alone: its U61 is already placed; it follows at once, same commission.
+                if (Placements[first.Follows] is not { } u61) return null;
+                commissions = first.Commissions.Contains(u61.Commission) ? [u61.Commission] : [];
+                forcedStart = p.Jobs[first.Follows].End(u61.Start);
+            }
+            else commissions = chain.Length == 1 ? first.Commissions : p.SharedCommissions(first, chain[1]);
+            if (commissions.Length == 0) return null;
+            var wantsProfessional = chain.Any(j => j.Oral.Unit is UnitCode.E4 or UnitCode.U61);
+            var ranked = commissions
+                .OrderBy(c => p.Commissions[c].Pinned && commissionMinutes[c] == 0 ? 0 : 1)
+                .ThenBy(c => wantsProfessional && !p.Commissions[c].HasProfessional ? 1 : 0)
+                .ThenBy(c => p.MembersOf[c].Count(m => examinerMinutes[m] == 0))
+                .ThenBy(c => commissionMinutes[c])
+                .ThenBy(c => c)
+                .ToArray();
+            var examSlots = chain.Sum(j => j.ExamSlots);
+            var minutes = examSlots * CentreDayProblem.Slot;
+            var starts = forcedStart is { } f ? (first.Starts.Contains(f) ? [f] : []) : first.Starts;
+            foreach (var s in starts)
+            {
+                if (first.PrepStart(s) < from) continue;
+                if (chain.Length == 2 && Array.BinarySearch(chain[1].Starts, s + first.ExamSlots) < 0) continue;
+                var end = s + examSlots;
+                if (!CandidateFree(first.Candidate, first.PrepStart(s), end + CentreDayProblem.GapSlots)) continue;
+                if (!Below(prepUse, first.PrepStart(s), s, p.PrepSeats) || !Below(roomUse, s, end, p.Rooms)) continue;
+                foreach (var c in ranked)
+                    if (CommissionFree(c, s, end, minutes))
+                    {
+                        var result = new Placement[chain.Length];
+                        var at = s;
+                        for (var i = 0; i < chain.Length; i++)
+                        {
+                            result[i] = new Placement(c, at);
+                            at += chain[i].ExamSlots;
+                        }
+                        return result;
+                    }
+            }
+            return null;
+        }
+
+        private bool CandidateFree(int candidate, int from, int to)
+        {
+            var busy = candidateBusy[candidate];
+            for (var s = Math.Max(0, from); s < to && s < busy.Length; s++) if (busy[s]) return false;
+            return true;
+        }
+
+        private static bool Below(int[] use, int from, int to, int capacity)
+        {
+            for (var s = from; s < to; s++) if (use[s] >= capacity) return false;
+            return true;
+        }
+
+        private bool CommissionFree(int c, int from, int to, int minutes)
+        {
+            foreach (var m in p.MembersOf[c])
+            {
+                if (examinerMinutes[m] + minutes > p.MaxMinutes(m)) return false;
+                var busy = examinerBusy[m];
+                for (var s = from; s < to; s++) if (busy[s]) return false;
+            }
+            return true;
+        }
+
+        public void Reserve(ExamJob[] chain, Placement[] placements) => Mark(chain, placements, +1);
+
+        public void Release(ExamJob[] chain, Placement[] placements) => Mark(chain, placements, -1);
+
+        private void Mark(ExamJob[] chain, Placement[] placements, int sign)
+        {
+            var taken = sign > 0;
+            for (var i = 0; i < chain.Length; i++)
+            {
+                var job = chain[i];
+                var (c, s) = (placements[i].Commission, placements[i].Start);
+                Placements[job.Index] = taken ? placements[i] : null;
+                foreach (var m in p.MembersOf[c])
+                {
+                    examinerMinutes[m] += sign * job.ExamSlots * CentreDayProblem.Slot;
+                    for (var t = s; t < job.End(s); t++) examinerBusy[m][t] = taken;
+                }
+                commissionMinutes[c] += sign * job.ExamSlots * CentreDayProblem.Slot;
+                for (var t = job.PrepStart(s); t < s; t++) prepUse[t] += sign;
+                for (var t = s; t < job.End(s); t++) roomUse[t] += sign;
+            }
+            // The candidate is busy from their first preparation to the end of the chain, plus the gap.
+            var busy = candidateBusy[chain[0].Candidate];
+            var from = chain[0].PrepStart(placements[0].Start);
+            var to = chain[^1].End(placements[^1].Start) + CentreDayProblem.GapSlots;
+            for (var t = Math.Max(0, from); t < to && t < busy.Length; t++) busy[t] = taken;
+        }
+    }
+}

@@ -1,0 +1,283 @@
+using System.Diagnostics;
+using BtsCcst.Domain;
+using BtsCcst.Scheduling.Planning;
+
+namespace BtsCcst.Scheduling;
+
+/// <summary>
+/// Plans every oral of a session (Google OR-Tools CP-SAT), by decomposition, since one model of a national
+/// session does not solve on two cores:
+/// <list type="number">
+/// <item><b>Checks</b> (<see cref="PreChecks"/>, exact): orals that no plan can place (no centre serves the academy, a pin
+/// on a closed day or a day whose free stretches are too short, no commission possible without a teacher of the
+/// candidate's school...) are reported with their reason; commission pins that cannot hold are reported.</item>
+/// <item><b>Assignment</b> (heuristic): each candidate's orals go to one centre-day serving their academy (one day per
+/// candidate unless pins say otherwise), balancing estimated loads against capacities; examiners are called to
+/// centre-days (one centre a day) where their discipline is needed; commissions are formed from them.</item>
+/// <item><b>Centre-day models</b> (CP-SAT, optimal for the given centre-day): each centre-day is one model (every hard rule
+/// one block, soft goals weighted by <see cref="PlannerWeights"/>), started from a list scheduler's plan; the solver
+/// proves optimality when its share of the time allows, else keeps its best plan.</item>
+/// <item><b>Moves</b> (heuristic): orals a centre-day could not place are moved to another centre-day serving the academy,
+/// around the orals already placed there, with examiners not yet called that day; what remains is reported
+/// unplaced, with the reason found at its first centre-day (a discipline short of examiners, with the counts, rooms,
+/// preparation seats...).</item>
+/// </list>
+/// <see cref="PlanResult.Optimal"/> therefore means "optimal for each centre-day as assigned", never "optimal for the session".
+/// Progress is reported from the solver's thread.
+/// </summary>
+public static class OralPlanner
+{
+    /// <summary>Below this, a centre-day keeps the list scheduler's plan (the solver would not even finish presolve).</summary>
+    private const double MinSolveSeconds = 0.05;
+    /// <summary>Share of the time kept for moving orals between centre-days.</summary>
+    private const double MoveShare = 0.15;
+    private const int MoveRounds = 3;
+
+    public static PlanResult Plan(PlanningInstance instance, PlannerOptions options, IProgress<PlanningProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(options);
+        return new Run(instance, options, progress, cancellationToken).Execute();
+    }
+
+    /// <summary>A centre-day being planned: its commissions (only ever appended), its orals and where they are.</summary>
+    private sealed class DayState(CentreDay day)
+    {
+        public CentreDay Day { get; } = day;
+        public List<Commission> Commissions { get; } = [];
+        public List<Oral> Orals { get; } = [];
+        public Dictionary<Oral, Placement> Placed { get; set; } = [];
+        public Dictionary<Oral, Placement> Fixed { get; set; } = [];
+        public Dictionary<Oral, string> Failed { get; set; } = [];
+        public CentreDayProblem? Problem { get; set; }
+        public double Objective { get; set; }
+        public double Bound { get; set; }
+        public bool Optimal { get; set; }
+    }
+
+    private sealed class Run(PlanningInstance instance, PlannerOptions options, IProgress<PlanningProgress>? progress, CancellationToken cancellationToken)
+    {
+        private readonly Stopwatch clock = Stopwatch.StartNew();
+        private readonly PlannerWeights weights = options.Weights ?? PlannerWeights.Default;
+        private readonly List<UnplacedOral> unplaced = [];
+        private readonly List<string> reasons = [];
+        private readonly Dictionary<CentreDay, DayState> states = [];
+        private readonly Dictionary<DateOnly, HashSet<string>> called = [];
+        private readonly Dictionary<Oral, string> firstReason = [];
+        private readonly Dictionary<Oral, HashSet<CentreDay>> tried = [];
+        private readonly int total = instance.Candidates.Sum(c => c.Orals.Distinct().Count());
+        private bool moved;
+
+        private double Elapsed => clock.Elapsed.TotalSeconds;
+        private double Limit => options.TimeLimit.TotalSeconds;
+        private int PlacedSoFar => states.Values.Sum(s => s.Placed.Count);
+
+        public PlanResult Execute()
+        {
+            Report("vérifications");
+            var session = new PlanningSession(instance);
+            var checkedSession = PreChecks.Run(session, unplaced, reasons);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            Report("affectation des candidats et des examinateurs");
+            var staff = ExaminerAssignment.Assign(session, checkedSession, called);
+            var book = new LoadBook(session, staff, checkedSession.PinnedCommissions);
+            var assigned = CandidateAssignment.Assign(session, checkedSession, book, unplaced);
+            foreach (var day in session.CentreDays.Where(d => assigned[d].Count > 0))
+            {
+                var pinnedMembers = (checkedSession.PinnedCommissions.GetValueOrDefault(day) ?? []).SelectMany(c => c);
+                foreach (var examiner in ExaminerAssignment.CallIdle(session, day, assigned[day], staff[day].Concat(pinnedMembers), called))
+                {
+                    staff[day].Add(examiner);
+                    book.Supply(day, examiner);
+                }
+            }
+            foreach (var day in session.CentreDays)
+            {
+                var pinned = checkedSession.PinnedCommissions.GetValueOrDefault(day) ?? [];
+                if (assigned[day].Count == 0)
+                {
+                    foreach (var members in pinned)
+                        reasons.Add($"Commission épinglée ({string.Join(", ", members.Select(m => m.Id))}) au {day.Label} : aucun candidat n'est à examiner ce jour-là dans ce centre.");
+                    continue;
+                }
+                var state = new DayState(day);
+                state.Commissions.AddRange(CommissionFormation.Form(pinned, staff[day], assigned[day]));
+                state.Orals.AddRange(assigned[day]);
+                states[day] = state;
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // Each centre-day gets a share of the time in proportion to its orals; time a model does not use passes on.
+            var mainEnd = Elapsed + Math.Max(0, Limit - Elapsed) * (1 - MoveShare);
+            var queue = states.Values.OrderBy(s => s.Day.Index).ToList();
+            for (var i = 0; i < queue.Count; i++)
+            {
+                var weight = queue[i].Orals.Count;
+                var remaining = queue.Skip(i).Sum(s => s.Orals.Count);
+                Solve(queue[i], Math.Max(0, mainEnd - Elapsed) * weight / Math.Max(1, remaining));
+                foreach (var (oral, reason) in queue[i].Failed) firstReason.TryAdd(oral, reason);
+            }
+
+            Move(session, checkedSession, book);
+            Report("lecture du plan");
+            return ReadBack();
+        }
+
+        private void Solve(DayState state, double seconds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var phase = $"{state.Day.Label}";
+            var problem = new CentreDayProblem(state.Day, state.Commissions, state.Orals, state.Fixed);
+            var greedy = GreedyScheduler.Schedule(problem);
+            var chosen = greedy;
+            var objective = PlanCost.Evaluate(problem, greedy, weights);
+            var bound = 0.0;
+            var optimal = false;
+            var placedBefore = PlacedSoFar - state.Placed.Count;
+            if (seconds >= MinSolveSeconds && problem.Modelled.Any(m => m))
+            {
+                Report(phase, placedBefore + greedy.Count(g => g is not null), objective, null);
+                var sub = CentreDayModel.Solve(problem, greedy, weights, seconds, options.Workers, options.Seed,
+                    (o, b, placed) => Report(phase, placedBefore + placed, o, b), cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!double.IsNaN(sub.Bound)) bound = Math.Max(0, sub.Bound);
+                if (sub.FromSolver)
+                {
+                    var cost = PlanCost.Evaluate(problem, sub.Placements, weights);
+                    if (cost <= objective)
+                    {
+                        chosen = sub.Placements;
+                        objective = cost;
+                        optimal = sub.Optimal;
+                    }
+                }
+            }
+            else if (!problem.Modelled.Any(m => m)) optimal = true;
+            state.Problem = problem;
+            state.Placed = problem.Jobs.Where(j => chosen[j.Index] is not null).ToDictionary(j => j.Oral, j => chosen[j.Index]!.Value);
+            state.Failed = Diagnosis.Explain(problem, chosen);
+            state.Objective = objective;
+            state.Bound = Math.Min(bound, objective);
+            state.Optimal = optimal && state.Fixed.Count == 0;
+            Report(phase, PlacedSoFar, objective, state.Bound);
+        }
+
+        /// <summary>Orals a centre-day could not place move to another centre-day serving the candidate's academy, on another date.</summary>
+        private void Move(PlanningSession session, CheckedSession checkedSession, LoadBook book)
+        {
+            for (var round = 0; round < MoveRounds; round++)
+            {
+                if (Limit - Elapsed < MinSolveSeconds) return;
+                var moves = new Dictionary<CentreDay, List<Oral>>();
+                foreach (var state in states.Values.OrderBy(s => s.Day.Index).ToList())
+                    foreach (var group in state.Failed.Keys.GroupBy(o => o.Candidate).OrderBy(g => g.Key.Number, StringComparer.Ordinal).ToList())
+                    {
+                        // An EF3 whose U61 is placed stays: it must follow that U61 at once.
+                        var movable = group.Where(o => o.Unit != UnitCode.EF3 || !IsPlaced(group.Key, UnitCode.U61)).ToList();
+                        if (movable.Count == 0) continue;
+                        var busyDates = states.Values.Where(s => s.Placed.Keys.Any(o => o.Candidate == group.Key)).Select(s => s.Day.Date).ToHashSet();
+                        var target = movable.Select(o => (IEnumerable<CentreDay>)checkedSession.Eligible[o])
+                            .Aggregate((a, b) => a.Intersect(b))
+                            .Where(d => d != state.Day && !busyDates.Contains(d.Date) && !movable.Any(o => tried.TryGetValue(o, out var t) && t.Contains(d)))
+                            .OrderBy(d => book.UtilisationWith(d, movable)).ThenBy(d => d.Index)
+                            .FirstOrDefault();
+                        if (target is null) continue;
+                        book.Add(state.Day, movable, -1);
+                        book.Add(target, movable);
+                        foreach (var oral in movable)
+                        {
+                            state.Orals.Remove(oral);
+                            state.Failed.Remove(oral);
+                            (tried.TryGetValue(oral, out var t) ? t : tried[oral] = [state.Day]).Add(target);
+                        }
+                        (moves.TryGetValue(target, out var list) ? list : moves[target] = []).AddRange(movable);
+                    }
+                if (moves.Count == 0) return;
+                moved = true;
+                Report("reprise des oraux non placés");
+                var targets = moves.OrderBy(m => m.Key.Index).ToList();
+                for (var i = 0; i < targets.Count; i++)
+                {
+                    var (day, orals) = (targets[i].Key, targets[i].Value);
+                    if (!states.TryGetValue(day, out var state)) states[day] = state = new DayState(day);
+                    state.Fixed = new Dictionary<Oral, Placement>(state.Placed);
+                    state.Orals.AddRange(orals);
+                    var extra = ExaminerAssignment.CallIdle(session, day, state.Orals, state.Commissions.SelectMany(c => c.Members), called);
+                    if (extra.Count > 0) state.Commissions.AddRange(CommissionFormation.Form([], extra, orals, state.Commissions.Count));
+                    var left = Math.Max(0, Limit - Elapsed) / (MoveRounds - round);
+                    Solve(state, left / (targets.Count - i));
+                    foreach (var (oral, reason) in state.Failed) firstReason.TryAdd(oral, reason);
+                }
+            }
+
+            bool IsPlaced(PlanningCandidate candidate, UnitCode unit) => states.Values.Any(s => s.Placed.Keys.Any(o => o.Candidate == candidate && o.Unit == unit));
+        }
+
+        private PlanResult ReadBack()
+        {
+            var exams = new List<ScheduledExam>();
+            foreach (var state in states.Values.OrderBy(s => s.Day.Index))
+            {
+                foreach (var oral in state.Failed.Keys.OrderBy(o => o.Candidate.Number, StringComparer.Ordinal).ThenBy(o => o.Unit))
+                {
+                    var reason = firstReason.GetValueOrDefault(oral) ?? state.Failed[oral];
+                    if (tried.ContainsKey(oral)) reason += " Aucune autre journée de centre possible n'a pu l'accueillir.";
+                    unplaced.Add(new UnplacedOral(oral.Candidate.Number, oral.Unit, reason));
+                }
+                exams.AddRange(Rows(state));
+            }
+            foreach (var group in unplaced.GroupBy(u => u.Reason))
+            {
+                var units = string.Join(", ", group.GroupBy(u => u.Unit).OrderBy(g => g.Key).Select(g => $"{g.Key} ×{g.Count()}"));
+                reasons.Add($"{group.Key} [non placés : {units}]");
+            }
+            var planned = states.Values.Where(s => s.Problem is not null).ToList();
+            return new PlanResult(
+                exams.OrderBy(e => e.CentreId, StringComparer.Ordinal).ThenBy(e => e.Date).ThenBy(e => e.ExamStart).ThenBy(e => e.Room, StringComparer.Ordinal).ToList(),
+                unplaced.OrderBy(u => u.CandidateNumber, StringComparer.Ordinal).ThenBy(u => u.Unit).ToList(),
+                reasons.Distinct().ToList(),
+                planned.Sum(s => s.Objective),
+                planned.Sum(s => s.Bound),
+                !moved && planned.All(s => s.Optimal));
+        }
+
+        /// <summary>Schedule rows of a centre-day: commissions numbered by their first exam, rooms labelled "Salle n" (HardRules.Rooms).</summary>
+        private static IEnumerable<ScheduledExam> Rows(DayState state)
+        {
+            if (state.Problem is not { } p || state.Placed.Count == 0) return [];
+            var day = state.Day;
+            var exams = p.Jobs.Where(j => state.Placed.ContainsKey(j.Oral))
+                .Select(j => (Job: j, Placement: state.Placed[j.Oral]))
+                .OrderBy(x => x.Placement.Start).ThenBy(x => x.Placement.Commission).ThenBy(x => x.Job.Oral.Candidate.Number, StringComparer.Ordinal)
+                .ToList();
+            var numbers = exams.Select(x => x.Placement.Commission).Distinct().Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i + 1);
+            var prefix = $"{day.Centre.Id}-{day.Date:yyyy-MM-dd}";
+            if (prefix.Length > 28) prefix = $"K{day.Index}-{day.Date:yyyyMMdd}";
+            // Rooms: intervals taken in order of start; at most exam_rooms overlap, so a room is always free.
+            var roomFreeAt = new int[Math.Max(1, p.Rooms)];
+            var lastRoom = new Dictionary<int, int>();
+            var rows = new List<ScheduledExam>();
+            foreach (var (job, placement) in exams)
+            {
+                var room = lastRoom.TryGetValue(placement.Commission, out var r) && roomFreeAt[r] <= placement.Start
+                    ? r
+                    : Array.FindIndex(roomFreeAt, t => t <= placement.Start);
+                if (room < 0) throw new InvalidOperationException($"{day.Label} : plus d'épreuves simultanées que de salles.");
+                roomFreeAt[room] = job.End(placement.Start);
+                lastRoom[placement.Commission] = room;
+                var commission = p.Commissions[placement.Commission];
+                rows.Add(new ScheduledExam(
+                    day.Centre.Id, day.Date, $"Salle {room + 1}", $"{prefix}-C{numbers[placement.Commission]}", job.Oral.Unit, job.Oral.Candidate.Number,
+                    job.PrepSlots > 0 ? Clock.Time(job.PrepStart(placement.Start) * CentreDayProblem.Slot) : null,
+                    Clock.Time(placement.Start * CentreDayProblem.Slot),
+                    Clock.Time(job.End(placement.Start) * CentreDayProblem.Slot),
+                    commission.Members.Select(m => m.Id).ToList()));
+            }
+            return rows;
+        }
+
+        private void Report(string phase, int? placed = null, double? objective = null, double? bound = null) =>
+            progress?.Report(new PlanningProgress(phase, clock.Elapsed, objective, bound, placed ?? PlacedSoFar, total));
+    }
+}

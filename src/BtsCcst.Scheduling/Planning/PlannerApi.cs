@@ -1,0 +1,55 @@
+namespace BtsCcst.Scheduling;
+
+/// <summary>
+/// Weights of the soft goals of oral planning. Every hard rule is kept whatever the weights; these only
+/// rank the plans that keep them. Costs are counted in minutes (or in units of one exam, one day) and
+/// multiplied by the weight; placing an exam always outweighs every soft goal (<see cref="Unplaced"/>).
+/// </summary>
+/// <param name="Unplaced">Cost of one oral left unplaced. Default 100 000: larger than any sum of the other goals
+/// for one centre-day, so that the planner never leaves an oral out to improve another goal.</param>
+/// <param name="ExtraDay">Cost of each day a candidate must come beyond the first. Default 1 000. Used by the
+/// assignment phase: a candidate's orals all go to one centre-day unless a pin or the capacity forbids it.</param>
+/// <param name="WaitingMinute">Cost of one minute of a candidate's day between their first preparation and the end
+/// of their last exam (their waiting, since the busy minutes are fixed). Default 1.</param>
+/// <param name="NoProfessional">Cost of an E4 or U61 examined by a commission without a professional. Default 30.</param>
+/// <param name="ExaminerDay">Cost of each examiner called for a day. Default 60 (one examiner-day is worth an hour of
+/// candidates' waiting).</param>
+/// <param name="LoadBalanceMinute">Cost of one minute of the heaviest commission's examining time in a centre-day,
+/// which spreads the exams over the commissions that are called. Default 1.</param>
+public sealed record PlannerWeights(
+    int Unplaced = 100_000,
+    int ExtraDay = 1_000,
+    int WaitingMinute = 1,
+    int NoProfessional = 30,
+    int ExaminerDay = 60,
+    int LoadBalanceMinute = 1)
+{
+    /// <summary>The documented defaults.</summary>
+    public static PlannerWeights Default { get; } = new();
+}
+
+/// <summary>How long and how the planner may search.</summary>
+/// <param name="TimeLimit">Wall-clock budget of the whole run (checks, assignment, every sub-model).</param>
+/// <param name="Workers">CP-SAT search workers (threads) of each sub-model.</param>
+/// <param name="Weights">Soft-goal weights; <see cref="PlannerWeights.Default"/> when null.</param>
+/// <param name="Seed">Random seed of the solver, for repeatable runs.</param>
+public sealed record PlannerOptions(TimeSpan TimeLimit, int Workers = 2, PlannerWeights? Weights = null, int? Seed = null);
+
+/// <summary>Where a planning run is: its phase, the time spent, the objective and bound of the current sub-model,
+/// and how many orals are placed out of all the orals to plan.</summary>
+public sealed record PlanningProgress(string Phase, TimeSpan Elapsed, double? Objective, double? Bound, int Placed, int Total);
+
+/// <summary>
+/// The outcome of a planning run. <see cref="Exams"/> is the schedule (rows of schedule.csv), <see cref="Unplaced"/> the
+/// orals that could not be placed, each with its reason, <see cref="Reasons"/> the causes in terms an organiser acts on
+/// (in French). <see cref="Objective"/> and <see cref="Bound"/> sum the sub-models' objectives and bounds;
+/// <see cref="Optimal"/> is true only when every sub-model was solved to optimality and no oral moved between
+/// centre-days (the decomposition itself is heuristic, see <see cref="OralPlanner"/>).
+/// </summary>
+public sealed record PlanResult(
+    IReadOnlyList<ScheduledExam> Exams,
+    IReadOnlyList<UnplacedOral> Unplaced,
+    IReadOnlyList<string> Reasons,
+    double Objective,
+    double Bound,
+    bool Optimal);

@@ -1,0 +1,210 @@
+using BtsCcst.Domain;
+
+namespace BtsCcst.Scheduling.Planning;
+
+/// <summary>
+/// Heuristic phase: calls examiners to centre-days before the candidates are assigned, so that candidates then go
+/// where the examiners are. Each oral's demand is spread evenly over the centre-days where it may take place (a
+/// pinned oral weighs on its pinned centre-day alone). On each date an examiner goes to at most one centre
+/// (<see cref="HardRules.ExaminerOneCentreADay"/>), one they listed and on a date they are available
+/// (<see cref="HardRules.ExaminerListedCentres"/>, <see cref="HardRules.ExaminerAvailableDates"/>): the least mobile
+/// first, each to the centre-day with the largest uncovered need for their discipline, up to a margin above it.
+/// Examiners left uncalled are kept for the centre-days that turn out short once the candidates are assigned. The
+/// per-centre-day model then calls as few of them as it can (<see cref="PlannerWeights.ExaminerDay"/>). Not optimal.
+/// </summary>
+internal static class ExaminerAssignment
+{
+    /// <summary>Margin above the estimated need: scheduling never uses every minute of every examiner.</summary>
+    private const double Margin = 1.3;
+
+    public static Dictionary<CentreDay, List<PlanningExaminer>> Assign(
+        PlanningSession session,
+        CheckedSession checkedSession,
+        Dictionary<DateOnly, HashSet<string>> called)
+    {
+        var share = session.CentreDays.ToDictionary(d => d, _ => new List<(Oral, double)>());
+        foreach (var oral in checkedSession.Orals)
+        {
+            var days = checkedSession.Eligible[oral];
+            foreach (var day in days) share[day].Add((oral, 1.0 / days.Count));
+        }
+        var result = session.CentreDays.ToDictionary(d => d, _ => new List<PlanningExaminer>());
+        var need = session.CentreDays.ToDictionary(d => d, d => Needs(share[d]));
+        foreach (var (day, commissions) in checkedSession.PinnedCommissions)
+            foreach (var member in commissions.SelectMany(c => c))
+            {
+                Called(called, day.Date).Add(member.Id);
+                Cover(need[day], member, day);
+            }
+        foreach (var date in session.CentreDays.Select(d => d.Date).Distinct().Order())
+        {
+            var days = session.CentreDays.Where(d => d.Date == date && share[d].Count > 0).ToList();
+            var options = session.Examiners
+                .Where(e => !Called(called, date).Contains(e.Id))
+                .Select(e => (Examiner: e, Days: days.Where(d => PlanningSession.MaySit(e, d)).ToList()))
+                .Where(x => x.Days.Count > 0)
+                .OrderBy(x => x.Days.Count).ThenBy(x => x.Examiner.Id, StringComparer.Ordinal);
+            foreach (var (examiner, examinerDays) in options)
+            {
+                var best = examinerDays
+                    .Select(d => (Day: d, Need: Useful(need[d], examiner)))
+                    .Where(x => x.Need > 0)
+                    .OrderByDescending(x => x.Need).ThenBy(x => x.Day.Index)
+                    .FirstOrDefault();
+                if (best.Day is null) continue;
+                result[best.Day].Add(examiner);
+                Called(called, date).Add(examiner.Id);
+                Cover(need[best.Day], examiner, best.Day);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Examiners not yet called anywhere that date, called to a centre-day whose orals need more than the examiners
+    /// <paramref name="present"/> there can give (once the candidates are assigned, and when orals move there).
+    /// </summary>
+    public static List<PlanningExaminer> CallIdle(PlanningSession session, CentreDay day, IEnumerable<Oral> orals, IEnumerable<PlanningExaminer> present, Dictionary<DateOnly, HashSet<string>> called)
+    {
+        var need = Needs(orals.Select(o => (o, 1.0)));
+        foreach (var examiner in present.Distinct()) Cover(need, examiner, day);
+        var extra = new List<PlanningExaminer>();
+        foreach (var examiner in session.Pool(day).Where(e => !Called(called, day.Date).Contains(e.Id)))
+        {
+            if (Useful(need, examiner) <= 0) continue;
+            extra.Add(examiner);
+            Called(called, day.Date).Add(examiner.Id);
+            Cover(need, examiner, day);
+        }
+        return extra;
+    }
+
+    private static HashSet<string> Called(Dictionary<DateOnly, HashSet<string>> called, DateOnly date) =>
+        called.TryGetValue(date, out var set) ? set : called[date] = [];
+
+    /// <summary>Minutes needed per discipline key ("EG", "STI", "PRO", "EN", "LANG:espagnol"), with the margin, and per school for EG and STI.</summary>
+    private static Dictionary<string, double> Needs(IEnumerable<(Oral Oral, double Weight)> orals)
+    {
+        var need = new Dictionary<string, double>();
+        foreach (var (oral, weight) in orals)
+        {
+            void Add(string key, double minutes) => need[key] = need.GetValueOrDefault(key) + minutes * weight * Margin;
+            var exam = oral.Timing.ExamMinutes;
+            switch (oral.Unit)
+            {
+                case UnitCode.E22: Add("EN", exam); break;
+                case UnitCode.EF1: Add("LANG:" + OralRules.Fold(oral.Candidate.Ef1Language), exam); break;
+                default:
+                    Add("EG", exam);
+                    Add("STI", exam);
+                    Add("PAIR", exam);
+                    // Whose pupils the teachers of a school may not examine.
+                    if (Schools.Key(oral.Candidate.EstablishmentUai) is { Length: > 0 } school) Add("OWN:" + school, exam);
+                    Add("PRO", exam / Margin);
+                    break;
+            }
+        }
+        return need;
+    }
+
+    private static IEnumerable<string> Keys(PlanningExaminer examiner) => examiner.Discipline switch
+    {
+        Discipline.EcoGestion => ["EG"],
+        Discipline.Sti => ["STI"],
+        Discipline.Professionnel => ["PRO"],
+        Discipline.Anglais => ["EN"],
+        Discipline.Langue => examiner.Languages.Select(l => "LANG:" + OralRules.Fold(l)),
+        _ => [],
+    };
+
+    private static double Useful(Dictionary<string, double> need, PlanningExaminer examiner)
+    {
+        var useful = Keys(examiner).Sum(k => Math.Max(0, need.GetValueOrDefault(k)));
+        // A teacher whose school sends every candidate of this centre-day is of no use there.
+        if (examiner.Discipline is Discipline.EcoGestion or Discipline.Sti && Schools.Key(examiner.EstablishmentUai) is { Length: > 0 } school)
+        {
+            var others = need.GetValueOrDefault("PAIR") - need.GetValueOrDefault("OWN:" + school);
+            if (others <= 0) return 0;
+        }
+        return useful;
+    }
+
+    private static void Cover(Dictionary<string, double> need, PlanningExaminer examiner, CentreDay day)
+    {
+        var minutes = Math.Min(examiner.MaxMinutesPerDay, day.FreeMinutes);
+        foreach (var key in Keys(examiner)) need[key] = need.GetValueOrDefault(key) - minutes;
+    }
+}
+
+/// <summary>
+/// Heuristic phase: forms the commissions of a centre-day from its examiners (<see cref="HardRules.CommissionComposition"/>).
+/// Pinned commissions are kept as they are. Each English teacher is an E22 commission, each language teacher an
+/// EF1 commission. Economics-and-management and STI teachers are paired, teachers of the same school together
+/// (a commission may examine no pupil of any of its members' schools, so this leaves the fewest candidates out);
+/// a professional joins each pair while there are some (<see cref="PlannerWeights.NoProfessional"/>). Teachers left
+/// without a partner pair among themselves for EF2.
+/// </summary>
+internal static class CommissionFormation
+{
+    public static List<Commission> Form(IReadOnlyList<IReadOnlyList<PlanningExaminer>> pinned, IReadOnlyList<PlanningExaminer> examiners, IReadOnlyList<Oral> orals, int firstIndex = 0)
+    {
+        var commissions = new List<Commission>();
+        void Add(IReadOnlyList<PlanningExaminer> members, bool isPinned = false) => commissions.Add(new Commission(firstIndex + commissions.Count, members, isPinned));
+
+        foreach (var members in pinned) Add(members, isPinned: true);
+        var free = examiners.Where(e => !pinned.Any(p => p.Contains(e))).ToList();
+
+        // Candidates per school: a teacher of a school with many candidates here is the least useful.
+        var pupils = orals.Select(o => o.Candidate).Distinct().GroupBy(c => Schools.Key(c.EstablishmentUai)).ToDictionary(g => g.Key, g => g.Count());
+        int Pupils(PlanningExaminer e) => pupils.GetValueOrDefault(Schools.Key(e.EstablishmentUai));
+
+        var eco = free.Where(e => e.Discipline == Discipline.EcoGestion).OrderByDescending(Pupils).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
+        var sti = free.Where(e => e.Discipline == Discipline.Sti).OrderByDescending(Pupils).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
+        var pairs = new List<(PlanningExaminer Eco, PlanningExaminer Sti)>();
+        foreach (var e in eco.ToList())
+        {
+            if (Schools.Key(e.EstablishmentUai).Length == 0) continue;
+            var partner = sti.FirstOrDefault(s => Schools.Same(s.EstablishmentUai, e.EstablishmentUai));
+            if (partner is null) continue;
+            pairs.Add((e, partner));
+            eco.Remove(e);
+            sti.Remove(partner);
+        }
+        while (eco.Count > 0 && sti.Count > 0)
+        {
+            pairs.Add((eco[0], sti[0]));
+            eco.RemoveAt(0);
+            sti.RemoveAt(0);
+        }
+        // The cleanest pairs (fewest candidates of their schools) first: they get the professionals. A professional
+        // sits beyond the seats in U62 and EF2, so the pair with its professional examines every unit of the pair; the
+        // pair alone is a second commission only when the professional's day is shorter than the teachers'.
+        pairs = pairs.OrderBy(p => Pupils(p.Eco) + Pupils(p.Sti)).ThenBy(p => p.Eco.Id, StringComparer.Ordinal).ToList();
+        var professionals = free.Where(e => e.Discipline == Discipline.Professionnel)
+            .OrderByDescending(e => e.MaxMinutesPerDay).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
+        var withProfessional = Math.Min(professionals.Count, pairs.Count);
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var (e, s) = pairs[i];
+            if (i >= withProfessional)
+            {
+                Add([e, s]);
+                continue;
+            }
+            Add([e, s, professionals[i]]);
+            if (professionals[i].MaxMinutesPerDay < Math.Min(e.MaxMinutesPerDay, s.MaxMinutesPerDay)) Add([e, s]);
+        }
+
+        var wantsEf2 = orals.Any(o => o.Unit == UnitCode.EF2);
+        if (wantsEf2)
+        {
+            var left = eco.Concat(sti).ToList();
+            var spareProfessionals = professionals.Skip(withProfessional).ToList();
+            for (var i = 0; i + 1 < left.Count; i += 2) Add([left[i], left[i + 1]]);
+            if (left.Count % 2 == 1 && spareProfessionals.Count > 0) Add([left[^1], spareProfessionals[0]]);
+        }
+        foreach (var e in free.Where(e => e.Discipline == Discipline.Anglais).OrderBy(e => e.Id, StringComparer.Ordinal)) Add([e]);
+        foreach (var e in free.Where(e => e.Discipline == Discipline.Langue).OrderBy(e => e.Id, StringComparer.Ordinal)) Add([e]);
+        return commissions;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Security.Claims;
+using BtsCcst.Grains.Abstractions;
+using BtsCcst.Grains.Planning;
+using BtsCcst.Scheduling;
+using BtsCcst.Server.Api;
+using BtsCcst.Server.Auth;
+
+namespace BtsCcst.Server.Planning;
+
+public sealed record PlanningRunRequest(double? TimeLimitSeconds);
+
+/// <summary>Planning runs and the schedule (api.md "Planning"), for the organiser.</summary>
+public static class PlanningEndpoints
+{
+    public const double DefaultTimeLimitSeconds = 60;
+
+    public static void MapPlanningApi(this RouteGroupBuilder session)
+    {
+        session.MapPost("/planning-runs", StartRun).RequireAuthorization(Policies.Organiser).WithTags("Planification")
+            .WithSummary("Starts a planning run of every oral of the session (asynchronous): 202 { runId }.");
+        session.MapGet("/planning-runs/{runId}", GetRun).RequireAuthorization(Policies.Organiser).WithTags("Planification");
+        session.MapGet("/exports/schedule.csv", ExportSchedule).RequireAuthorization(Policies.Organiser).WithTags("Exports");
+        session.MapGet("/candidates/{number}/convocations", GetConvocations).WithTags("Planification");
+        session.MapPost("/schedule/validate", Validate).RequireAuthorization(Policies.Organiser).WithTags("Planification")
+            .Accepts<string>("text/csv")
+            .WithSummary("Checks a schedule.csv (e.g. edited by hand) against every hard rule; lists each violation.");
+    }
+
+    private static async Task<IResult> StartRun(string session, PlanningRunRequest? body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var limit = body?.TimeLimitSeconds ?? DefaultTimeLimitSeconds;
+        if (limit is < 1 or > 1800)
+            return Problems.Invalid($"timeLimitSeconds doit être compris entre 1 et 1800 (reçu {limit}).");
+        var runId = await grains.Session(session).StartPlanningRun(limit, TokenService.ActorOf(user));
+        return Results.Accepted($"/api/sessions/{session}/planning-runs/{runId}", new { runId });
+    }
+
+    private static async Task<IResult> GetRun(string session, string runId, IGrainFactory grains)
+    {
+        var view = await grains.PlanningRun(session, runId).GetView();
+        return Results.Ok(new
+        {
+            state = view.State,
+            phase = view.Phase,
+            elapsedSeconds = view.ElapsedSeconds,
+            placed = view.Placed,
+            total = view.Total,
+            objective = view.Objective,
+            bound = view.Bound,
+            gap = view.Gap,
+            reasons = view.Reasons,
+            unplaced = view.Unplaced,
+            startedAt = view.StartedAt,
+            endedAt = view.EndedAt,
+        });
+    }
+
+    private static async Task<IResult> ExportSchedule(string session, IGrainFactory grains)
+    {
+        var runId = await grains.Session(session).GetScheduleRunId();
+        var rows = runId is null ? [] : await grains.PlanningRun(session, runId).GetSchedule();
+        using var csv = new StringWriter();
+        ScheduleCsv.Write(csv, rows.Select(PlanningMapping.ToExam));
+        return Results.Text(csv.ToString(), "text/csv; charset=utf-8");
+    }
+
+    private static async Task<IResult> Validate(string session, HttpRequest request, IGrainFactory grains)
+    {
+        if (request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
+            return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Format non pris en charge", "Envoyez le fichier avec Content-Type: text/csv.");
+        if (await Imports.ReadBodyAsync(request, request.HttpContext.RequestAborted) is not { } text)
+            return Problems.Problem(StatusCodes.Status413PayloadTooLarge, "Fichier trop volumineux", $"Le fichier dépasse {Imports.MaxBytes / 1024 / 1024} Mo.");
+        var (rows, errors) = ScheduleCsv.Parse(new StringReader(text));
+        if (errors.Count > 0)
+            return Problems.Invalid($"Le fichier schedule.csv est illisible ({errors.Count} erreur(s)).",
+                errors.Select(e => new { line = e.Line, column = e.Column, message = e.Message }));
+        var inputs = await PlanningInputs.GatherAsync(grains, session);
+        var violations = ScheduleValidator.Validate(inputs.Instance, rows);
+        return Results.Ok(new { valid = violations.Count == 0, violations = violations.Select(v => new { rule = v.Rule, message = v.Message }) });
+    }
+
+    private static async Task<IResult> GetConvocations(string session, string number, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var actor = TokenService.ActorOf(user);
+        if (actor.Role != Roles.Organiser) return Problems.Forbidden("Les convocations sont réservées à l'organisateur.");
+        return Results.Ok(await grains.Candidate(session, number).GetConvocations());
+    }
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using BtsCcst.Domain;
+using BtsCcst.Scheduling;
+
+namespace BtsCcst.Server.Tests.Planning;
+
+/// <summary>An organiser plans the orals of a small session through the API, with the real solver out of process.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class PlanningApiTests(ServerFixture server)
+{
+    private const string Session = "plan-small";
+
+    private const string Centres =
+        "centre_id,name,academies,time_zone,dates,day_start,day_end,lunch_start,lunch_end,exam_rooms,prep_seats,address\n"
+        + "CAEN-1,Lycée Malherbe,NORMANDIE,Europe/Paris,2024-05-27,08:00,18:00,12:00,13:30,3,4,\"14 avenue Albert Sorel, 14000 Caen\"\n";
+
+    private const string Examiners =
+        "examiner_id,last_name,first_name,email,discipline,languages,establishment_uai,centre_ids,available_dates,max_minutes_per_day\n"
+        + "ECO1,Martin,Anne,anne.martin@ac-normandie.fr,ECO_GESTION,,0141234X,CAEN-1,2024-05-27,\n"
+        + "ECO2,Bernard,Luc,luc.bernard@ac-normandie.fr,ECO_GESTION,,0140001A,CAEN-1,2024-05-27,\n"
+        + "ECO3,Petit,Marc,marc.petit@ac-normandie.fr,ECO_GESTION,,0140002B,CAEN-1,2024-05-27,\n"
+        + "STI1,Durand,Paul,paul.durand@ac-normandie.fr,STI,,0140001A,CAEN-1,2024-05-27,\n"
+        + "STI2,Leroy,Julie,julie.leroy@ac-normandie.fr,STI,,0140003C,CAEN-1,2024-05-27,\n"
+        + "ANG1,Moreau,Sarah,sarah.moreau@ac-normandie.fr,ANGLAIS,anglais,0140002B,CAEN-1,2024-05-27,\n"
+        + "ESP1,Garcia,Elena,elena.garcia@ac-normandie.fr,LANGUE,espagnol,0140003C,CAEN-1,2024-05-27,\n"
+        + "PRO1,Roux,Denis,denis.roux@entreprise.fr,PROFESSIONNEL,,,CAEN-1,2024-05-27,\n";
+
+    [Fact]
+    public async Task A_small_session_is_planned_the_schedule_passes_the_validator_and_non_valid_units_are_not_planned()
+    {
+        using var organiser = await server.OrganiserAsync();
+        await ImportOk(organiser, "candidates", SampleFiles.Candidates(
+            SampleFiles.Candidate("PL-01", form: "PONCTUEL", category: "PRIVE_HORS_CONTRAT", optional: "EF1;EF3", ef1: "espagnol"),
+            SampleFiles.Candidate("PL-02", form: "PONCTUEL", category: "PRIVE_HORS_CONTRAT"),
+            SampleFiles.Candidate("PL-03", form: "PONCTUEL", category: "PRIVE_HORS_CONTRAT", dispensed: "E22"),
+            SampleFiles.Candidate("PL-04", form: "CCF", optional: "EF1", ef1: "Espagnol")));
+        await ImportOk(organiser, "centres", Centres);
+        await ImportOk(organiser, "examiners", Examiners);
+        await ImportOk(organiser, "conformity", "candidate_number,unit,status,reasons,details\nPL-02,U62,NON_CONFORME,FICHE_OU_DOSSIER_ABSENT,\n");
+
+        // Annexe 4: a non-conforming U62 gets NV at once and is never planned.
+        var pl02 = await organiser.GetFromJsonAsync<JsonElement>($"/api/sessions/{Session}/candidates/PL-02");
+        Assert.Contains(pl02.GetProperty("summary").GetProperty("results").EnumerateArray(),
+            r => r.GetProperty("unit").GetString() == "U62" && r.GetProperty("result").GetString() == "NV");
+
+        var start = await organiser.PostAsJsonAsync($"/api/sessions/{Session}/planning-runs", new { timeLimitSeconds = 10 });
+        Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+        var runId = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+        var run = await WaitForEndAsync(organiser, runId);
+        Assert.True(run.GetProperty("state").GetString() == "succeeded", run.ToString());
+        // PL-01: E22, E4, U61, U62, EF3, EF1; PL-02: E22, E4, U61; PL-03: E4, U61, U62; PL-04: EF1.
+        Assert.Equal(13, run.GetProperty("placed").GetInt32());
+        Assert.Equal(13, run.GetProperty("total").GetInt32());
+
+        var csv = await organiser.GetStringAsync($"/api/sessions/{Session}/exports/schedule.csv");
+        var (rows, errors) = ScheduleCsv.Parse(new StringReader(csv));
+        Assert.Empty(errors);
+        Assert.Equal(13, rows.Count);
+        Assert.DoesNotContain(rows, r => r.CandidateNumber == "PL-02" && r.Unit == UnitCode.U62);
+        Assert.DoesNotContain(rows, r => r.CandidateNumber == "PL-03" && r.Unit == UnitCode.E22);
+        var ef3 = rows.Single(r => r.CandidateNumber == "PL-01" && r.Unit == UnitCode.EF3);
+        var u61 = rows.Single(r => r.CandidateNumber == "PL-01" && r.Unit == UnitCode.U61);
+        Assert.Equal(u61.ExamEnd, ef3.ExamStart);
+        Assert.Equal(u61.CommissionId, ef3.CommissionId);
+        Assert.DoesNotContain("ECO1", rows.Where(r => r.CandidateNumber.StartsWith("PL-0")).SelectMany(r => r.ExaminerIds));
+
+        var check = await Validate(organiser, csv);
+        Assert.True(check.GetProperty("valid").GetBoolean(), check.ToString());
+
+        // The same schedule with an exam moved into the lunch break is refused, naming the rule.
+        var e4 = rows.First(r => r.Unit == UnitCode.U62);
+        var tampered = rows.Select(r => r == e4 ? r with { ExamStart = new TimeOnly(12, 0), ExamEnd = new TimeOnly(12, 30) } : r).ToList();
+        var writer = new StringWriter();
+        ScheduleCsv.Write(writer, tampered);
+        var refused = await Validate(organiser, writer.ToString());
+        Assert.False(refused.GetProperty("valid").GetBoolean());
+        Assert.Contains(refused.GetProperty("violations").EnumerateArray(), v => v.GetProperty("rule").GetString() == HardRules.LunchBreak);
+
+        // Each candidate knows their convocations.
+        var convocations = await organiser.GetFromJsonAsync<JsonElement>($"/api/sessions/{Session}/candidates/PL-04/convocations");
+        Assert.Equal("EF1", Assert.Single(convocations.EnumerateArray()).GetProperty("unit").GetString());
+    }
+
+    [Fact]
+    public async Task Planning_is_for_the_organiser_and_needs_centres_and_examiners()
+    {
+        using var president = await server.PresidentAsync("NORMANDIE");
+        Assert.Equal(HttpStatusCode.Forbidden, (await president.PostAsJsonAsync("/api/sessions/plan-empty/planning-runs", new { })).StatusCode);
+        using var organiser = await server.OrganiserAsync();
+        var refused = await organiser.PostAsJsonAsync("/api/sessions/plan-empty/planning-runs", new { });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("centres.csv", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest,
+            (await organiser.PostAsJsonAsync("/api/sessions/plan-empty/planning-runs", new { timeLimitSeconds = 0 })).StatusCode);
+    }
+
+    private static async Task ImportOk(HttpClient organiser, string kind, string csv)
+    {
+        var response = await organiser.ImportAsync(Session, kind, csv);
+        Assert.True(response.IsSuccessStatusCode, $"{kind}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task<JsonElement> Validate(HttpClient organiser, string csv)
+    {
+        var response = await organiser.PostAsync($"/api/sessions/{Session}/schedule/validate", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static async Task<JsonElement> WaitForEndAsync(HttpClient organiser, string runId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var run = await organiser.GetFromJsonAsync<JsonElement>($"/api/sessions/{Session}/planning-runs/{runId}");
+            if (run.GetProperty("state").GetString() != "running") return run;
+            Assert.True(DateTime.UtcNow < deadline, $"the run did not end: {run}");
+            await Task.Delay(250);
+        }
+    }
+}
