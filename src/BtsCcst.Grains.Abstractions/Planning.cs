@@ -115,6 +115,13 @@ public interface IPlanningRunGrain : IGrainWithStringKey
 
     /// <summary>Called by the run's own solving task when it ends.</summary>
     Task Complete(ScheduleRow[] schedule, UnplacedRow[] unplaced, string[] reasons, double objective, double bound, string? failure);
+
+    /// <summary>Subscribes a silo's planning relay to the run's progress; subscriptions expire unless renewed.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task Subscribe(IPlanningObserver observer);
+
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task Unsubscribe(IPlanningObserver observer);
 }
 
 public interface IOralCentreGrain : IGrainWithStringKey
@@ -142,3 +149,23 @@ public interface ICommissionGrain : IGrainWithStringKey
 
     Task<CommissionView> GetView();
 }
+
+/// <summary>An organiser's pin: a candidate's unit fixed to a date and/or a centre; every plan keeps it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record OralPinDefinition(
+    [property: Id(0)] string CandidateNumber,
+    [property: Id(1)] string Unit,
+    [property: Id(2)] DateOnly? Date,
+    [property: Id(3)] string? CentreId);
+
+/// <summary>An organiser's pin: a commission with these members sits in this centre on this date.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CommissionPinDefinition(
+    [property: Id(0)] string CentreId,
+    [property: Id(1)] DateOnly Date,
+    [property: Id(2)] string[] ExaminerIds);
+
+[GenerateSerializer, Immutable]
+public sealed record PlanningPins(
+    [property: Id(0)] OralPinDefinition[] Orals,
+    [property: Id(1)] CommissionPinDefinition[] Commissions);

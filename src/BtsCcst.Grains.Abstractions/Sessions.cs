@@ -72,6 +72,12 @@ public interface ISessionGrain : IGrainWithStringKey
     [Orleans.Concurrency.AlwaysInterleave]
     Task<string[]> GetCandidateNumbers();
 
+    /// <summary>Replaces the organiser's pins, after checking each against the session's data; refuses them all when one is wrong.</summary>
+    Task<PlanningPins> SetPins(PlanningPins pins);
+
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<PlanningPins> GetPins();
+
     /// <summary>Starts a planning run (one at a time) and returns its id.</summary>
     Task<string> StartPlanningRun(double timeLimitSeconds, Actor actor);
 
@@ -80,6 +86,10 @@ public interface ISessionGrain : IGrainWithStringKey
 
     /// <summary>The run whose plan is the session's schedule, if any.</summary>
     Task<string?> GetScheduleRunId();
+
+    /// <summary>Every planning run of the session, oldest first (the last one is the latest).</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<string[]> GetPlanningRunIds();
 
     /// <summary>Read by every candidate at activation, possibly while the session calls that candidate.</summary>
     [Orleans.Concurrency.AlwaysInterleave]

@@ -22,6 +22,7 @@ public sealed class SessionState
     /// <summary>The run in progress, if any: one at a time.</summary>
     [Id(7)] public string? RunningRunId { get; set; }
     [Id(8)] public List<string> RunIds { get; set; } = [];
+    [Id(9)] public PlanningPins Pins { get; set; } = new([], []);
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using BtsCcst.Domain;
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Scheduling;
 
@@ -12,6 +13,12 @@ public sealed record PlanningInputs(PlanningInstance Instance, IReadOnlyList<Unp
         var (examiners, centres) = await session.GetPlanningResources();
         var numbers = await session.GetCandidateNumbers();
         var candidates = await Task.WhenAll(numbers.Select(n => grains.Candidate(sessionId, n).GetPlanningData()));
-        return new(PlanningMapping.ToInstance(candidates, examiners, centres), candidates.SelectMany(c => c.Unplaceable).ToArray());
+        var pins = await session.GetPins();
+        var instance = PlanningMapping.ToInstance(candidates, examiners, centres) with
+        {
+            OralPins = pins.Orals.Select(p => new OralPin(p.CandidateNumber, Enum.Parse<UnitCode>(p.Unit), p.Date, p.CentreId)).ToArray(),
+            CommissionPins = pins.Commissions.Select(p => new CommissionPin(p.CentreId, p.Date, p.ExaminerIds)).ToArray(),
+        };
+        return new(instance, candidates.SelectMany(c => c.Unplaceable).ToArray());
     }
 }

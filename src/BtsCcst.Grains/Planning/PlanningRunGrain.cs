@@ -2,6 +2,7 @@ using BtsCcst.Grains.Abstractions;
 using BtsCcst.Grains.Storage;
 using BtsCcst.Scheduling;
 using Microsoft.Extensions.Logging;
+using Orleans.Utilities;
 
 namespace BtsCcst.Grains.Planning;
 
@@ -27,6 +28,15 @@ public sealed class PlanningRunGrain(
     private const int Workers = 2;
     private static readonly TimeSpan MaxTimeLimit = TimeSpan.FromMinutes(30);
 
+    /// <summary>Progress is pushed to observers at most this often; the last report of a burst is never lost.</summary>
+    private static readonly TimeSpan PushInterval = TimeSpan.FromMilliseconds(250);
+
+    private static readonly TimeSpan ObserverExpiry = TimeSpan.FromMinutes(3);
+
+    private ObserverManager<IPlanningObserver> _observers = null!;
+    private IGrainTimer? _pushTimer;
+    private DateTimeOffset _lastPush = DateTimeOffset.MinValue;
+
     private PlanningRunView View => store.State.View
         ?? throw new RefusedException(RefusalKind.NotFound, $"Planification {RunId} inconnue.");
 
@@ -36,6 +46,7 @@ public sealed class PlanningRunGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _observers = new ObserverManager<IPlanningObserver>(ObserverExpiry, logger);
         // A run that was going when the server stopped has lost its solver process.
         if (store.State.View is { State: PlanningRunStates.Running } view)
         {
@@ -100,7 +111,10 @@ public sealed class PlanningRunGrain(
     public async Task ReportProgress(string phase, double elapsedSeconds, int placed, int total, double? objective, double? bound)
     {
         if (View.State != PlanningRunStates.Running) return;
+        // Reports are sent without waiting, so one may overtake another: keep the latest.
+        if (elapsedSeconds < View.ElapsedSeconds) return;
         store.State.View = View with { Phase = phase, ElapsedSeconds = elapsedSeconds, Placed = placed, Total = total, Objective = objective, Bound = bound };
+        SchedulePush();
         await Task.CompletedTask;
     }
 
@@ -123,8 +137,49 @@ public sealed class PlanningRunGrain(
             Unplaced = unplaced,
             EndedAt = clock.GetUtcNow(),
         };
-        await store.WriteStateAsync();
-        // api.md: a succeeded or partial run's plan becomes the session's schedule.
-        if (state != PlanningRunStates.Failed) await GrainFactory.Session(SessionId).AdoptPlan(RunId);
+        _pushTimer?.Dispose();
+        _pushTimer = null;
+        try
+        {
+            await store.WriteStateAsync();
+            // api.md: a succeeded or partial run's plan becomes the session's schedule.
+            if (state != PlanningRunStates.Failed) await GrainFactory.Session(SessionId).AdoptPlan(RunId);
+        }
+        finally
+        {
+            // Pushed once the plan is the session's schedule, so a watcher that reads it then sees this plan.
+            await PushAsync(CancellationToken.None);
+        }
+    }
+
+    public Task Subscribe(IPlanningObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task Unsubscribe(IPlanningObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Pushes now if the last push is old enough, else once the interval has passed (with the latest view).</summary>
+    private void SchedulePush()
+    {
+        if (_pushTimer is not null) return;
+        var wait = _lastPush + PushInterval - clock.GetUtcNow();
+        if (wait < TimeSpan.Zero) wait = TimeSpan.Zero;
+        _pushTimer = this.RegisterGrainTimer(PushAsync, new GrainTimerCreationOptions(wait, Timeout.InfiniteTimeSpan) { Interleave = false });
+    }
+
+    private Task PushAsync(CancellationToken cancellationToken)
+    {
+        _pushTimer?.Dispose();
+        _pushTimer = null;
+        _lastPush = clock.GetUtcNow();
+        if (store.State.View is not { } view || _observers.Count == 0) return Task.CompletedTask;
+        var sessionId = SessionId;
+        return _observers.Notify(o => o.RunChanged(sessionId, view));
     }
 }

@@ -111,4 +111,45 @@ public sealed partial class SessionGrain
     }
 
     public Task<string?> GetScheduleRunId() => Task.FromResult(State.ScheduleRunId);
+
+    public Task<PlanningPins> GetPins() => Task.FromResult(State.Pins);
+
+    public async Task<PlanningPins> SetPins(PlanningPins pins)
+    {
+        var problems = new List<string>();
+        foreach (var (pin, i) in pins.Orals.Select((p, i) => (p, i + 1)))
+        {
+            var where = $"Épinglage d'épreuve n° {i} ({pin.CandidateNumber}, {pin.Unit})";
+            if (!State.CandidateJury.ContainsKey(pin.CandidateNumber)) { problems.Add($"{where} : candidat inconnu."); continue; }
+            if (pin.Date is null && pin.CentreId is null) { problems.Add($"{where} : indiquez une date, un centre ou les deux."); continue; }
+            var data = await GrainFactory.Candidate(SessionId, pin.CandidateNumber).GetPlanningData();
+            if (!data.Orals.Contains(pin.Unit)) problems.Add($"{where} : ce candidat ne passe pas cette épreuve orale.");
+            CentreDefinition? centre = null;
+            if (pin.CentreId is not null && !State.Centres.TryGetValue(pin.CentreId, out centre)) problems.Add($"{where} : centre {pin.CentreId} inconnu.");
+            else if (centre is not null && !centre.Academies.Contains(data.Academy))
+                problems.Add($"{where} : le centre {centre.CentreId} n'accueille pas les candidats de l'académie {data.Academy}.");
+            if (pin.Date is { } date && !State.Centres.Values.Where(c => centre is null || c == centre).Any(c => c.Dates.Contains(date)))
+                problems.Add($"{where} : aucun centre {(centre is null ? "" : centre.CentreId + " ")}n'est ouvert le {date:yyyy-MM-dd}.");
+        }
+        foreach (var (pin, i) in pins.Commissions.Select((p, i) => (p, i + 1)))
+        {
+            var where = $"Épinglage de commission n° {i} ({pin.CentreId}, {pin.Date:yyyy-MM-dd})";
+            if (!State.Centres.TryGetValue(pin.CentreId, out var centre)) { problems.Add($"{where} : centre inconnu."); continue; }
+            if (!centre.Dates.Contains(pin.Date)) problems.Add($"{where} : le centre n'est pas ouvert ce jour-là.");
+            if (pin.ExaminerIds.Length is < 1 or > 3 || pin.ExaminerIds.Distinct().Count() != pin.ExaminerIds.Length)
+                problems.Add($"{where} : une commission compte un à trois membres distincts.");
+            foreach (var id in pin.ExaminerIds)
+            {
+                if (!State.Examiners.TryGetValue(id, out var examiner)) problems.Add($"{where} : examinateur {id} inconnu.");
+                else if (!examiner.CentreIds.Contains(pin.CentreId) || !examiner.AvailableDates.Contains(pin.Date))
+                    problems.Add($"{where} : l'examinateur {id} ne siège pas dans ce centre ou n'est pas disponible ce jour-là.");
+            }
+        }
+        if (pins.Commissions.SelectMany(p => p.ExaminerIds.Select(e => (e, p.Date))).GroupBy(x => x).Any(g => g.Count() > 1))
+            problems.Add("Un examinateur est épinglé dans deux commissions le même jour.");
+        if (problems.Count > 0) throw new RefusedException(RefusalKind.Invalid, string.Join(" ", problems), problems);
+        State.Pins = pins;
+        await store.WriteStateAsync();
+        return pins;
+    }
 }

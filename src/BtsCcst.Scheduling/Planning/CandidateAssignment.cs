@@ -114,21 +114,50 @@ internal static class CandidateAssignment
             parts.AddRange(Split(group.ToList(), checkedSession.Eligible, unplaced));
 
         var assigned = session.CentreDays.ToDictionary(d => d, _ => new List<Oral>());
+        var where = new Dictionary<Part, CentreDay>();
         var datesOf = new Dictionary<PlanningCandidate, HashSet<DateOnly>>();
+        HashSet<DateOnly> Dates(PlanningCandidate candidate) => datesOf.TryGetValue(candidate, out var set) ? set : datesOf[candidate] = [];
+        void Put(Part part, CentreDay day)
+        {
+            if (where.Remove(part, out var before))
+            {
+                assigned[before].RemoveAll(part.Orals.Contains);
+                book.Add(before, part.Orals, -1);
+                Dates(part.Candidate).Remove(before.Date);
+            }
+            where[part] = day;
+            assigned[day].AddRange(part.Orals);
+            book.Add(day, part.Orals);
+            Dates(part.Candidate).Add(day.Date);
+        }
+
         foreach (var part in parts
             .OrderBy(p => p.Eligible.Count)
             .ThenByDescending(p => p.Orals.Sum(o => o.Timing.TotalMinutes))
             .ThenBy(p => p.Candidate.Number, StringComparer.Ordinal))
         {
-            if (!datesOf.TryGetValue(part.Candidate, out var dates)) datesOf[part.Candidate] = dates = [];
-            var best = part.Eligible
+            var dates = Dates(part.Candidate);
+            Put(part, part.Eligible
                 .OrderBy(d => (dates.Contains(d.Date) ? 100 : 0) + book.UtilisationWith(d, part.Orals))
                 .ThenBy(d => d.Index)
-                .First();
-            assigned[best].AddRange(part.Orals);
-            book.Add(best, part.Orals);
-            dates.Add(best.Date);
+                .First());
         }
+
+        // HardRules.Pins: a pinned commission examines. When no oral assigned to its centre-day may be examined by it,
+        // the candidate who has the most orals it may examine moves there (orals it cannot take move on later).
+        foreach (var (day, commissions) in checkedSession.PinnedCommissions.OrderBy(p => p.Key.Index))
+            foreach (var members in commissions)
+            {
+                bool Examinable(Oral o) => !members.Any(m => Schools.Same(m.EstablishmentUai, o.Candidate.EstablishmentUai))
+                    && Composition.Fits(o.Unit, members, o.Candidate.Ef1Language);
+                if (assigned[day].Any(Examinable)) continue;
+                var part = parts
+                    .Where(p => p.Eligible.Contains(day) && p.Orals.Any(Examinable))
+                    .Where(p => !checkedSession.PinnedCommissions.ContainsKey(where[p]))
+                    .OrderByDescending(p => p.Orals.Count(Examinable)).ThenBy(p => p.Candidate.Number, StringComparer.Ordinal)
+                    .FirstOrDefault();
+                if (part is not null) Put(part, day);
+            }
         return assigned;
     }
 

@@ -9,18 +9,25 @@ namespace BtsCcst.Scheduling.Planning;
 /// </summary>
 internal static class GreedyScheduler
 {
-    public static Placement?[] Schedule(CentreDayProblem problem)
+    /// <summary>
+    /// Places the centre-day's orals; given a plan (<paramref name="from"/>), keeps it and only adds the orals it left out
+    /// where they still fit (a cheap repair of a plan the solver had no time to finish improving).
+    /// </summary>
+    public static Placement?[] Schedule(CentreDayProblem problem, Placement?[]? from = null)
     {
         var timeline = new Timeline(problem);
-        foreach (var job in problem.Jobs.Where(j => j.Fixed is not null && j.Follows < 0))
+        var kept = problem.Jobs.Select(j => j.Fixed ?? from?[j.Index]).ToArray();
+        foreach (var job in problem.Jobs.Where(j => kept[j.Index] is not null && (j.Follows < 0 || kept[j.Follows] is null)))
         {
-            var chain = job.FollowedBy >= 0 && problem.Jobs[job.FollowedBy].Fixed is not null ? new[] { job, problem.Jobs[job.FollowedBy] } : [job];
-            timeline.Reserve(chain, chain.Select(j => j.Fixed!.Value).ToArray());
+            var chain = job.FollowedBy >= 0 && kept[job.FollowedBy] is not null ? new[] { job, problem.Jobs[job.FollowedBy] } : [job];
+            timeline.Reserve(chain, chain.Select(j => kept[j.Index]!.Value).ToArray());
         }
         var order = Enumerable.Range(0, problem.Candidates.Count)
-            .OrderBy(c => problem.JobsOf[c].Select(j => problem.Jobs[j]).Where(j => j.Fixed is null).Select(j => j.Commissions.Length).DefaultIfEmpty(int.MaxValue).Min())
+            .Where(c => problem.JobsOf[c].Any(j => kept[j] is null && problem.Modelled[j]))
+            .OrderBy(c => problem.JobsOf[c].Select(j => problem.Jobs[j]).Where(j => kept[j.Index] is null).Select(j => j.Commissions.Length).DefaultIfEmpty(int.MaxValue).Min())
             .ThenByDescending(c => problem.JobsOf[c].Sum(j => problem.Jobs[j].PrepSlots + problem.Jobs[j].ExamSlots))
-            .ThenBy(c => problem.Candidates[c].Number, StringComparer.Ordinal);
+            .ThenBy(c => problem.Candidates[c].Number, StringComparer.Ordinal)
+            .ToList();
         foreach (var candidate in order) PlaceCandidate(problem, timeline, candidate);
         return timeline.Placements;
     }
@@ -29,11 +36,12 @@ internal static class GreedyScheduler
     private static void PlaceCandidate(CentreDayProblem problem, Timeline timeline, int candidate)
     {
         var units = new List<ExamJob[]>();
-        foreach (var job in problem.JobsOf[candidate].Select(j => problem.Jobs[j]).Where(j => j.Fixed is null && problem.Modelled[j.Index]))
+        bool Open(ExamJob j) => timeline.Placements[j.Index] is null && problem.Modelled[j.Index];
+        foreach (var job in problem.JobsOf[candidate].Select(j => problem.Jobs[j]).Where(Open))
         {
-            if (job.Follows >= 0 && problem.Jobs[job.Follows].Fixed is null) continue; // goes with its U61
+            if (job.Follows >= 0 && Open(problem.Jobs[job.Follows])) continue; // goes with its U61
             var ef3 = job.FollowedBy >= 0 ? problem.Jobs[job.FollowedBy] : null;
-            units.Add(ef3 is not null && ef3.Fixed is null && problem.Modelled[ef3.Index] ? [job, ef3] : [job]);
+            units.Add(ef3 is not null && Open(ef3) ? [job, ef3] : [job]);
         }
         if (units.Count == 0) return;
         static int Rank(ExamJob[] unit) => unit[0].Oral.Unit switch
@@ -93,7 +101,7 @@ internal static class GreedyScheduler
         private readonly int[] commissionMinutes;
         private readonly int[] prepUse;
         private readonly int[] roomUse;
-        private readonly bool[][] candidateBusy;
+        private readonly int[][] candidateBusy;
 
         public Timeline(CentreDayProblem problem)
         {
@@ -104,7 +112,7 @@ internal static class GreedyScheduler
             commissionMinutes = new int[problem.Commissions.Count];
             prepUse = new int[length];
             roomUse = new int[length];
-            candidateBusy = problem.Candidates.Select(_ => new bool[length]).ToArray();
+            candidateBusy = problem.Candidates.Select(_ => new int[length]).ToArray();
             Placements = new Placement?[problem.Jobs.Count];
         }
 
@@ -141,7 +149,8 @@ internal static class GreedyScheduler
                 if (first.PrepStart(s) < from) continue;
                 if (chain.Length == 2 && Array.BinarySearch(chain[1].Starts, s + first.ExamSlots) < 0) continue;
                 var end = s + examSlots;
-                if (!CandidateFree(first.Candidate, first.PrepStart(s), end + CentreDayProblem.GapSlots)) continue;
+                var busyFrom = first.Follows >= 0 ? s + CentreDayProblem.GapSlots : first.PrepStart(s);
+                if (!CandidateFree(first.Candidate, busyFrom, end + CentreDayProblem.GapSlots)) continue;
                 if (!Below(prepUse, first.PrepStart(s), s, p.PrepSeats) || !Below(roomUse, s, end, p.Rooms)) continue;
                 foreach (var c in ranked)
                     if (CommissionFree(c, s, end, minutes))
@@ -162,7 +171,7 @@ internal static class GreedyScheduler
         private bool CandidateFree(int candidate, int from, int to)
         {
             var busy = candidateBusy[candidate];
-            for (var s = Math.Max(0, from); s < to && s < busy.Length; s++) if (busy[s]) return false;
+            for (var s = Math.Max(0, from); s < to && s < busy.Length; s++) if (busy[s] > 0) return false;
             return true;
         }
 
@@ -204,11 +213,12 @@ internal static class GreedyScheduler
                 for (var t = job.PrepStart(s); t < s; t++) prepUse[t] += sign;
                 for (var t = s; t < job.End(s); t++) roomUse[t] += sign;
             }
-            // The candidate is busy from their first preparation to the end of the chain, plus the gap.
+            // The candidate is busy from their first preparation to the end of the chain, plus the gap; an EF3 placed
+            // after its U61 starts within the U61's gap, which it shares.
             var busy = candidateBusy[chain[0].Candidate];
-            var from = chain[0].PrepStart(placements[0].Start);
+            var from = chain[0].Follows >= 0 ? placements[0].Start + CentreDayProblem.GapSlots : chain[0].PrepStart(placements[0].Start);
             var to = chain[^1].End(placements[^1].Start) + CentreDayProblem.GapSlots;
-            for (var t = Math.Max(0, from); t < to && t < busy.Length; t++) busy[t] = taken;
+            for (var t = Math.Max(0, from); t < to && t < busy.Length; t++) busy[t] += sign;
         }
     }
 }

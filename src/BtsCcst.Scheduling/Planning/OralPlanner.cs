@@ -30,7 +30,7 @@ public static class OralPlanner
     /// <summary>Below this, a centre-day keeps the list scheduler's plan (the solver would not even finish presolve).</summary>
     private const double MinSolveSeconds = 0.05;
     /// <summary>Share of the time kept for moving orals between centre-days.</summary>
-    private const double MoveShare = 0.15;
+    private const double MoveShare = 0.10;
     private const int MoveRounds = 3;
 
     public static PlanResult Plan(PlanningInstance instance, PlannerOptions options, IProgress<PlanningProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -53,6 +53,8 @@ public static class OralPlanner
         public double Objective { get; set; }
         public double Bound { get; set; }
         public bool Optimal { get; set; }
+        /// <summary>Orals placed here moved away since the last solve: its problem and objective are to be computed again.</summary>
+        public bool Stale { get; set; }
     }
 
     private sealed class Run(PlanningInstance instance, PlannerOptions options, IProgress<PlanningProgress>? progress, CancellationToken cancellationToken)
@@ -101,6 +103,8 @@ public static class OralPlanner
                         reasons.Add($"Commission épinglée ({string.Join(", ", members.Select(m => m.Id))}) au {day.Label} : aucun candidat n'est à examiner ce jour-là dans ce centre.");
                     continue;
                 }
+                foreach (var members in pinned.Where(m => !assigned[day].Any(o => !m.Any(e => Schools.Same(e.EstablishmentUai, o.Candidate.EstablishmentUai)) && Composition.Fits(o.Unit, m, o.Candidate.Ef1Language))))
+                    reasons.Add($"Commission épinglée ({string.Join(", ", members.Select(m => m.Id))}) au {day.Label} : aucun candidat de ce jour ne peut passer devant elle (composition ou établissement).");
                 var state = new DayState(day);
                 state.Commissions.AddRange(CommissionFormation.Form(pinned, staff[day], assigned[day]));
                 state.Orals.AddRange(assigned[day]);
@@ -154,7 +158,15 @@ public static class OralPlanner
                 }
             }
             else if (!problem.Modelled.Any(m => m)) optimal = true;
+            if (!optimal && chosen.Count(c => c is not null) < problem.Jobs.Count)
+            {
+                // Orals the solver left out may still fit around its plan.
+                var filled = GreedyScheduler.Schedule(problem, chosen);
+                var cost = PlanCost.Evaluate(problem, filled, weights);
+                if (cost < objective) (chosen, objective) = (filled, cost);
+            }
             state.Problem = problem;
+            state.Stale = false;
             state.Placed = problem.Jobs.Where(j => chosen[j.Index] is not null).ToDictionary(j => j.Oral, j => chosen[j.Index]!.Value);
             state.Failed = Diagnosis.Explain(problem, chosen);
             state.Objective = objective;
@@ -173,15 +185,19 @@ public static class OralPlanner
                 foreach (var state in states.Values.OrderBy(s => s.Day.Index).ToList())
                     foreach (var group in state.Failed.Keys.GroupBy(o => o.Candidate).OrderBy(g => g.Key.Number, StringComparer.Ordinal).ToList())
                     {
-                        // An EF3 whose U61 is placed stays: it must follow that U61 at once.
-                        var movable = group.Where(o => o.Unit != UnitCode.EF3 || !IsPlaced(group.Key, UnitCode.U61)).ToList();
-                        if (movable.Count == 0) continue;
-                        var busyDates = states.Values.Where(s => s.Placed.Keys.Any(o => o.Candidate == group.Key)).Select(s => s.Day.Date).ToHashSet();
-                        var target = movable.Select(o => (IEnumerable<CentreDay>)checkedSession.Eligible[o])
-                            .Aggregate((a, b) => a.Intersect(b))
-                            .Where(d => d != state.Day && !busyDates.Contains(d.Date) && !movable.Any(o => tried.TryGetValue(o, out var t) && t.Contains(d)))
-                            .OrderBy(d => book.UtilisationWith(d, movable)).ThenBy(d => d.Index)
-                            .FirstOrDefault();
+                        var candidate = group.Key;
+                        // An EF3 whose U61 is placed stays with it: it must follow that U61 at once.
+                        var failed = group.Where(o => o.Unit != UnitCode.EF3 || !IsPlaced(candidate, UnitCode.U61)).ToList();
+                        if (failed.Count == 0) continue;
+                        // Fewest days (PlannerWeights.ExtraDay): the candidate's orals placed here go along, so that they come one
+                        // day, unless one of them sits before a pinned commission.
+                        var here = state.Placed.Where(p => p.Key.Candidate == candidate).ToList();
+                        var whole = weights.ExtraDay > 0 && here.Count > 0 && here.All(p => !state.Commissions[p.Value.Commission].Pinned)
+                            ? group.Concat(here.Select(p => p.Key)).ToList()
+                            : null;
+                        var (movable, target) = whole is not null && Target(state, whole, candidate, leaving: true) is { } t
+                            ? (whole, t)
+                            : (failed, Target(state, failed, candidate, leaving: false));
                         if (target is null) continue;
                         book.Add(state.Day, movable, -1);
                         book.Add(target, movable);
@@ -189,7 +205,9 @@ public static class OralPlanner
                         {
                             state.Orals.Remove(oral);
                             state.Failed.Remove(oral);
-                            (tried.TryGetValue(oral, out var t) ? t : tried[oral] = [state.Day]).Add(target);
+                            state.Fixed.Remove(oral);
+                            if (state.Placed.Remove(oral)) state.Stale = true;
+                            (tried.TryGetValue(oral, out var set) ? set : tried[oral] = [state.Day]).Add(target);
                         }
                         (moves.TryGetValue(target, out var list) ? list : moves[target] = []).AddRange(movable);
                     }
@@ -212,6 +230,19 @@ public static class OralPlanner
             }
 
             bool IsPlaced(PlanningCandidate candidate, UnitCode unit) => states.Values.Any(s => s.Placed.Keys.Any(o => o.Candidate == candidate && o.Unit == unit));
+
+            // Another centre-day where all these orals may take place, on a date the candidate is free, the least loaded.
+            CentreDay? Target(DayState from, List<Oral> orals, PlanningCandidate candidate, bool leaving)
+            {
+                var busyDates = states.Values
+                    .Where(s => s.Placed.Keys.Any(o => o.Candidate == candidate) && !(leaving && s == from))
+                    .Select(s => s.Day.Date).ToHashSet();
+                return orals.Select(o => (IEnumerable<CentreDay>)checkedSession.Eligible[o])
+                    .Aggregate((a, b) => a.Intersect(b))
+                    .Where(d => d != from.Day && !busyDates.Contains(d.Date) && !orals.Any(o => tried.TryGetValue(o, out var t) && t.Contains(d)))
+                    .OrderBy(d => book.UtilisationWith(d, orals)).ThenBy(d => d.Index)
+                    .FirstOrDefault();
+            }
         }
 
         private PlanResult ReadBack()
@@ -219,6 +250,12 @@ public static class OralPlanner
             var exams = new List<ScheduledExam>();
             foreach (var state in states.Values.OrderBy(s => s.Day.Index))
             {
+                if (state.Stale)
+                {
+                    state.Problem = new CentreDayProblem(state.Day, state.Commissions, state.Orals, state.Placed);
+                    state.Objective = PlanCost.Evaluate(state.Problem, state.Problem.Jobs.Select(j => j.Fixed).ToArray(), weights);
+                    state.Bound = Math.Min(state.Bound, state.Objective);
+                }
                 foreach (var oral in state.Failed.Keys.OrderBy(o => o.Candidate.Number, StringComparer.Ordinal).ThenBy(o => o.Unit))
                 {
                     var reason = firstReason.GetValueOrDefault(oral) ?? state.Failed[oral];
@@ -233,11 +270,13 @@ public static class OralPlanner
                 reasons.Add($"{group.Key} [non placés : {units}]");
             }
             var planned = states.Values.Where(s => s.Problem is not null).ToList();
+            // Fewest days: each day a candidate comes beyond the first (only the assignment and the moves decide it).
+            var extraDays = exams.GroupBy(e => e.CandidateNumber).Sum(g => g.Select(e => e.Date).Distinct().Count() - 1);
             return new PlanResult(
                 exams.OrderBy(e => e.CentreId, StringComparer.Ordinal).ThenBy(e => e.Date).ThenBy(e => e.ExamStart).ThenBy(e => e.Room, StringComparer.Ordinal).ToList(),
                 unplaced.OrderBy(u => u.CandidateNumber, StringComparer.Ordinal).ThenBy(u => u.Unit).ToList(),
                 reasons.Distinct().ToList(),
-                planned.Sum(s => s.Objective),
+                planned.Sum(s => s.Objective) + (double)weights.ExtraDay * extraDays,
                 planned.Sum(s => s.Bound),
                 !moved && planned.All(s => s.Optimal));
         }

@@ -7,8 +7,10 @@ namespace BtsCcst.Scheduling;
 /// </summary>
 /// <param name="Unplaced">Cost of one oral left unplaced. Default 100 000: larger than any sum of the other goals
 /// for one centre-day, so that the planner never leaves an oral out to improve another goal.</param>
-/// <param name="ExtraDay">Cost of each day a candidate must come beyond the first. Default 1 000. Used by the
-/// assignment phase: a candidate's orals all go to one centre-day unless a pin or the capacity forbids it.</param>
+/// <param name="ExtraDay">Cost of each day a candidate must come beyond the first. Default 1 000. The assignment
+/// phase puts all of a candidate's orals on one centre-day unless pins forbid it; when some cannot be placed there,
+/// a positive weight moves the candidate's whole day elsewhere (one day, the orals re-planned), 0 moves only the orals
+/// left out (the candidate then comes twice). Counted in <see cref="PlanResult.Objective"/>.</param>
 /// <param name="WaitingMinute">Cost of one minute of a candidate's day between their first preparation and the end
 /// of their last exam (their waiting, since the busy minutes are fixed). Default 1.</param>
 /// <param name="NoProfessional">Cost of an E4 or U61 examined by a commission without a professional. Default 30.</param>

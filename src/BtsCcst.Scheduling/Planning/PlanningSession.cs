@@ -50,6 +50,14 @@ internal sealed class PlanningSession
     /// <summary>The examiners who may sit at a centre-day (available that date, listing that centre).</summary>
     public IReadOnlyList<PlanningExaminer> Pool(CentreDay day) => pool[day];
 
+    private readonly Dictionary<string, IReadOnlyList<CentreDay>> serving = [];
+
     /// <summary>The centre-days serving an academy.</summary>
-    public IEnumerable<CentreDay> Serving(string academy) => CentreDays.Where(d => Serves(d.Centre, academy));
+    public IReadOnlyList<CentreDay> Serving(string academy)
+    {
+        if (serving.TryGetValue(academy, out var days)) return days;
+        var folded = OralRules.Fold(academy);
+        var centres = Instance.Centres.Where(c => c.Academies.Any(a => OralRules.Fold(a) == folded)).Select(c => c.Id).ToHashSet();
+        return serving[academy] = CentreDays.Where(d => centres.Contains(d.Centre.Id)).ToList();
+    }
 }

@@ -90,9 +90,10 @@ internal static class PreChecks
                 }
 
                 // Commission composition and own school: some centre-day must gather a commission able to examine the candidate.
-                var staffed = fitting.Where(d => formable.TryGetValue((d.Index, unit, Schools.Key(candidate.EstablishmentUai), Lang(candidate, unit)), out var ok)
+                var (school, language) = (Schools.Key(candidate.EstablishmentUai), Lang(candidate, unit));
+                var staffed = fitting.Where(d => formable.TryGetValue((d.Index, unit, school, language), out var ok)
                     ? ok
-                    : formable[(d.Index, unit, Schools.Key(candidate.EstablishmentUai), Lang(candidate, unit))] = CanForm(session.Pool(d), unit, candidate)).ToList();
+                    : formable[(d.Index, unit, school, language)] = CanForm(session.Pool(d), unit, candidate)).ToList();
                 if (staffed.Count == 0)
                 {
                     Refuse(NoCommissionReason(session, candidate, unit, fitting));

@@ -66,6 +66,8 @@ public static class HostSetup
         builder.Services.AddSignalR();
         builder.Services.AddSingleton<BoardRelay>();
         builder.Services.AddHostedService<BoardSubscriptionRenewal>();
+        builder.Services.AddSingleton<BtsCcst.Server.Planning.PlanningRelay>();
+        builder.Services.AddHostedService<BtsCcst.Server.Planning.PlanningSubscriptionRenewal>();
         builder.Services.AddHealthChecks();
     }
 
@@ -83,6 +85,7 @@ public static class HostSetup
         app.MapHealthChecks("/health/live");
         app.MapBtsCcstApi();
         app.MapHub<BoardHub>(BoardHub.Path);
+        app.MapHub<BtsCcst.Server.Planning.PlanningHub>(BtsCcst.Server.Planning.PlanningHub.Path);
         app.MapBtsCcstPages();
     }
 }

@@ -11,5 +11,6 @@ public static class Pages
             FieldRules.IsId(juryId)
                 ? Results.File(env.WebRootFileProvider.GetFileInfo("jury.html").CreateReadStream(), "text/html; charset=utf-8")
                 : Results.NotFound()).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/planning", (IWebHostEnvironment env) => Results.File(env.WebRootFileProvider.GetFileInfo("planning.html").CreateReadStream(), "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
     }
 }

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using BtsCcst.Domain;
+using BtsCcst.Domain.Imports;
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Grains.Planning;
 using BtsCcst.Scheduling;
@@ -9,6 +11,12 @@ namespace BtsCcst.Server.Planning;
 
 public sealed record PlanningRunRequest(double? TimeLimitSeconds);
 
+public sealed record OralPinRequest(string? CandidateNumber, string? Unit, DateOnly? Date, string? CentreId);
+
+public sealed record CommissionPinRequest(string? CentreId, DateOnly? Date, string[]? ExaminerIds);
+
+public sealed record PinsRequest(OralPinRequest[]? Orals, CommissionPinRequest[]? Commissions);
+
 /// <summary>Planning runs and the schedule (api.md "Planning"), for the organiser.</summary>
 public static class PlanningEndpoints
 {
@@ -18,12 +26,17 @@ public static class PlanningEndpoints
     {
         session.MapPost("/planning-runs", StartRun).RequireAuthorization(Policies.Organiser).WithTags("Planification")
             .WithSummary("Starts a planning run of every oral of the session (asynchronous): 202 { runId }.");
+        session.MapGet("/pins", GetPins).RequireAuthorization(Policies.Organiser).WithTags("Planification");
+        session.MapPut("/pins", PutPins).RequireAuthorization(Policies.Organiser).WithTags("Planification")
+            .WithSummary("Replaces the pins every plan keeps: a candidate's unit on a date and/or in a centre; a commission's members in a centre on a date.");
         session.MapGet("/planning-runs/{runId}", GetRun).RequireAuthorization(Policies.Organiser).WithTags("Planification");
         session.MapGet("/exports/schedule.csv", ExportSchedule).RequireAuthorization(Policies.Organiser).WithTags("Exports");
         session.MapGet("/candidates/{number}/convocations", GetConvocations).WithTags("Planification");
         session.MapPost("/schedule/validate", Validate).RequireAuthorization(Policies.Organiser).WithTags("Planification")
             .Accepts<string>("text/csv")
             .WithSummary("Checks a schedule.csv (e.g. edited by hand) against every hard rule; lists each violation.");
+        session.MapDocumentsApi();
+        session.MapScheduleJson();
     }
 
     private static async Task<IResult> StartRun(string session, PlanningRunRequest? body, ClaimsPrincipal user, IGrainFactory grains)
@@ -33,6 +46,25 @@ public static class PlanningEndpoints
             return Problems.Invalid($"timeLimitSeconds doit être compris entre 1 et 1800 (reçu {limit}).");
         var runId = await grains.Session(session).StartPlanningRun(limit, TokenService.ActorOf(user));
         return Results.Accepted($"/api/sessions/{session}/planning-runs/{runId}", new { runId });
+    }
+
+    private static async Task<IResult> GetPins(string session, IGrainFactory grains) => Results.Ok(await grains.Session(session).GetPins());
+
+    private static async Task<IResult> PutPins(string session, PinsRequest? body, IGrainFactory grains)
+    {
+        if (body is null) return Problems.Invalid("Corps JSON attendu : { \"orals\": [{ \"candidateNumber\", \"unit\", \"date\", \"centreId\" }], \"commissions\": [{ \"centreId\", \"date\", \"examinerIds\" }] }.");
+        var orals = body.Orals ?? [];
+        var commissions = body.Commissions ?? [];
+        var malformed = orals.Where(o => !FieldRules.IsId(o.CandidateNumber) || !UnitCatalogue.TryParse(o.Unit, out _) || (o.CentreId is not null && !FieldRules.IsId(o.CentreId)))
+            .Select(o => $"Épinglage d'épreuve mal formé : candidat « {o.CandidateNumber} », épreuve « {o.Unit} », centre « {o.CentreId} ».")
+            .Concat(commissions.Where(c => !FieldRules.IsId(c.CentreId) || c.Date is null || c.ExaminerIds is null || !c.ExaminerIds.All(FieldRules.IsId))
+                .Select(c => $"Épinglage de commission mal formé : centre « {c.CentreId} », date et examinerIds requis."))
+            .ToList();
+        if (malformed.Count > 0) return Problems.Invalid(string.Join(" ", malformed));
+        var pins = new PlanningPins(
+            orals.Select(o => new OralPinDefinition(o.CandidateNumber!, UnitCatalogue.TryParse(o.Unit, out var u) ? u.ToString() : "", o.Date, o.CentreId)).ToArray(),
+            commissions.Select(c => new CommissionPinDefinition(c.CentreId!, c.Date!.Value, c.ExaminerIds!)).ToArray());
+        return Results.Ok(await grains.Session(session).SetPins(pins));
     }
 
     private static async Task<IResult> GetRun(string session, string runId, IGrainFactory grains)

@@ -46,6 +46,21 @@ public sealed class PlanningApiTests(ServerFixture server)
         Assert.Contains(pl02.GetProperty("summary").GetProperty("results").EnumerateArray(),
             r => r.GetProperty("unit").GetString() == "U62" && r.GetProperty("result").GetString() == "NV");
 
+        // Pins: a commission's members, and a candidate's E4 on a date in a centre. A wrong pin is refused whole.
+        var badPins = await organiser.PutAsJsonAsync($"/api/sessions/{Session}/pins", new
+        {
+            orals = new[] { new { candidateNumber = "PL-03", unit = "E4", date = "2024-05-27", centreId = "ROUEN-9" } },
+            commissions = Array.Empty<object>(),
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, badPins.StatusCode);
+        Assert.Contains("ROUEN-9", (await badPins.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        var pins = await organiser.PutAsJsonAsync($"/api/sessions/{Session}/pins", new
+        {
+            orals = new[] { new { candidateNumber = "PL-03", unit = "E4", date = "2024-05-27", centreId = "CAEN-1" } },
+            commissions = new[] { new { centreId = "CAEN-1", date = "2024-05-27", examinerIds = new[] { "ECO2", "STI1" } } },
+        });
+        Assert.True(pins.IsSuccessStatusCode, await pins.Content.ReadAsStringAsync());
+
         var start = await organiser.PostAsJsonAsync($"/api/sessions/{Session}/planning-runs", new { timeLimitSeconds = 10 });
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
         var runId = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
@@ -66,6 +81,9 @@ public sealed class PlanningApiTests(ServerFixture server)
         Assert.Equal(u61.ExamEnd, ef3.ExamStart);
         Assert.Equal(u61.CommissionId, ef3.CommissionId);
         Assert.DoesNotContain("ECO1", rows.Where(r => r.CandidateNumber.StartsWith("PL-0")).SelectMany(r => r.ExaminerIds));
+
+        Assert.Contains(rows, r => r.ExaminerIds.Order().SequenceEqual(["ECO2", "STI1"]));
+        Assert.Contains(rows, r => r.CandidateNumber == "PL-03" && r.Unit == UnitCode.E4 && r.CentreId == "CAEN-1");
 
         var check = await Validate(organiser, csv);
         Assert.True(check.GetProperty("valid").GetBoolean(), check.ToString());

@@ -1,0 +1,104 @@
+using System.Security.Claims;
+using BtsCcst.Domain.Imports;
+using BtsCcst.Grains.Abstractions;
+using BtsCcst.Server.Api;
+using BtsCcst.Server.Auth;
+using BtsCcst.Server.Planning.Documents;
+
+namespace BtsCcst.Server.Planning;
+
+/// <summary>Documents drawn from the adopted plan: convocations (PDF) and examiners' calendars (iCalendar).</summary>
+public static class DocumentsEndpoints
+{
+    public const string PdfType = "application/pdf";
+    public const string CalendarType = "text/calendar; charset=utf-8";
+
+    public static void MapDocumentsApi(this RouteGroupBuilder session)
+    {
+        session.MapGet("/candidates/{number}/convocation.pdf", CandidateConvocation).RequireAuthorization(Policies.Organiser).WithTags("Convocations")
+            .Produces(StatusCodes.Status200OK, contentType: PdfType)
+            .WithSummary("The candidate's convocation to their orals of the adopted plan: a one-page PDF in French.");
+        session.MapGet("/exports/convocations.pdf", SessionConvocations).RequireAuthorization(Policies.Organiser).WithTags("Exports")
+            .Produces(StatusCodes.Status200OK, contentType: PdfType)
+            .WithSummary("Every convocation of the adopted plan: one page per candidate with orals, in candidate-number order.");
+        session.MapGet("/examiners/{examinerId}/calendar.ics", ExaminerCalendarFile).WithTags("Convocations")
+            .Produces(StatusCodes.Status200OK, contentType: "text/calendar")
+            .WithSummary("An examiner's slots of the adopted plan as iCalendar, in each centre's time zone (organiser, or the examiner themself).");
+    }
+
+    /// <summary>The adopted plan and what the documents print of its centres.</summary>
+    private sealed record AdoptedPlan(
+        ScheduleRow[] Rows, IReadOnlyDictionary<string, CentreDefinition> Centres, ExaminerDefinition[] Examiners, string SessionLabel);
+
+    private static async Task<AdoptedPlan?> LoadPlanAsync(IGrainFactory grains, string session)
+    {
+        var sessionGrain = grains.Session(session);
+        if (await sessionGrain.GetScheduleRunId() is not { } runId) return null;
+        var rowsTask = grains.PlanningRun(session, runId).GetSchedule();
+        var (examiners, centres) = await sessionGrain.GetPlanningResources();
+        var rows = await rowsTask;
+        return new AdoptedPlan(rows, centres.ToDictionary(c => c.CentreId, StringComparer.Ordinal), examiners,
+            DocumentText.SessionLabel(session, rows.Select(r => r.Date)));
+    }
+
+    private static IResult NoPlan(string session) => Problems.Problem(StatusCodes.Status409Conflict, "Action refusée",
+        $"Aucun planning adopté pour la session {session} : lancez une planification (POST /api/sessions/{session}/planning-runs) et attendez qu'elle aboutisse.");
+
+    private static IResult FontsMissing(FontsUnavailableException e) =>
+        Problems.Problem(StatusCodes.Status500InternalServerError, "Configuration du serveur incomplète", e.Message);
+
+    /// <summary>Renders the PDF, after installing the fonts from the configured folder (once per process).</summary>
+    private static IResult Pdf(IConfiguration configuration, string sessionLabel, IReadOnlyList<ConvocationPage> pages,
+        IReadOnlyDictionary<string, CentreDefinition> centres, string fileName)
+    {
+        try
+        {
+            DocumentFonts.EnsureInstalled(configuration[DocumentFonts.DirectorySetting]);
+            return Results.File(ConvocationPdf.Build(sessionLabel, pages, centres), PdfType, fileName);
+        }
+        catch (FontsUnavailableException e)
+        {
+            return FontsMissing(e);
+        }
+    }
+
+    private static async Task<IResult> CandidateConvocation(string session, string number, IGrainFactory grains, IConfiguration configuration)
+    {
+        var candidate = grains.Candidate(session, number);
+        if (!await candidate.IsRegistered()) return Problems.NotFound($"Le candidat {number} n'est pas inscrit à la session {session}.");
+        if (await LoadPlanAsync(grains, session) is not { } plan) return NoPlan(session);
+        var orals = plan.Rows.Where(r => r.CandidateNumber == number).ToArray();
+        if (orals.Length == 0)
+            return Problems.NotFound($"Le candidat {number} n'a aucune épreuve orale dans le planning adopté : il n'a pas de convocation.");
+        var registration = (await candidate.GetView()).Registration;
+        return Pdf(configuration, plan.SessionLabel, [new ConvocationPage(registration, orals)], plan.Centres, $"convocation-{session}-{number}.pdf");
+    }
+
+    private static async Task<IResult> SessionConvocations(string session, IGrainFactory grains, IConfiguration configuration)
+    {
+        if (await LoadPlanAsync(grains, session) is not { } plan) return NoPlan(session);
+        var byCandidate = plan.Rows.GroupBy(r => r.CandidateNumber, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
+        if (byCandidate.Length == 0)
+            return Problems.Problem(StatusCodes.Status409Conflict, "Action refusée",
+                $"Le planning adopté de la session {session} ne contient aucune épreuve orale : il n'y a aucune convocation à éditer.");
+        var registrations = await Task.WhenAll(byCandidate.Select(async g => (await grains.Candidate(session, g.Key).GetView()).Registration));
+        var pages = byCandidate.Select((g, i) => new ConvocationPage(registrations[i], g.ToArray())).ToArray();
+        return Pdf(configuration, plan.SessionLabel, pages, plan.Centres, $"convocations-{session}.pdf");
+    }
+
+    private static async Task<IResult> ExaminerCalendarFile(string session, string examinerId, ClaimsPrincipal user, IGrainFactory grains, TimeProvider clock)
+    {
+        if (!FieldRules.IsId(examinerId))
+            return Problems.Invalid($"Identifiant « {examinerId} » invalide pour examinerId : attendu 1 à 32 caractères parmi A-Z, a-z, 0-9, _ et -.");
+        var actor = TokenService.ActorOf(user);
+        if (!(actor.Role == Roles.Organiser || (actor.Role == Roles.Examiner && actor.Name == examinerId)))
+            return Problems.Forbidden($"Le calendrier de l'examinateur {examinerId} est réservé à cet examinateur et à l'organisateur.");
+        if (await LoadPlanAsync(grains, session) is not { } plan) return NoPlan(session);
+        if (plan.Examiners.FirstOrDefault(e => e.ExaminerId == examinerId) is not { } examiner)
+            return Problems.NotFound($"L'examinateur {examinerId} n'est pas dans examiners.csv de la session {session}.");
+        var calendar = ExaminerCalendar.Build(session, plan.SessionLabel, examinerId, $"{examiner.FirstName} {examiner.LastName}",
+            plan.Rows, plan.Centres, clock.GetUtcNow());
+        return Results.File(System.Text.Encoding.UTF8.GetBytes(ExaminerCalendar.Write(calendar)), CalendarType, $"oraux-{session}-{examinerId}.ics");
+    }
+}

@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using BtsCcst.Domain.Imports;
+using BtsCcst.Grains.Abstractions;
+using BtsCcst.Server.Auth;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace BtsCcst.Server.Planning;
+
+/// <summary>
+/// Live planning runs, for the organiser. A client calls <see cref="Watch"/> once connected (and
+/// again after each reconnection): it joins the run's group and receives the run as it stands,
+/// then "runChanged" messages (at most every 250 ms while the run solves, and once when it ends).
+/// <see cref="WatchLatest"/> does the same for the session's latest run, if any.
+/// </summary>
+[Authorize]
+public sealed class PlanningHub(PlanningRelay relay, IGrainFactory grains) : Hub
+{
+    public const string Path = "/hubs/planning";
+    public const string UpdateMethod = "runChanged";
+
+    public static string Group(string sessionId, string runId) => $"planning:{sessionId}/{runId}";
+
+    public async Task<PlanningRunView> Watch(string sessionId, string runId)
+    {
+        RefuseUnlessOrganiser();
+        if (!FieldRules.IsId(sessionId) || !FieldRules.IsId(runId))
+            throw new HubException("Identifiant de session ou de planification invalide.");
+        return await WatchRun(sessionId, runId);
+    }
+
+    /// <summary>Watches the session's latest run; null when the session has none yet.</summary>
+    public async Task<PlanningRunView?> WatchLatest(string sessionId)
+    {
+        RefuseUnlessOrganiser();
+        if (!FieldRules.IsId(sessionId)) throw new HubException("Identifiant de session invalide.");
+        var runIds = await grains.Session(sessionId).GetPlanningRunIds();
+        return runIds.Length == 0 ? null : await WatchRun(sessionId, runIds[^1]);
+    }
+
+    /// <summary>Stops the "runChanged" messages of a run on this connection.</summary>
+    public async Task Unwatch(string sessionId, string runId)
+    {
+        RefuseUnlessOrganiser();
+        if (!FieldRules.IsId(sessionId) || !FieldRules.IsId(runId))
+            throw new HubException("Identifiant de session ou de planification invalide.");
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, Group(sessionId, runId));
+    }
+
+    private void RefuseUnlessOrganiser()
+    {
+        if (TokenService.ActorOf(Context.User!).Role != Roles.Organiser)
+            throw new HubException("Le suivi des planifications est réservé à l'organisateur.");
+    }
+
+    private async Task<PlanningRunView> WatchRun(string sessionId, string runId)
+    {
+        var run = grains.PlanningRun(sessionId, runId);
+        try
+        {
+            // Fails (run unknown) before anything is subscribed.
+            var view = await run.GetView();
+            if (view.State == PlanningRunStates.Running) await relay.WatchAsync(sessionId, runId);
+            await Groups.AddToGroupAsync(Context.ConnectionId, Group(sessionId, runId));
+            // Read again once in the group, so no change can fall between the view and the group.
+            return await run.GetView();
+        }
+        catch (RefusedException refused)
+        {
+            throw new HubException(refused.Message);
+        }
+    }
+}
+
+/// <summary>
+/// This silo's observer of planning runs (the GPSTracker shape, like the board relay): runs push
+/// their progress to it, it forwards to the SignalR group of the run. It subscribes to a run when a
+/// client of this silo first watches it, renews the subscription while the run goes on, and
+/// forgets the run once it has ended.
+/// </summary>
+public sealed class PlanningRelay(IGrainFactory grains, IHubContext<PlanningHub> hub, ILogger<PlanningRelay> logger) : IPlanningObserver
+{
+    private readonly ConcurrentDictionary<(string Session, string Run), byte> _watched = new();
+    private IPlanningObserver? _reference;
+
+    private IPlanningObserver Reference => _reference ??= grains.CreateObjectReference<IPlanningObserver>(this);
+
+    public async Task WatchAsync(string sessionId, string runId)
+    {
+        _watched.TryAdd((sessionId, runId), 0);
+        await grains.PlanningRun(sessionId, runId).Subscribe(Reference);
+    }
+
+    public async Task RenewAsync()
+    {
+        foreach (var (session, run) in _watched.Keys)
+        {
+            try
+            {
+                var grain = grains.PlanningRun(session, run);
+                if ((await grain.GetView()).State != PlanningRunStates.Running)
+                {
+                    _watched.TryRemove((session, run), out _);
+                    await grain.Unsubscribe(Reference);
+                    continue;
+                }
+                await grain.Subscribe(Reference);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Renewing the progress subscription of planning run {Session}/{Run} failed", session, run);
+            }
+        }
+    }
+
+    public Task RunChanged(string sessionId, PlanningRunView view)
+    {
+        // An ended run sends nothing more: stop renewing its subscription.
+        if (view.State != PlanningRunStates.Running) _watched.TryRemove((sessionId, view.RunId), out _);
+        return hub.Clients.Group(PlanningHub.Group(sessionId, view.RunId)).SendAsync(PlanningHub.UpdateMethod, view);
+    }
+}
+
+/// <summary>Keeps this silo's planning subscriptions alive (runs expire observers after 3 minutes).</summary>
+public sealed class PlanningSubscriptionRenewal(PlanningRelay relay) : BackgroundService
+{
+    private static readonly TimeSpan Period = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Period);
+        while (await timer.WaitForNextTickAsync(stoppingToken)) await relay.RenewAsync();
+    }
+}
