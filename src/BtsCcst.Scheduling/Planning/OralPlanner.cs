@@ -71,7 +71,8 @@ public static class OralPlanner
         private bool moved;
 
         private double Elapsed => clock.Elapsed.TotalSeconds;
-        private double Limit => options.TimeLimit.TotalSeconds;
+        /// <summary>The time limit less a margin for reading back the plan (and for the solver overrunning its limit a little).</summary>
+        private double Limit => options.TimeLimit.TotalSeconds - Math.Max(0.2, 0.04 * options.TimeLimit.TotalSeconds);
         private int PlacedSoFar => states.Values.Sum(s => s.Placed.Count);
 
         public PlanResult Execute()

@@ -26,7 +26,13 @@ internal sealed class PlanningSession
             foreach (var day in days)
                 if (MaySit(examiner, day)) pools[day].Add(examiner);
         pool = pools.ToDictionary(p => p.Key, p => (IReadOnlyList<PlanningExaminer>)p.Value);
+        schoolsOf = pools.ToDictionary(p => p.Key, p => (IReadOnlySet<string>)p.Value.Select(e => Schools.Key(e.EstablishmentUai)).Where(k => k.Length > 0).ToHashSet());
     }
+
+    private readonly Dictionary<CentreDay, IReadOnlySet<string>> schoolsOf;
+
+    /// <summary>The schools (UAI keys) of the examiners who may sit at a centre-day.</summary>
+    public IReadOnlySet<string> SchoolsOf(CentreDay day) => schoolsOf[day];
 
     private readonly Dictionary<(string, DateOnly), CentreDay> byKey;
     private readonly Dictionary<CentreDay, IReadOnlyList<PlanningExaminer>> pool;

@@ -91,9 +91,13 @@ internal static class PreChecks
 
                 // Commission composition and own school: some centre-day must gather a commission able to examine the candidate.
                 var (school, language) = (Schools.Key(candidate.EstablishmentUai), Lang(candidate, unit));
-                var staffed = fitting.Where(d => formable.TryGetValue((d.Index, unit, school, language), out var ok)
-                    ? ok
-                    : formable[(d.Index, unit, school, language)] = CanForm(session.Pool(d), unit, candidate)).ToList();
+                bool Staffed(CentreDay d)
+                {
+                    // The school matters only where some examiner teaches in it.
+                    var key = (d.Index, unit, session.SchoolsOf(d).Contains(school) ? school : "", language);
+                    return formable.TryGetValue(key, out var ok) ? ok : formable[key] = CanForm(session.Pool(d), unit, candidate);
+                }
+                var staffed = fitting.Where(Staffed).ToList();
                 if (staffed.Count == 0)
                 {
                     Refuse(NoCommissionReason(session, candidate, unit, fitting));

@@ -239,7 +239,7 @@
           ? `<div class="tl-prep" style="left:${at(minutes(r.prepStart))};width:${span(minutes(r.prepStart), minutes(r.examStart))}" title="${title}"></div>` : "";
         return prep + `<div class="tl-exam" data-candidate="${escapeHtml(r.candidateNumber)}" data-unit="${escapeHtml(r.unit)}"`
           + ` style="left:${at(minutes(r.examStart))};width:${span(minutes(r.examStart), minutes(r.examEnd))}" title="${title}">`
-          + `${escapeHtml(r.candidateNumber)} · ${escapeHtml(r.unit)}</div>`;
+          + `<span class="tl-candidate">${escapeHtml(r.candidateNumber)}</span><span class="tl-sep"> · </span><span class="tl-unit">${escapeHtml(r.unit)}</span></div>`;
       }).join("");
       return `<div class="tl-row" data-room="${escapeHtml(lane.room)}" data-commission="${escapeHtml(lane.commissionId)}">`
         + `<div class="tl-label"><strong>${escapeHtml(lane.room)}</strong><span>Commission ${escapeHtml(lane.commissionId)}</span></div>`
