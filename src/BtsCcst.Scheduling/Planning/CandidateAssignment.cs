@@ -104,8 +104,13 @@ internal sealed class LoadBook
 /// </summary>
 internal static class CandidateAssignment
 {
-    /// <summary>A group of a candidate's orals that go to the same centre-day.</summary>
-    internal sealed record Part(PlanningCandidate Candidate, List<Oral> Orals, List<CentreDay> Eligible);
+    /// <summary>A group of a candidate's orals that go to the same centre-day, and the centre-days all of them may have.</summary>
+    private sealed class Part(PlanningCandidate candidate, List<Oral> orals, List<CentreDay> eligible)
+    {
+        public PlanningCandidate Candidate { get; } = candidate;
+        public List<Oral> Orals { get; } = orals;
+        public List<CentreDay> Eligible { get; } = eligible;
+    }
 
     public static Dictionary<CentreDay, List<Oral>> Assign(PlanningSession session, CheckedSession checkedSession, LoadBook book, List<UnplacedOral> unplaced)
     {
@@ -162,8 +167,9 @@ internal static class CandidateAssignment
     }
 
     /// <summary>
-    /// One part with all the candidate's orals when their pins allow it; otherwise each pinned oral joins the first
-    /// part its pin agrees with. EF3 always goes with the U61 (<see cref="HardRules.Ef3AfterU61"/>).
+    /// One part with all the candidate's orals when the centre-days they may have meet (pins, examiners able to sit);
+    /// otherwise an oral joins the first part it agrees with, pinned orals first. EF3 always goes with the U61
+    /// (<see cref="HardRules.Ef3AfterU61"/>).
     /// </summary>
     private static IEnumerable<Part> Split(List<Oral> orals, IReadOnlyDictionary<Oral, IReadOnlyList<CentreDay>> eligible, List<UnplacedOral> unplaced)
     {

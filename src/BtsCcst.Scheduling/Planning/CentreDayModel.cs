@@ -46,10 +46,10 @@ internal static class CentreDayModel
         // preparation and exam inside one free stretch of the day), whether it is placed, and which commission examines it.
         var start = new IntVar?[jobs.Count];
         var placed = new BoolVar?[jobs.Count];
-        var examiner = new Dictionary<int, BoolVar>[jobs.Count];
+        var examinedBy = new Dictionary<int, BoolVar>[jobs.Count];
         for (var i = 0; i < jobs.Count; i++)
         {
-            examiner[i] = [];
+            examinedBy[i] = [];
             if (!modelled[i]) continue;
             var job = jobs[i];
             placed[i] = model.NewBoolVar($"placed_{i}");
@@ -58,7 +58,7 @@ internal static class CentreDayModel
                 // HardRules.Pins (and every earlier placement): an oral placed by an earlier solve keeps its slot and commission.
                 start[i] = model.NewIntVar(f.Start, f.Start, $"start_{i}");
                 model.Add(placed[i]! == 1);
-                examiner[i][f.Commission] = placed[i]!;
+                examinedBy[i][f.Commission] = placed[i]!;
                 continue;
             }
             start[i] = model.NewIntVarFromDomain(OrDomain.FromValues(job.Starts.Select(s => (long)s).ToArray()), $"start_{i}");
@@ -66,13 +66,13 @@ internal static class CentreDayModel
             model.AddHint(placed[i]!, given[i] is not null);
             foreach (var c in p.Options[i])
             {
-                examiner[i][c] = model.NewBoolVar($"x_{i}_{c}");
-                model.AddHint(examiner[i][c], given[i]?.Commission == c);
+                examinedBy[i][c] = model.NewBoolVar($"x_{i}_{c}");
+                model.AddHint(examinedBy[i][c], given[i]?.Commission == c);
             }
         }
         var examInterval = new Dictionary<(int Job, int Commission), IntervalVar>();
         for (var i = 0; i < jobs.Count; i++)
-            foreach (var (c, x) in examiner[i])
+            foreach (var (c, x) in examinedBy[i])
                 examInterval[(i, c)] = model.NewOptionalFixedSizeIntervalVar(start[i]!, jobs[i].ExamSlots, x, $"exam_{i}_{c}");
         var anyExam = new Dictionary<int, IntervalVar>();
         var prep = new Dictionary<int, IntervalVar>();
@@ -87,9 +87,12 @@ internal static class CentreDayModel
         // HardRules.EveryOralOnce: an oral is placed once, before exactly one commission.
         for (var i = 0; i < jobs.Count; i++)
             if (modelled[i] && jobs[i].Fixed is null)
-                model.Add(LinearExpr.Sum(examiner[i].Values) == placed[i]!);
+                model.Add(LinearExpr.Sum(examinedBy[i].Values) == placed[i]!);
 
         // HardRules.CommissionComposition, ExaminerNotOwnSchool: filtered out before the variables (CentreDayProblem.Options).
+        // HardRules.CommissionFixedMembers, ExaminerAvailableDates, ExaminerListedCentres, ExaminerOneCentreADay,
+        // CentreServesAcademy, Pins: kept by the centre-day's data (its commissions, examiners and candidates were formed,
+        // called and assigned to it for that day).
 
         // HardRules.CommissionOneCandidateAtATime: the exams of a commission do not overlap.
         for (var c = 0; c < p.Commissions.Count; c++)
@@ -113,7 +116,7 @@ internal static class CentreDayModel
             var mine = p.CommissionsOf[e].ToHashSet();
             var terms = new List<(BoolVar X, long Minutes)>();
             for (var i = 0; i < jobs.Count; i++)
-                foreach (var (c, x) in examiner[i])
+                foreach (var (c, x) in examinedBy[i])
                     if (mine.Contains(c)) terms.Add((x, jobs[i].ExamSlots * slot));
             examinerLoad[e] = LinearExpr.WeightedSum(terms.Select(t => t.X), terms.Select(t => t.Minutes));
             model.Add(examinerLoad[e] <= p.MaxMinutes(e));
@@ -151,8 +154,8 @@ internal static class CentreDayModel
             var u61 = jobs[ef3.Follows];
             model.AddImplication(placed[ef3.Index]!, placed[u61.Index]!);
             model.Add(start[ef3.Index]! == start[u61.Index]! + u61.ExamSlots).OnlyEnforceIf(placed[ef3.Index]!);
-            foreach (var (c, x) in examiner[ef3.Index])
-                if (examiner[u61.Index].TryGetValue(c, out var same)) model.AddImplication(x, same);
+            foreach (var (c, x) in examinedBy[ef3.Index])
+                if (examinedBy[u61.Index].TryGetValue(c, out var same)) model.AddImplication(x, same);
                 else model.Add(x == 0);
         }
 
@@ -195,7 +198,7 @@ internal static class CentreDayModel
         // A professional in E4 and U61 commissions.
         for (var i = 0; i < jobs.Count; i++)
             if (jobs[i].Oral.Unit is UnitCode.E4 or UnitCode.U61)
-                foreach (var (c, x) in examiner[i])
+                foreach (var (c, x) in examinedBy[i])
                     if (!p.Commissions[c].HasProfessional) objective.AddTerm(x, weights.NoProfessional);
         // Fewest examiner-days: an examiner is called when one of their commissions examines; a pinned commission examines.
         var used = new BoolVar[p.Commissions.Count];
@@ -203,7 +206,7 @@ internal static class CentreDayModel
         {
             used[c] = model.NewBoolVar($"used_{c}");
             model.AddHint(used[c], hintUsed[c]);
-            var mine = Enumerable.Range(0, jobs.Count).Where(i => examiner[i].ContainsKey(c)).Select(i => examiner[i][c]).ToList();
+            var mine = Enumerable.Range(0, jobs.Count).Where(i => examinedBy[i].ContainsKey(c)).Select(i => examinedBy[i][c]).ToList();
             foreach (var x in mine) model.AddImplication(x, used[c]);
             model.Add(used[c] <= LinearExpr.Sum(mine));
             if (p.Commissions[c].Pinned && mine.Count > 0)
@@ -242,6 +245,7 @@ internal static class CentreDayModel
         using (cancellationToken.Register(solver.StopSearch))
             status = solver.Solve(model, callback);
         GC.KeepAlive(callback);
+        callback.Failure?.Throw();
 
         // ---- Read back.
 #if DEBUG
@@ -253,17 +257,32 @@ internal static class CentreDayModel
         for (var i = 0; i < jobs.Count; i++)
         {
             if (!modelled[i] || !solver.BooleanValue(placed[i]!)) continue;
-            var c = examiner[i].First(x => solver.BooleanValue(x.Value)).Key;
+            var c = examinedBy[i].First(x => solver.BooleanValue(x.Value)).Key;
             result[i] = new Placement(c, (int)solver.Value(start[i]!));
         }
         return new SubModelResult(result, true, status == CpSolverStatus.Optimal, solver.ObjectiveValue, solver.BestObjectiveBound);
     }
 
+    /// <summary>
+    /// Reports each solution. It runs on a solver thread inside native code: an exception must not cross back into
+    /// it, so the first one stops the search and is rethrown once the solver has returned.
+    /// </summary>
     private sealed class ProgressCallback(Action<double, double, int>? report, LinearExpr placed) : CpSolverSolutionCallback
     {
+        public System.Runtime.ExceptionServices.ExceptionDispatchInfo? Failure { get; private set; }
+
         public override void OnSolutionCallback()
         {
-            report?.Invoke(ObjectiveValue(), BestObjectiveBound(), (int)Value(placed));
+            if (report is null || Failure is not null) return;
+            try
+            {
+                report(ObjectiveValue(), BestObjectiveBound(), (int)Value(placed));
+            }
+            catch (Exception e)
+            {
+                Failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+                StopSearch();
+            }
         }
     }
 }

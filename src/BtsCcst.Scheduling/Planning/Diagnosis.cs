@@ -15,63 +15,83 @@ internal static class Diagnosis
         var left = p.Jobs.Where(j => placements[j.Index] is null).ToList();
         if (left.Count == 0) return reasons;
         var day = p.Day;
-        var shortages = new Dictionary<string, (double Ratio, string Text)>();
+        var label = Capitalised(day.Label);
+        var demands = new Dictionary<string, Demand>();
 
-        (double Ratio, string Text)? Shortage(ExamJob job, CommissionSeat seat)
+        // The demand on the examiners of one discipline (or of one language for EF1) against what they can give.
+        Demand DemandFor(ExamJob job, Discipline discipline)
         {
-            if (seat.Optional || seat.AnyOf.Count != 1) return null;
-            var discipline = seat.AnyOf[0];
             var language = job.Oral.Unit == UnitCode.EF1 ? OralRules.Fold(job.Oral.Candidate.Ef1Language) : "";
             var key = $"{discipline}/{language}";
-            if (shortages.TryGetValue(key, out var known)) return known.Ratio > 1 ? known : null;
+            if (demands.TryGetValue(key, out var known)) return known;
             bool Needs(ExamJob j) => UnitCatalogue.Get(j.Oral.Unit).Commission.Any(s => !s.Optional && s.AnyOf.Count == 1 && s.AnyOf[0] == discipline)
                 && (language.Length == 0 || OralRules.Fold(j.Oral.Candidate.Ef1Language) == language);
-            var demand = p.Jobs.Where(Needs).ToList();
-            var minutes = demand.Sum(j => j.ExamSlots * CentreDayProblem.Slot);
+            var jobs = p.Jobs.Where(Needs).ToList();
             var supply = p.Examiners.Where(e => e.Discipline == discipline && (language.Length == 0 || e.Languages.Any(l => OralRules.Fold(l) == language))).ToList();
-            var capacity = supply.Sum(e => Math.Min(e.MaxMinutesPerDay, day.FreeMinutes));
-            var who = language.Length > 0 ? $"un professeur de {job.Oral.Candidate.Ef1Language.Trim()}" : French.Examiner(discipline);
-            var whoPlural = language.Length > 0 ? $"professeurs de {job.Oral.Candidate.Ef1Language.Trim()}" : French.Examiners(discipline);
-            var units = string.Join(", ", demand.GroupBy(j => j.Oral.Unit).OrderBy(g => g.Key).Select(g => $"{g.Key} ×{g.Count()}"));
-            var done = demand.Count(j => placements[j.Index] is not null);
-            var text = $"{Capitalised(day.Label)} : {demand.Count} épreuves ({units}) demandent {who}, soit {minutes} min d'interrogation ; "
-                + $"{supply.Count} {whoPlural} disponibles ce jour-là, {capacity} min au plus : {done} sur {demand.Count} ont pu être placées. "
-                + $"Recruter des {whoPlural} pour ce centre et cette date, ou leur ouvrir d'autres dates.";
-            var ratio = capacity <= 0 ? double.PositiveInfinity : minutes / (double)capacity;
-            shortages[key] = (ratio, text);
-            return ratio > 1 ? (ratio, text) : null;
+            var who = language.Length > 0 ? $"professeur {French.OfLanguage(job.Oral.Candidate.Ef1Language)}" : French.Examiner(discipline);
+            var whoPlural = language.Length > 0 ? $"professeurs {French.OfLanguage(job.Oral.Candidate.Ef1Language)}" : French.Examiners(discipline);
+            return demands[key] = new Demand(who, whoPlural, jobs.Count,
+                string.Join(", ", jobs.GroupBy(j => j.Oral.Unit).OrderBy(g => g.Key).Select(g => $"{g.Key} ×{g.Count()}")),
+                jobs.Sum(j => j.ExamSlots * CentreDayProblem.Slot),
+                jobs.Count(j => placements[j.Index] is not null),
+                supply.Count,
+                supply.Sum(e => Math.Min(e.MaxMinutesPerDay, day.FreeMinutes)));
         }
 
         var examMinutes = p.Jobs.Sum(j => j.ExamSlots * CentreDayProblem.Slot);
         var prepMinutes = p.Jobs.Sum(j => j.PrepSlots * CentreDayProblem.Slot);
+        var roomMinutes = Math.Max(0, p.Rooms) * day.FreeMinutes;
+        var seatMinutes = Math.Max(0, p.PrepSeats) * day.FreeMinutes;
         foreach (var job in left)
         {
             var oral = job.Oral;
             var seats = UnitCatalogue.Get(oral.Unit).Commission;
+            var disciplines = seats.Where(s => !s.Optional && s.AnyOf.Count == 1).Select(s => DemandFor(job, s.AnyOf[0])).OrderByDescending(d => d.Ratio).ToList();
             string reason;
             if (job.Commissions.Length == 0)
                 reason = NoCommission(p, job, seats);
             else if (job.Starts.Length == 0)
-                reason = $"{Capitalised(day.Label)} : aucune plage libre de {oral.BlockMinutes} min ({day.DescribeHours()}).";
-            else if (seats.Select(s => Shortage(job, s)).Where(s => s is not null).OrderByDescending(s => s!.Value.Ratio).FirstOrDefault() is { } shortage)
-                reason = shortage.Text;
-            else if (p.Rooms <= 0 || examMinutes > p.Rooms * day.FreeMinutes)
-                reason = $"{Capitalised(day.Label)} : {examMinutes} min d'épreuves pour {p.Rooms} salles ouvertes {day.FreeMinutes} min : ajouter des salles (centres.csv, colonne exam_rooms) ou des dates.";
-            else if (job.PrepSlots > 0 && (p.PrepSeats <= 0 || prepMinutes > p.PrepSeats * day.FreeMinutes))
-                reason = $"{Capitalised(day.Label)} : {prepMinutes} min de préparation pour {p.PrepSeats} places de préparation ouvertes {day.FreeMinutes} min : ajouter des places (centres.csv, colonne prep_seats) ou des dates.";
-            else if (CandidateDay(p, job) is { } busy && busy > day.FreeMinutes)
-                reason = $"{Capitalised(day.Label)} : les oraux du candidat, préparations et 10 min entre deux épreuves comprises, durent {busy} min, plus que la journée ({day.FreeMinutes} min libres).";
+                reason = $"{label} : aucune plage libre de {oral.BlockMinutes} min ({day.DescribeHours()}).";
+            else if (disciplines.FirstOrDefault(d => d.Ratio > 1) is { } shortage)
+                reason = $"{label} : {shortage.Count} épreuves ({shortage.Units}) demandent un {shortage.Who}, soit {shortage.Minutes} min d'interrogation ; "
+                    + $"{shortage.Examiners} {shortage.WhoPlural} disponibles ce jour-là, {shortage.Capacity} min au plus : {shortage.Placed} sur {shortage.Count} ont pu être placées. "
+                    + $"Recruter des {shortage.WhoPlural} pour ce centre et cette date, ou leur ouvrir d'autres dates.";
+            else if (examMinutes > roomMinutes)
+                reason = $"{label} : {examMinutes} min d'épreuves pour {p.Rooms} salles ouvertes {day.FreeMinutes} min : ajouter des salles (centres.csv, colonne exam_rooms) ou des dates.";
+            else if (job.PrepSlots > 0 && prepMinutes > seatMinutes)
+                reason = $"{label} : {prepMinutes} min de préparation pour {p.PrepSeats} places de préparation ouvertes {day.FreeMinutes} min : ajouter des places (centres.csv, colonne prep_seats) ou des dates.";
+            else if (CandidateDay(p, job) is var busy && busy > day.FreeMinutes)
+                reason = $"{label} : les oraux du candidat, préparations et 10 min entre deux épreuves comprises, durent {busy} min, plus que la journée ({day.FreeMinutes} min libres).";
             else if (job.Follows >= 0 && placements[job.Follows] is not null)
-                reason = $"{Capitalised(day.Label)} : l'EF3 suit l'U61 sans attente devant la même commission, et cette commission n'avait plus de temps libre à la suite de l'U61.";
+                reason = $"{label} : l'EF3 suit l'U61 sans attente devant la même commission, et cette commission n'avait plus de temps libre à la suite de l'U61.";
             else if (job.Follows >= 0)
                 reason = "L'EF3 se passe à la suite de l'U61, qui n'a pas pu être placée (voir l'U61).";
             else
-                reason = $"{Capitalised(day.Label)} : aucun créneau ne réunit à la fois une des {job.Commissions.Length} commissions pouvant examiner ce candidat, "
-                    + "une salle, une place de préparation et le candidat libre ; la journée est saturée.";
+            {
+                // No single resource is short, but together they leave no slot: say which is the tightest.
+                var tight = disciplines.Select(d => (Ratio: d.Ratio, What: $"{d.WhoPlural} : {d.Minutes} min demandées pour {d.Capacity} min")).ToList();
+                tight.Add(((double)examMinutes / Math.Max(1, roomMinutes), $"salles : {examMinutes} min d'épreuves pour {roomMinutes} min"));
+                if (job.PrepSlots > 0) tight.Add(((double)prepMinutes / Math.Max(1, seatMinutes), $"préparation : {prepMinutes} min pour {seatMinutes} min"));
+                var (ratio, what) = tight.MaxBy(t => t.Ratio);
+                var able = p.Commissions.Count(c => Composition.Fits(oral.Unit, c.Members, oral.Candidate.Ef1Language));
+                var ownSchool = job.Commissions.Length < able
+                    ? (job.Commissions.Length == 1 ? " ; seule 1" : $" ; seules {job.Commissions.Length}")
+                        + $" des {able} commissions de cette épreuve {(job.Commissions.Length == 1 ? "n'a" : "n'ont")} aucun membre de l'établissement du candidat ({oral.Candidate.EstablishmentUai.Trim()})"
+                    : "";
+                reason = $"{label} : journée saturée ({what}, soit {Percent(ratio)}){ownSchool} ; aucun créneau ne réunit une commission pouvant examiner ce candidat, "
+                    + "une salle, une place de préparation et le candidat libre.";
+            }
             reasons[oral] = reason;
         }
         return reasons;
     }
+
+    private sealed record Demand(string Who, string WhoPlural, int Count, string Units, int Minutes, int Placed, int Examiners, int Capacity)
+    {
+        public double Ratio => Capacity <= 0 ? double.PositiveInfinity : Minutes / (double)Capacity;
+    }
+
+    private static string Percent(double ratio) => $"{Math.Round(ratio * 100).ToString(System.Globalization.CultureInfo.InvariantCulture)} %";
 
     private static string NoCommission(CentreDayProblem p, ExamJob job, IReadOnlyList<CommissionSeat> seats)
     {
@@ -80,7 +100,7 @@ internal static class Diagnosis
         foreach (var seat in seats.Where(s => !s.Optional))
         {
             var able = p.Examiners.Where(e => OralRules.MayFill(seat, e.Discipline, e.Languages, oral.Unit, oral.Candidate.Ef1Language)).ToList();
-            var who = oral.Unit == UnitCode.EF1 ? $"professeur de {oral.Candidate.Ef1Language.Trim()}" : string.Join(" ou ", seat.AnyOf.Select(d => French.Examiner(d)[3..]));
+            var who = oral.Unit == UnitCode.EF1 ? $"professeur {French.OfLanguage(oral.Candidate.Ef1Language)}" : string.Join(" ou ", seat.AnyOf.Select(French.Examiner));
             if (able.Count == 0)
                 return $"{label} : aucun {who} n'est disponible pour ce centre ce jour-là (ceux qui pouvaient venir sont retenus ailleurs).";
             if (able.All(e => Schools.Same(e.EstablishmentUai, oral.Candidate.EstablishmentUai)))
@@ -89,7 +109,7 @@ internal static class Diagnosis
         return $"{label} : aucune commission formée ce jour-là ne peut examiner ce candidat sans membre de son établissement ({oral.Candidate.EstablishmentUai.Trim()}).";
     }
 
-    private static int? CandidateDay(CentreDayProblem p, ExamJob job)
+    private static int CandidateDay(CentreDayProblem p, ExamJob job)
     {
         var mine = p.JobsOf[job.Candidate].Select(i => p.Jobs[i]).ToList();
         return mine.Sum(j => (j.PrepSlots + j.ExamSlots) * CentreDayProblem.Slot) + OralRules.MinimumGapMinutes * (mine.Count(j => j.Follows < 0) - 1);

@@ -5,25 +5,33 @@ using BtsCcst.Scheduling.Planning;
 namespace BtsCcst.Scheduling;
 
 /// <summary>
-/// Plans every oral of a session (Google OR-Tools CP-SAT), by decomposition, since one model of a national
-/// session does not solve on two cores:
+/// Plans every oral of a session (Google OR-Tools CP-SAT) by decomposition, since one model of a national session
+/// does not solve on two cores. What is exact, what is optimal and what is heuristic:
 /// <list type="number">
-/// <item><b>Checks</b> (<see cref="PreChecks"/>, exact): orals that no plan can place (no centre serves the academy, a pin
-/// on a closed day or a day whose free stretches are too short, no commission possible without a teacher of the
-/// candidate's school...) are reported with their reason; commission pins that cannot hold are reported.</item>
-/// <item><b>Assignment</b> (heuristic): each candidate's orals go to one centre-day serving their academy (one day per
-/// candidate unless pins say otherwise), balancing estimated loads against capacities; examiners are called to
-/// centre-days (one centre a day) where their discipline is needed; commissions are formed from them.</item>
-/// <item><b>Centre-day models</b> (CP-SAT, optimal for the given centre-day): each centre-day is one model (every hard rule
-/// one block, soft goals weighted by <see cref="PlannerWeights"/>), started from a list scheduler's plan; the solver
-/// proves optimality when its share of the time allows, else keeps its best plan.</item>
-/// <item><b>Moves</b> (heuristic): orals a centre-day could not place are moved to another centre-day serving the academy,
-/// around the orals already placed there, with examiners not yet called that day; what remains is reported
-/// unplaced, with the reason found at its first centre-day (a discipline short of examiners, with the counts, rooms,
-/// preparation seats...).</item>
+/// <item><b>Checks</b> (<see cref="PreChecks"/>, exact): orals that no plan can place (no centre serves the academy,
+/// a pin on a closed day or on a day whose free stretches are too short, no commission possible without a teacher of
+/// the candidate's school, no teacher of the EF1 language...) are reported with their reason; commission pins that
+/// cannot hold are reported and not applied.</item>
+/// <item><b>Assignment</b> (heuristic, <see cref="ExaminerAssignment"/>, <see cref="CandidateAssignment"/>,
+/// <see cref="CommissionFormation"/>): examiners are called to centre-days (one centre a day) where the orals that
+/// may take place there need their discipline; then each candidate's orals go to one centre-day serving their
+/// academy (one day per candidate unless pins say otherwise), the least loaded for the examiners called there;
+/// examiners not called yet make up for the centre-days left short; commissions are formed from the examiners of
+/// each centre-day.</item>
+/// <item><b>Centre-day models</b> (CP-SAT, <see cref="CentreDayModel"/>; optimal for the centre-day as assigned when
+/// the solver proves it): one model per centre-day, every hard rule one block, the soft goals weighted by
+/// <see cref="PlannerWeights"/>, started from a list scheduler's plan (<see cref="GreedyScheduler"/>, kept when the
+/// solver finds nothing better in its share of the time, which is proportional to the centre-day's orals); orals the
+/// solver left out are then tried again around its plan.</item>
+/// <item><b>Moves</b> (heuristic): a candidate with orals a centre-day could not place moves, with the orals placed
+/// there, to another centre-day serving their academy (around what is placed there, with examiners not called that
+/// day); what remains is reported unplaced with the reason found at its first centre-day (a discipline short of
+/// examiners with the counts, rooms, preparation seats, a saturated day and its tightest resource...).</item>
 /// </list>
-/// <see cref="PlanResult.Optimal"/> therefore means "optimal for each centre-day as assigned", never "optimal for the session".
-/// Progress is reported from the solver's thread.
+/// <see cref="PlanResult.Optimal"/> therefore means "optimal for each centre-day as assigned", never "optimal for the
+/// session". The run ends within <see cref="PlannerOptions.TimeLimit"/> (a small margin is kept for reading back);
+/// one model is solved at a time, with <see cref="PlannerOptions.Workers"/> threads and at most 2 GB for the solver.
+/// Progress is reported from the solver's threads: the <see cref="IProgress{T}"/> given must be thread-safe.
 /// </summary>
 public static class OralPlanner
 {
@@ -32,6 +40,7 @@ public static class OralPlanner
     /// <summary>Share of the time kept for moving orals between centre-days.</summary>
     private const double MoveShare = 0.10;
     private const int MoveRounds = 3;
+    private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
 
     public static PlanResult Plan(PlanningInstance instance, PlannerOptions options, IProgress<PlanningProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -292,8 +301,9 @@ public static class OralPlanner
                 .OrderBy(x => x.Placement.Start).ThenBy(x => x.Placement.Commission).ThenBy(x => x.Job.Oral.Candidate.Number, StringComparer.Ordinal)
                 .ToList();
             var numbers = exams.Select(x => x.Placement.Commission).Distinct().Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i + 1);
-            var prefix = $"{day.Centre.Id}-{day.Date:yyyy-MM-dd}";
-            if (prefix.Length > 28) prefix = $"K{day.Index}-{day.Date:yyyyMMdd}";
+            var prefix = $"{day.Centre.Id}-{Clock.Day(day.Date)}";
+            // Identifiers are at most 32 characters (formats.md).
+            if (prefix.Length + 2 + numbers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture).Length > 32) prefix = $"K{day.Index}-{Clock.Day(day.Date).Replace("-", "")}";
             // Rooms: intervals taken in order of start; at most exam_rooms overlap, so a room is always free.
             var roomFreeAt = new int[Math.Max(1, p.Rooms)];
             var lastRoom = new Dictionary<int, int>();
@@ -317,7 +327,21 @@ public static class OralPlanner
             return rows;
         }
 
-        private void Report(string phase, int? placed = null, double? objective = null, double? bound = null) =>
-            progress?.Report(new PlanningProgress(phase, clock.Elapsed, objective, bound, placed ?? PlacedSoFar, total));
+        private readonly Lock reporting = new();
+        private string lastPhase = "";
+        private TimeSpan lastReport = TimeSpan.MinValue;
+
+        /// <summary>Reports progress: every change of phase, and within a phase at most every quarter of a second (the solver finds many solutions).</summary>
+        private void Report(string phase, int? placed = null, double? objective = null, double? bound = null)
+        {
+            if (progress is null) return;
+            lock (reporting)
+            {
+                var now = clock.Elapsed;
+                if (phase == lastPhase && now - lastReport < ReportEvery) return;
+                (lastPhase, lastReport) = (phase, now);
+                progress.Report(new PlanningProgress(phase, now, objective, bound, placed ?? PlacedSoFar, total));
+            }
+        }
     }
 }

@@ -5,8 +5,9 @@ namespace BtsCcst.Scheduling;
 /// rank the plans that keep them. Costs are counted in minutes (or in units of one exam, one day) and
 /// multiplied by the weight; placing an exam always outweighs every soft goal (<see cref="Unplaced"/>).
 /// </summary>
-/// <param name="Unplaced">Cost of one oral left unplaced. Default 100 000: larger than any sum of the other goals
-/// for one centre-day, so that the planner never leaves an oral out to improve another goal.</param>
+/// <param name="Unplaced">Cost of one oral left unplaced (and of a pinned commission left without a candidate).
+/// Default 100 000: more than placing one oral can cost in all the other goals, so that the planner never leaves an
+/// oral out to improve another goal.</param>
 /// <param name="ExtraDay">Cost of each day a candidate must come beyond the first. Default 1 000. The assignment
 /// phase puts all of a candidate's orals on one centre-day unless pins forbid it; when some cannot be placed there,
 /// a positive weight moves the candidate's whole day elsewhere (one day, the orals re-planned), 0 moves only the orals

@@ -24,7 +24,6 @@ internal sealed class Oral(int id, PlanningCandidate candidate, UnitCode unit, O
 internal readonly record struct TimeWindow(int Start, int End)
 {
     public int Length => End - Start;
-    public bool Overlaps(TimeWindow other) => Start < other.End && other.Start < End;
     public override string ToString() => $"{Clock.Format(Start)}-{Clock.Format(End)}";
 }
 
@@ -33,6 +32,8 @@ internal static class Clock
     public static int Minutes(TimeOnly time) => time.Hour * 60 + time.Minute;
     public static TimeOnly Time(int minutes) => new(minutes / 60, minutes % 60);
     public static string Format(int minutes) => $"{minutes / 60:00}:{minutes % 60:00}";
+    public static string Format(TimeOnly time) => Format(Minutes(time));
+    public static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
     public static int FloorToSlot(int minutes) => minutes / OralRules.SlotMinutes * OralRules.SlotMinutes;
     public static int CeilToSlot(int minutes) => (minutes + OralRules.SlotMinutes - 1) / OralRules.SlotMinutes * OralRules.SlotMinutes;
 }
@@ -80,14 +81,14 @@ internal sealed class CentreDay
     public int LongestWindow => FreeWindows.Count == 0 ? 0 : FreeWindows.Max(w => w.Length);
 
     /// <summary>How an organiser names it: "centre CAEN-1, 2024-05-27".</summary>
-    public string Label => $"centre {Centre.Id}, {Date:yyyy-MM-dd}";
+    public string Label => $"centre {Centre.Id}, {Clock.Day(Date)}";
 
     /// <summary>The day's hours and what closes part of them, in French, for reasons.</summary>
     public string DescribeHours()
     {
         var parts = new List<string> { $"ouvert {Clock.Format(Opens)}-{Clock.Format(Closes)}" };
-        if (Centre.LunchStart < Centre.LunchEnd) parts.Add($"pause déjeuner {Centre.LunchStart:HH\\:mm}-{Centre.LunchEnd:HH\\:mm}");
-        parts.AddRange(WrittenExams.Select(e => $"épreuve écrite {e.Unit} {e.Start:HH\\:mm}-{e.End:HH\\:mm}"));
+        if (Centre.LunchStart < Centre.LunchEnd) parts.Add($"pause déjeuner {Clock.Format(Centre.LunchStart)}-{Clock.Format(Centre.LunchEnd)}");
+        parts.AddRange(WrittenExams.Select(e => $"épreuve écrite {e.Unit} {Clock.Format(e.Start)}-{Clock.Format(e.End)}"));
         return string.Join(", ", parts);
     }
 }
@@ -103,9 +104,6 @@ internal sealed class Commission(int index, IReadOnlyList<PlanningExaminer> memb
     public IReadOnlyList<PlanningExaminer> Members { get; } = members;
     public bool Pinned { get; } = pinned;
     public bool HasProfessional { get; } = members.Any(m => m.Discipline == Discipline.Professionnel);
-
-    /// <summary>The commission examines as long as its most constrained member may (<see cref="HardRules.ExaminerMinutesPerDay"/>).</summary>
-    public int MaxMinutes { get; } = members.Count == 0 ? 0 : members.Min(m => m.MaxMinutesPerDay);
 
     /// <summary><see cref="HardRules.ExaminerNotOwnSchool"/>: a member of the candidate's school (same UAI; empty never matches).</summary>
     public bool HasMemberOfSchool(string uai) => Members.Any(m => Schools.Same(m.EstablishmentUai, uai));
@@ -160,26 +158,15 @@ internal static class Composition
 /// <summary>French names of disciplines and units, for reasons.</summary>
 internal static class French
 {
-    public static string DisciplineName(Discipline discipline) => discipline switch
-    {
-        Discipline.EcoGestion => "économie-gestion",
-        Discipline.Sti => "STI",
-        Discipline.Anglais => "d'anglais",
-        Discipline.Langue => "de langue vivante",
-        Discipline.Lettres => "de lettres",
-        Discipline.Professionnel => "professionnel",
-        _ => discipline.ToString(),
-    };
-
-    /// <summary>"un examinateur STI", "un professeur d'anglais"...</summary>
+    /// <summary>"examinateur STI", "professeur d'anglais"...</summary>
     public static string Examiner(Discipline discipline) => discipline switch
     {
-        Discipline.EcoGestion => "un examinateur économie-gestion",
-        Discipline.Sti => "un examinateur STI",
-        Discipline.Anglais => "un professeur d'anglais",
-        Discipline.Langue => "un professeur de langue vivante",
-        Discipline.Lettres => "un professeur de lettres",
-        Discipline.Professionnel => "un professionnel",
+        Discipline.EcoGestion => "examinateur économie-gestion",
+        Discipline.Sti => "examinateur STI",
+        Discipline.Anglais => "professeur d'anglais",
+        Discipline.Langue => "professeur de langue vivante",
+        Discipline.Lettres => "professeur de lettres",
+        Discipline.Professionnel => "professionnel",
         _ => discipline.ToString(),
     };
 
@@ -196,4 +183,11 @@ internal static class French
     };
 
     public static string Count(int n, string singular, string plural) => n == 1 ? $"1 {singular}" : $"{n} {plural}";
+
+    /// <summary>"d'espagnol", "de portugais": the language with its preposition.</summary>
+    public static string OfLanguage(string language)
+    {
+        var name = language.Trim();
+        return name.Length > 0 && "aeiouyhâéèêîôûAEIOUYHÉ".Contains(name[0]) ? $"d'{name}" : $"de {name}";
+    }
 }

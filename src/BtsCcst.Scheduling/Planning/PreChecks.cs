@@ -89,6 +89,16 @@ internal static class PreChecks
                     continue;
                 }
 
+                // HardRules.Rooms and PreparationSeats: a centre without exam rooms (or preparation seats) examines no one there.
+                fitting = fitting.Where(d => d.Centre.ExamRooms > 0 && (oral.Timing.PreparationMinutes == 0 || d.Centre.PrepSeats > 0)).ToList();
+                if (fitting.Count == 0)
+                {
+                    Refuse(oral.Timing.PreparationMinutes > 0
+                        ? "Aucun centre possible pour cet oral n'a de salle d'examen et de place de préparation (centres.csv, colonnes exam_rooms et prep_seats)."
+                        : "Aucun centre possible pour cet oral n'a de salle d'examen (centres.csv, colonne exam_rooms).");
+                    continue;
+                }
+
                 // Commission composition and own school: some centre-day must gather a commission able to examine the candidate.
                 var (school, language) = (Schools.Key(candidate.EstablishmentUai), Lang(candidate, unit));
                 bool Staffed(CentreDay d)
@@ -136,10 +146,10 @@ internal static class PreChecks
                 if (!PlanningSession.Serves(centre, candidate.Academy))
                     return $"L'oral est épinglé au centre {centreId}, qui n'examine pas l'académie {candidate.Academy} du candidat.";
                 if (pin.Date is { } d && !centre.Dates.Contains(d))
-                    return $"L'oral est épinglé au centre {centreId} le {d:yyyy-MM-dd}, jour où ce centre n'est pas ouvert.";
+                    return $"L'oral est épinglé au centre {centreId} le {Clock.Day(d)}, jour où ce centre n'est pas ouvert.";
             }
             else if (pin.Date is { } d && !days.Any(x => x.Date == d))
-                return $"L'oral est épinglé le {d:yyyy-MM-dd} : aucun centre examinant l'académie {candidate.Academy} n'est ouvert ce jour-là.";
+                return $"L'oral est épinglé le {Clock.Day(d)} : aucun centre examinant l'académie {candidate.Academy} n'est ouvert ce jour-là.";
             days = days.Where(x => (pin.CentreId is null || x.Centre.Id == pin.CentreId) && (pin.Date is null || x.Date == pin.Date)).ToList();
         }
         return days.Count == 0 ? "Les épinglages de cet oral se contredisent (dates ou centres différents)." : null;
@@ -149,11 +159,10 @@ internal static class PreChecks
     {
         var what = unit == UnitCode.EF3 ? "l'U61 suivie de l'EF3" : unit is UnitCode.E4 or UnitCode.E22 or UnitCode.EF1 ? "la préparation et l'épreuve" : "l'épreuve";
         if (pinned && days.Count <= 3)
-            return $"Oral épinglé : {what} ({block} min d'affilée) ne tient dans aucune plage libre : "
-                + string.Join(" ; ", days.Select(d => $"{d.Label} ({d.DescribeHours()}; plus longue plage libre {d.LongestWindow} min)")) + ".";
-        var longest = days.Max(d => d.LongestWindow);
-        return $"{what} ({block} min d'affilée) ne tient dans aucune plage libre des {days.Count} journées de centre possibles "
-            + $"(la plus longue fait {longest} min entre ouverture, pause déjeuner et épreuves écrites).";
+            return $"Oral épinglé : aucune plage libre ne peut contenir {what} ({block} min d'affilée) ; "
+                + string.Join(" ; ", days.Select(d => $"{d.Label} : {d.DescribeHours()}, plus longue plage libre {d.LongestWindow} min")) + ".";
+        return $"Aucune plage libre des {days.Count} journées de centre possibles ne peut contenir {what} ({block} min d'affilée) : "
+            + $"la plus longue fait {days.Max(d => d.LongestWindow)} min entre ouverture, pause déjeuner et épreuves écrites.";
     }
 
     /// <summary>Whether the examiners who may sit at a centre-day can form a commission for the unit, none of the candidate's school.</summary>
@@ -193,10 +202,10 @@ internal static class PreChecks
         {
             var able = pool.Where(e => OralRules.MayFill(seat, e.Discipline, e.Languages, unit, candidate.Ef1Language)).ToList();
             var who = unit == UnitCode.EF1
-                ? $"professeur de {candidate.Ef1Language.Trim()}"
-                : string.Join(" ou ", seat.AnyOf.Select(d => French.Examiner(d)[3..]));
+                ? $"professeur {French.OfLanguage(candidate.Ef1Language)}"
+                : string.Join(" ou ", seat.AnyOf.Select(French.Examiner));
             var whoPlural = unit == UnitCode.EF1
-                ? $"professeurs de {candidate.Ef1Language.Trim()}"
+                ? $"professeurs {French.OfLanguage(candidate.Ef1Language)}"
                 : string.Join(" ou ", seat.AnyOf.Select(French.Examiners));
             if (able.Count == 0)
                 return $"Aucun {who} ne peut siéger ({where}) : vérifier les disponibilités et les centres déclarés (examiners.csv) ou recruter.";
@@ -215,7 +224,7 @@ internal static class PreChecks
         var taken = new HashSet<(string, DateOnly)>();
         foreach (var pin in session.Instance.CommissionPins)
         {
-            var name = $"Commission épinglée ({string.Join(", ", pin.ExaminerIds)}) au centre {pin.CentreId} le {pin.Date:yyyy-MM-dd}";
+            var name = $"Commission épinglée ({string.Join(", ", pin.ExaminerIds)}) au centre {pin.CentreId} le {Clock.Day(pin.Date)}";
             var day = session.Find(pin.CentreId, pin.Date);
             if (day is null)
             {

@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace BtsCcst.Scheduling.Tests.Planning;
+
+/// <summary>The sizes the issue asks to plan: small, academy (and national, see <see cref="NationalSizeTests"/>).</summary>
+public sealed class PlannerSizeTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Small_session_of_40_candidates_in_one_centre_and_one_day_is_fully_placed()
+    {
+        var instance = SessionGenerator.Generate(new SessionShape(Candidates: 40, Academies: 1, CentresPerAcademy: 1, Days: 1));
+        var clock = Stopwatch.StartNew();
+        var result = OralPlanner.Plan(instance, new PlannerOptions(TimeSpan.FromSeconds(8), Seed: 1));
+        PlanAssert.Describe(output, instance, result, clock.Elapsed);
+
+        PlanAssert.KeepsEveryRule(instance, result);
+        PlanAssert.FullyPlaced(result);
+    }
+
+    [Fact]
+    public void Academy_session_of_400_candidates_in_4_centres_over_4_days_is_fully_placed_in_reasonable_time()
+    {
+        var instance = SessionGenerator.Generate(new SessionShape(Candidates: 400, Academies: 1, CentresPerAcademy: 4, Days: 4));
+        var clock = Stopwatch.StartNew();
+        var result = OralPlanner.Plan(instance, new PlannerOptions(TimeSpan.FromSeconds(20), Seed: 1));
+        PlanAssert.Describe(output, instance, result, clock.Elapsed);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{clock.Elapsed.TotalSeconds:0.0} s");
+        PlanAssert.KeepsEveryRule(instance, result);
+        PlanAssert.FullyPlaced(result);
+        Assert.True(PlanAssert.SingleDayShare(result) >= 0.95);
+    }
+}
