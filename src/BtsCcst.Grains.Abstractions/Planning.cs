@@ -69,6 +69,16 @@ public sealed record ScheduleRow(
 [GenerateSerializer, Immutable]
 public sealed record UnplacedRow([property: Id(0)] string CandidateNumber, [property: Id(1)] string Unit, [property: Id(2)] string Reason);
 
+/// <summary>The soft-goal weights of a planning run (see PlannerWeights for their meaning and defaults).</summary>
+[GenerateSerializer, Immutable]
+public sealed record PlanningWeights(
+    [property: Id(0)] int Unplaced,
+    [property: Id(1)] int ExtraDay,
+    [property: Id(2)] int WaitingMinute,
+    [property: Id(3)] int NoProfessional,
+    [property: Id(4)] int ExaminerDay,
+    [property: Id(5)] int LoadBalanceMinute);
+
 public static class PlanningRunStates
 {
     public const string Running = "running";
@@ -101,7 +111,7 @@ public sealed record PlanningRunView
 /// <summary>One planning run of a session: gathers the session's data, plans out of process, keeps the result.</summary>
 public interface IPlanningRunGrain : IGrainWithStringKey
 {
-    Task<PlanningRunView> Start(double timeLimitSeconds, Actor actor);
+    Task<PlanningRunView> Start(double timeLimitSeconds, PlanningWeights? weights, Actor actor);
 
     // Read-only and interleaved: the session reads the plan while the run hands it over.
     [Orleans.Concurrency.AlwaysInterleave]

@@ -79,7 +79,7 @@ public interface ISessionGrain : IGrainWithStringKey
     Task<PlanningPins> GetPins();
 
     /// <summary>Starts a planning run (one at a time) and returns its id.</summary>
-    Task<string> StartPlanningRun(double timeLimitSeconds, Actor actor);
+    Task<string> StartPlanningRun(double timeLimitSeconds, PlanningWeights? weights, Actor actor);
 
     /// <summary>A run ended with a plan: it becomes the session's schedule and its convocations go to the candidates.</summary>
     Task AdoptPlan(string runId);

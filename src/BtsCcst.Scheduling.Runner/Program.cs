@@ -13,7 +13,7 @@ try
 {
     var request = await JsonSerializer.DeserializeAsync<PlanningRequest>(Console.OpenStandardInput(), PlanningProtocol.Json)
                   ?? throw new InvalidDataException("empty planning request");
-    var options = new PlannerOptions(TimeSpan.FromSeconds(request.TimeLimitSeconds), request.Workers, Seed: request.Seed);
+    var options = new PlannerOptions(TimeSpan.FromSeconds(request.TimeLimitSeconds), request.Workers, request.Weights, request.Seed);
     var result = OralPlanner.Plan(request.Instance, options, new SynchronousProgress(p => Send(new PlannerMessage(PlannerMessage.ProgressType, Progress: p))));
     Send(new PlannerMessage(PlannerMessage.ResultType, Result: result));
     return 0;

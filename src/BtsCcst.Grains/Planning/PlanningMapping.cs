@@ -20,6 +20,9 @@ public static class PlanningMapping
                 c.CentreId, c.Name, c.Academies.ToHashSet(), c.TimeZone, c.Dates, c.DayStart, c.DayEnd, c.LunchStart, c.LunchEnd,
                 c.ExamRooms, c.PrepSeats, c.Address)).ToArray());
 
+    public static PlannerWeights? ToWeights(PlanningWeights? weights) => weights is null ? null
+        : new(weights.Unplaced, weights.ExtraDay, weights.WaitingMinute, weights.NoProfessional, weights.ExaminerDay, weights.LoadBalanceMinute);
+
     public static ScheduleRow ToRow(ScheduledExam exam) => new(
         exam.CentreId, exam.Date, exam.Room, exam.CommissionId, exam.Unit.ToString(), exam.CandidateNumber,
         exam.PrepStart, exam.ExamStart, exam.ExamEnd, [.. exam.ExaminerIds]);

@@ -60,7 +60,7 @@ public sealed class PlanningRunGrain(
         }
     }
 
-    public async Task<PlanningRunView> Start(double timeLimitSeconds, Actor actor)
+    public async Task<PlanningRunView> Start(double timeLimitSeconds, PlanningWeights? weights, Actor actor)
     {
         if (store.State.View is not null) throw new RefusedException(RefusalKind.Conflict, $"La planification {RunId} a déjà été lancée.");
         var timeLimit = TimeSpan.FromSeconds(Math.Clamp(timeLimitSeconds, 1, MaxTimeLimit.TotalSeconds));
@@ -76,11 +76,11 @@ public sealed class PlanningRunGrain(
         var self = this.AsReference<IPlanningRunGrain>();
         var grains = GrainFactory;
         // The solve runs off the grain's scheduler; it reports back through grain calls.
-        _ = Task.Run(() => SolveAsync(grains, self, SessionId, timeLimit));
+        _ = Task.Run(() => SolveAsync(grains, self, SessionId, timeLimit, weights));
         return store.State.View;
     }
 
-    private async Task SolveAsync(IGrainFactory grains, IPlanningRunGrain self, string sessionId, TimeSpan timeLimit)
+    private async Task SolveAsync(IGrainFactory grains, IPlanningRunGrain self, string sessionId, TimeSpan timeLimit, PlanningWeights? weights)
     {
         try
         {
@@ -88,7 +88,7 @@ public sealed class PlanningRunGrain(
 
             var progress = new Progress<PlanningProgress>(p =>
                 _ = self.ReportProgress(p.Phase, p.Elapsed.TotalSeconds, p.Placed, p.Total, Finite(p.Objective), Finite(p.Bound)));
-            var result = await planner.PlanAsync(instance, new PlannerOptions(timeLimit, Workers), progress, CancellationToken.None);
+            var result = await planner.PlanAsync(instance, new PlannerOptions(timeLimit, Workers, PlanningMapping.ToWeights(weights)), progress, CancellationToken.None);
             await self.Complete(
                 result.Exams.Select(PlanningMapping.ToRow).ToArray(),
                 [.. result.Unplaced.Select(u => new UnplacedRow(u.CandidateNumber, u.Unit.ToString(), u.Reason)), .. unplaceable],

@@ -81,7 +81,7 @@ public sealed partial class SessionGrain
 
     public Task<string[]> GetCandidateNumbers() => Task.FromResult(State.CandidateJury.Keys.Order(StringComparer.Ordinal).ToArray());
 
-    public async Task<string> StartPlanningRun(double timeLimitSeconds, Actor actor)
+    public async Task<string> StartPlanningRun(double timeLimitSeconds, PlanningWeights? weights, Actor actor)
     {
         if (State.Centres.Count == 0 || State.Examiners.Count == 0)
             throw new RefusedException(RefusalKind.Conflict, "Importez d'abord centres.csv et examiners.csv : il n'y a rien à planifier sans centres ni examinateurs.");
@@ -91,7 +91,7 @@ public sealed partial class SessionGrain
         State.RunningRunId = runId;
         State.RunIds.Add(runId);
         await store.WriteStateAsync();
-        await GrainFactory.PlanningRun(SessionId, runId).Start(timeLimitSeconds, actor);
+        await GrainFactory.PlanningRun(SessionId, runId).Start(timeLimitSeconds, weights, actor);
         return runId;
     }
 

@@ -30,7 +30,7 @@ public sealed class OutOfProcessPlanner(string runnerDll)
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         await using (cancellationToken.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }))
         {
-            var request = new PlanningRequest(instance, options.TimeLimit.TotalSeconds, options.Workers, options.Seed);
+            var request = new PlanningRequest(instance, options.TimeLimit.TotalSeconds, options.Workers, options.Seed, options.Weights);
             await process.StandardInput.WriteAsync(JsonSerializer.Serialize(request, PlanningProtocol.Json));
             process.StandardInput.Close();
 

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace BtsCcst.Scheduling;
 
 /// <summary>What the server sends the planner process on its standard input: one JSON document.</summary>
-public sealed record PlanningRequest(PlanningInstance Instance, double TimeLimitSeconds, int Workers, int? Seed);
+public sealed record PlanningRequest(PlanningInstance Instance, double TimeLimitSeconds, int Workers, int? Seed, PlannerWeights? Weights = null);
 
 /// <summary>
 /// One line of the planner process's standard output: progress while it solves, then exactly one

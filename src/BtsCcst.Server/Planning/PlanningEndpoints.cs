@@ -9,7 +9,10 @@ using BtsCcst.Server.Auth;
 
 namespace BtsCcst.Server.Planning;
 
-public sealed record PlanningRunRequest(double? TimeLimitSeconds);
+public sealed record PlanningRunRequest(double? TimeLimitSeconds, PlanningWeightsRequest? Weights);
+
+/// <summary>Soft-goal weights; any left out keeps its documented default (PlannerWeights).</summary>
+public sealed record PlanningWeightsRequest(int? Unplaced, int? ExtraDay, int? WaitingMinute, int? NoProfessional, int? ExaminerDay, int? LoadBalanceMinute);
 
 public sealed record OralPinRequest(string? CandidateNumber, string? Unit, DateOnly? Date, string? CentreId);
 
@@ -44,7 +47,17 @@ public static class PlanningEndpoints
         var limit = body?.TimeLimitSeconds ?? DefaultTimeLimitSeconds;
         if (limit is < 1 or > 1800)
             return Problems.Invalid($"timeLimitSeconds doit être compris entre 1 et 1800 (reçu {limit}).");
-        var runId = await grains.Session(session).StartPlanningRun(limit, TokenService.ActorOf(user));
+        PlanningWeights? weights = null;
+        if (body?.Weights is { } w)
+        {
+            var d = PlannerWeights.Default;
+            weights = new PlanningWeights(w.Unplaced ?? d.Unplaced, w.ExtraDay ?? d.ExtraDay, w.WaitingMinute ?? d.WaitingMinute,
+                w.NoProfessional ?? d.NoProfessional, w.ExaminerDay ?? d.ExaminerDay, w.LoadBalanceMinute ?? d.LoadBalanceMinute);
+            var values = new[] { weights.Unplaced, weights.ExtraDay, weights.WaitingMinute, weights.NoProfessional, weights.ExaminerDay, weights.LoadBalanceMinute };
+            if (values.Any(v => v is < 0 or > 1_000_000) || weights.Unplaced < 1)
+                return Problems.Invalid("Les poids sont des entiers de 0 à 1 000 000, et « unplaced » vaut au moins 1.");
+        }
+        var runId = await grains.Session(session).StartPlanningRun(limit, weights, TokenService.ActorOf(user));
         return Results.Accepted($"/api/sessions/{session}/planning-runs/{runId}", new { runId });
     }
 

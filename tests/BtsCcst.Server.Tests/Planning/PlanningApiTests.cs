@@ -61,7 +61,8 @@ public sealed class PlanningApiTests(ServerFixture server)
         });
         Assert.True(pins.IsSuccessStatusCode, await pins.Content.ReadAsStringAsync());
 
-        var start = await organiser.PostAsJsonAsync($"/api/sessions/{Session}/planning-runs", new { timeLimitSeconds = 10 });
+        // Soft-goal weights are the organiser's to set (the ones left out keep their defaults).
+        var start = await organiser.PostAsJsonAsync($"/api/sessions/{Session}/planning-runs", new { timeLimitSeconds = 10, weights = new { noProfessional = 50, waitingMinute = 2 } });
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
         var runId = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
         var run = await WaitForEndAsync(organiser, runId);
@@ -113,6 +114,9 @@ public sealed class PlanningApiTests(ServerFixture server)
         Assert.Contains("centres.csv", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.BadRequest,
             (await organiser.PostAsJsonAsync("/api/sessions/plan-empty/planning-runs", new { timeLimitSeconds = 0 })).StatusCode);
+        var badWeights = await organiser.PostAsJsonAsync("/api/sessions/plan-empty/planning-runs", new { weights = new { waitingMinute = -1 } });
+        Assert.Equal(HttpStatusCode.BadRequest, badWeights.StatusCode);
+        Assert.Contains("poids", (await badWeights.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
     }
 
     private static async Task ImportOk(HttpClient organiser, string kind, string csv)
