@@ -10,17 +10,17 @@ public sealed class PlannerProcessException(string message) : Exception(message)
 /// Runs <see cref="OralPlanner"/> in a child process (BtsCcst.Scheduling.Runner), so that a native
 /// crash of OR-Tools or an exhausted memory ends that process, not the server.
 /// </summary>
-public sealed class OutOfProcessPlanner(string runnerDll)
+public sealed class OutOfProcessPlanner(string fileName, params string[] arguments)
 {
-    /// <summary>The runner beside the calling assembly (it is copied there by a project reference).</summary>
-    public static OutOfProcessPlanner Beside() => new(Path.Combine(AppContext.BaseDirectory, "BtsCcst.Scheduling.Runner.dll"));
+    /// <summary>The runner beside the calling assembly (it is copied there by a project reference), run by <c>dotnet</c>.</summary>
+    public static OutOfProcessPlanner Beside() => new("dotnet", Path.Combine(AppContext.BaseDirectory, "BtsCcst.Scheduling.Runner.dll"));
 
     public async Task<PlanResult> PlanAsync(PlanningInstance instance, PlannerOptions options, IProgress<PlanningProgress>? progress, CancellationToken cancellationToken)
     {
-        if (!File.Exists(runnerDll)) throw new PlannerProcessException($"Le planificateur est introuvable ({runnerDll}).");
-        var start = new ProcessStartInfo("dotnet")
+        if (fileName == "dotnet" && arguments.FirstOrDefault() is { } runnerDll && !File.Exists(runnerDll))
+            throw new PlannerProcessException($"Le planificateur est introuvable ({runnerDll}).");
+        var start = new ProcessStartInfo(fileName, arguments)
         {
-            ArgumentList = { runnerDll },
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
