@@ -216,7 +216,9 @@ public static class OralPlanner
                             state.Orals.Remove(oral);
                             state.Failed.Remove(oral);
                             state.Fixed.Remove(oral);
-                            if (state.Placed.Remove(oral)) state.Stale = true;
+                            // Leaving, placed or not: the day's objective (which counted a failed oral's penalty) is computed again.
+                            state.Placed.Remove(oral);
+                            state.Stale = true;
                             (tried.TryGetValue(oral, out var set) ? set : tried[oral] = [state.Day]).Add(target);
                         }
                         (moves.TryGetValue(target, out var list) ? list : moves[target] = []).AddRange(movable);
