@@ -190,6 +190,11 @@ internal static class CentreDayModel
                 model.Add(first <= start[i]! - jobs[i].PrepSlots).OnlyEnforceIf(placed[i]!);
                 model.Add(last >= start[i]! + jobs[i].ExamSlots).OnlyEnforceIf(placed[i]!);
             }
+            // Redundant, for the bound: a candidate does one thing at a time, so their day lasts at least
+            // the preparations and exams they sit.
+            var busy = LinearExpr.NewBuilder();
+            foreach (var i in mine) busy.AddTerm(placed[i]!, jobs[i].PrepSlots + jobs[i].ExamSlots);
+            model.Add(last - first >= busy);
             var mineGiven = mine.Where(i => given[i] is not null).ToList();
             model.AddHint(first, mineGiven.Count == 0 ? 0 : mineGiven.Min(i => jobs[i].PrepStart(given[i]!.Value.Start)));
             model.AddHint(last, mineGiven.Count == 0 ? 0 : mineGiven.Max(i => jobs[i].End(given[i]!.Value.Start)));
