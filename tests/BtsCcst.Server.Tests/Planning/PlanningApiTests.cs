@@ -13,21 +13,6 @@ public sealed class PlanningApiTests(ServerFixture server)
 {
     private const string Session = "plan-small";
 
-    private const string Centres =
-        "centre_id,name,academies,time_zone,dates,day_start,day_end,lunch_start,lunch_end,exam_rooms,prep_seats,address\n"
-        + "CAEN-1,Lycée Malherbe,NORMANDIE,Europe/Paris,2024-05-27,08:00,18:00,12:00,13:30,3,4,\"14 avenue Albert Sorel, 14000 Caen\"\n";
-
-    private const string Examiners =
-        "examiner_id,last_name,first_name,email,discipline,languages,establishment_uai,centre_ids,available_dates,max_minutes_per_day\n"
-        + "ECO1,Martin,Anne,anne.martin@ac-normandie.fr,ECO_GESTION,,0141234X,CAEN-1,2024-05-27,\n"
-        + "ECO2,Bernard,Luc,luc.bernard@ac-normandie.fr,ECO_GESTION,,0140001A,CAEN-1,2024-05-27,\n"
-        + "ECO3,Petit,Marc,marc.petit@ac-normandie.fr,ECO_GESTION,,0140002B,CAEN-1,2024-05-27,\n"
-        + "STI1,Durand,Paul,paul.durand@ac-normandie.fr,STI,,0140001A,CAEN-1,2024-05-27,\n"
-        + "STI2,Leroy,Julie,julie.leroy@ac-normandie.fr,STI,,0140003C,CAEN-1,2024-05-27,\n"
-        + "ANG1,Moreau,Sarah,sarah.moreau@ac-normandie.fr,ANGLAIS,anglais,0140002B,CAEN-1,2024-05-27,\n"
-        + "ESP1,Garcia,Elena,elena.garcia@ac-normandie.fr,LANGUE,espagnol,0140003C,CAEN-1,2024-05-27,\n"
-        + "PRO1,Roux,Denis,denis.roux@entreprise.fr,PROFESSIONNEL,,,CAEN-1,2024-05-27,\n";
-
     [Fact]
     public async Task A_small_session_is_planned_the_schedule_passes_the_validator_and_non_valid_units_are_not_planned()
     {
@@ -37,8 +22,8 @@ public sealed class PlanningApiTests(ServerFixture server)
             SampleFiles.Candidate("PL-02", form: "PONCTUEL", category: "PRIVE_HORS_CONTRAT"),
             SampleFiles.Candidate("PL-03", form: "PONCTUEL", category: "PRIVE_HORS_CONTRAT", dispensed: "E22"),
             SampleFiles.Candidate("PL-04", form: "CCF", optional: "EF1", ef1: "Espagnol")));
-        await ImportOk(organiser, "centres", Centres);
-        await ImportOk(organiser, "examiners", Examiners);
+        await ImportOk(organiser, "centres", SampleFiles.OneDayCentre);
+        await ImportOk(organiser, "examiners", SampleFiles.OneDayExaminers);
         await ImportOk(organiser, "conformity", "candidate_number,unit,status,reasons,details\nPL-02,U62,NON_CONFORME,FICHE_OU_DOSSIER_ABSENT,\n");
 
         // Annexe 4: a non-conforming U62 gets NV at once and is never planned.

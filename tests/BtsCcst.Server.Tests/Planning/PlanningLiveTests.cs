@@ -16,21 +16,6 @@ namespace BtsCcst.Server.Tests.Planning;
 [Collection(ServerCollection.Name)]
 public sealed class PlanningLiveTests(ServerFixture server)
 {
-    private const string Centres =
-        "centre_id,name,academies,time_zone,dates,day_start,day_end,lunch_start,lunch_end,exam_rooms,prep_seats,address\n"
-        + "CAEN-1,Lycée Malherbe,NORMANDIE,Europe/Paris,2024-05-27,08:00,18:00,12:00,13:30,3,4,\"14 avenue Albert Sorel, 14000 Caen\"\n";
-
-    private const string Examiners =
-        "examiner_id,last_name,first_name,email,discipline,languages,establishment_uai,centre_ids,available_dates,max_minutes_per_day\n"
-        + "ECO1,Martin,Anne,anne.martin@ac-normandie.fr,ECO_GESTION,,0141234X,CAEN-1,2024-05-27,\n"
-        + "ECO2,Bernard,Luc,luc.bernard@ac-normandie.fr,ECO_GESTION,,0140001A,CAEN-1,2024-05-27,\n"
-        + "ECO3,Petit,Marc,marc.petit@ac-normandie.fr,ECO_GESTION,,0140002B,CAEN-1,2024-05-27,\n"
-        + "STI1,Durand,Paul,paul.durand@ac-normandie.fr,STI,,0140001A,CAEN-1,2024-05-27,\n"
-        + "STI2,Leroy,Julie,julie.leroy@ac-normandie.fr,STI,,0140003C,CAEN-1,2024-05-27,\n"
-        + "ANG1,Moreau,Sarah,sarah.moreau@ac-normandie.fr,ANGLAIS,anglais,0140002B,CAEN-1,2024-05-27,\n"
-        + "ESP1,Garcia,Elena,elena.garcia@ac-normandie.fr,LANGUE,espagnol,0140003C,CAEN-1,2024-05-27,\n"
-        + "PRO1,Roux,Denis,denis.roux@entreprise.fr,PROFESSIONNEL,,,CAEN-1,2024-05-27,\n";
-
     /// <summary>How long a small session may take to plan, solver process start included.</summary>
     private static readonly TimeSpan RunDeadline = TimeSpan.FromSeconds(40);
 
@@ -45,8 +30,8 @@ public sealed class PlanningLiveTests(ServerFixture server)
             SampleFiles.Candidate($"{prefix}-01", form: "PONCTUEL", category: "PRIVE_HORS_CONTRAT"),
             SampleFiles.Candidate($"{prefix}-02", form: "PONCTUEL", category: "PRIVE_HORS_CONTRAT"),
             SampleFiles.Candidate($"{prefix}-03", form: "PONCTUEL", category: "PRIVE_HORS_CONTRAT", dispensed: "E22")));
-        await ImportOk(organiser, session, "centres", Centres);
-        await ImportOk(organiser, session, "examiners", Examiners);
+        await ImportOk(organiser, session, "centres", SampleFiles.OneDayCentre);
+        await ImportOk(organiser, session, "examiners", SampleFiles.OneDayExaminers);
     }
 
     [Fact]
