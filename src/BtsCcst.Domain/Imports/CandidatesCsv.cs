@@ -78,14 +78,7 @@ public static class CandidatesCsv
     private static CandidateRow? ParseRow(RowCheck check, DateOnly referenceDate, Dictionary<string, int> firstLineOf)
     {
         // candidate_number: identifier, unique in the file.
-        var number = check.Field(CandidateNumber);
-        if (number is not null)
-        {
-            if (!FieldRules.IsId(number))
-                check.Error(CandidateNumber, FieldRules.IdError("Numéro de candidat", number));
-            else if (!firstLineOf.TryAdd(number, check.Line))
-                check.Error(CandidateNumber, $"Le candidat {number} figure déjà ligne {firstLineOf[number]}.");
-        }
+        var number = check.UniqueId(CandidateNumber, "Numéro de candidat", n => $"Le candidat {n}", firstLineOf);
 
         var lastName = check.Field(LastName);
         if (lastName is { Length: 0 }) check.Error(LastName, "Nom manquant.");

@@ -102,14 +102,7 @@ public static partial class CentresCsv
 
     private static CentreRow? ParseRow(RowCheck check, Dictionary<string, int> firstLineOf)
     {
-        var id = check.Field(CentreId);
-        if (id is not null)
-        {
-            if (!FieldRules.IsId(id))
-                check.Error(CentreId, FieldRules.IdError("Identifiant de centre", id));
-            else if (!firstLineOf.TryAdd(id, check.Line))
-                check.Error(CentreId, $"Le centre {id} figure déjà ligne {firstLineOf[id]}.");
-        }
+        var id = check.UniqueId(CentreId, "Identifiant de centre", c => $"Le centre {c}", firstLineOf);
 
         var name = check.Field(Name);
         if (name is { Length: 0 }) check.Error(Name, "Nom du centre manquant.");

@@ -104,6 +104,19 @@ internal sealed class RowCheck
         return null;
     }
 
+    /// <summary>
+    /// The record's key: an identifier unique in the file (formats.md). Reports a malformed one, or a
+    /// repeat naming the line of the first; returns the field (null when the column is missing).
+    /// </summary>
+    public string? UniqueId(string column, string what, Func<string, string> subject, Dictionary<string, int> firstLineOf)
+    {
+        var id = Field(column);
+        if (id is null) return null;
+        if (!FieldRules.IsId(id)) Error(column, FieldRules.IdError(what, id));
+        else if (!firstLineOf.TryAdd(id, Line)) Error(column, $"{subject(id)} figure déjà ligne {firstLineOf[id]}.");
+        return id;
+    }
+
     public bool HasError(string column) => _errors.Any(e => e.Column == column);
 
     public void Error(string column, string message)

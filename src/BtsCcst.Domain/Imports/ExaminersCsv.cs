@@ -76,14 +76,7 @@ public static partial class ExaminersCsv
     private static ExaminerRow? ParseRow(RowCheck check, Dictionary<string, int> firstLineOf)
     {
         // examiner_id: identifier, unique in the file (it is the name in the examiner's token).
-        var id = check.Field(ExaminerId);
-        if (id is not null)
-        {
-            if (!FieldRules.IsId(id))
-                check.Error(ExaminerId, FieldRules.IdError("Identifiant d'examinateur", id));
-            else if (!firstLineOf.TryAdd(id, check.Line))
-                check.Error(ExaminerId, $"L'examinateur {id} figure déjà ligne {firstLineOf[id]}.");
-        }
+        var id = check.UniqueId(ExaminerId, "Identifiant d'examinateur", e => $"L'examinateur {e}", firstLineOf);
 
         var lastName = check.Field(LastName);
         if (lastName is { Length: 0 }) check.Error(LastName, "Nom manquant.");

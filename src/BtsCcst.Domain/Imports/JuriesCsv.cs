@@ -28,14 +28,7 @@ public static class JuriesCsv
         {
             var check = table.Check(record);
 
-            var juryId = check.Field(JuryId);
-            if (juryId is not null)
-            {
-                if (!FieldRules.IsId(juryId))
-                    check.Error(JuryId, FieldRules.IdError("Identifiant de jury", juryId));
-                else if (!firstLineOfJury.TryAdd(juryId, check.Line))
-                    check.Error(JuryId, $"Le jury {juryId} figure déjà ligne {firstLineOfJury[juryId]}.");
-            }
+            var juryId = check.UniqueId(JuryId, "Identifiant de jury", j => $"Le jury {j}", firstLineOfJury);
 
             var academiesText = check.Field(AcademiesColumn);
             var academies = new List<string>();
