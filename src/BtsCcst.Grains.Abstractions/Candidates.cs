@@ -58,6 +58,15 @@ public sealed record UnitCell(
     [property: Id(1)] string Result,
     [property: Id(2)] bool UnderReserve);
 
+/// <summary>A contrôle unit on the board (deliberation.md "Second group"): the first-group mark, the contrôle result, the mark kept.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ControleCell(
+    [property: Id(0)] string Unit,
+    [property: Id(1)] bool Chosen,
+    [property: Id(2)] decimal FirstGroupMark,
+    [property: Id(3)] string? Result,
+    [property: Id(4)] decimal Kept);
+
 /// <summary>
 /// What a jury needs of a candidate: results, computed outcome and flags. Never carries the
 /// school (the livret is kept anonymous, Annexe 3).
@@ -81,6 +90,15 @@ public sealed record CandidateSummary
     [Id(13)] public required string[] MissingUnits { get; init; }
     [Id(14)] public required bool Frozen { get; init; }
     [Id(15)] public required string[] OptionalUnits { get; init; }
+    /// <summary>The first-group decision (equal to <see cref="Decision"/> until a second-group outcome replaces it).</summary>
+    [Id(16)] public string FirstGroupDecision { get; init; } = "";
+    [Id(17)] public decimal? FirstGroupAverage { get; init; }
+    /// <summary>Second group: the contrôle units the candidate chose (C_E1, C_E2, C_E3).</summary>
+    [Id(18)] public string[] ControleChoices { get; init; } = [];
+    /// <summary>Second group: each contrôle unit the candidate may choose, its first-group mark, contrôle result and the mark kept.</summary>
+    [Id(19)] public ControleCell[] Controles { get; init; } = [];
+    /// <summary>Second group open and this SECOND_GROUPE candidate has not chosen their contrôle units.</summary>
+    [Id(20)] public bool ControleChoiceMissing { get; init; }
 
     public bool HasReserve => Results.Any(r => r.UnderReserve);
 
@@ -133,13 +151,28 @@ public interface ICandidateGrain : IGrainWithStringKey
 
     Task Unfreeze();
 
+    /// <summary>
+    /// The jury moved to SECOND_OPEN (contrôle marks may be entered) or CLOSED (everything frozen);
+    /// returns the summary in that phase. Interleaves with nothing: the jury calls it in its own turn.
+    /// </summary>
+    Task<CandidateSummary> EnterJuryPhase(string phase);
+
+    /// <summary>Records the contrôle units a SECOND_GROUPE candidate chooses (organiser, or their jury's president).</summary>
+    Task<CandidateSummary> ChooseControles(string[] units, Actor actor);
+
+    /// <summary>What the planner needs for the second group: the chosen contrôle orals that have no result yet.</summary>
+    Task<CandidatePlanningData> GetControlePlanningData();
+
     /// <summary>Checks (then stores, unless checkOnly) the conformity of the candidate's files (Annexe 4).</summary>
     Task<EntryError[]> ApplyConformity(ConformityEntry[] entries, bool checkOnly);
 
     Task<CandidatePlanningData> GetPlanningData();
 
-    /// <summary>The candidate's convocations of a plan; the commission of each unit may enter its result.</summary>
-    Task SetConvocations(ScheduleRow[] convocations);
+    /// <summary>
+    /// The candidate's convocations of a plan of one group (1: first-group orals, 2: contrôle orals),
+    /// replacing that group's only; the commission of each unit may enter its result.
+    /// </summary>
+    Task SetConvocations(ScheduleRow[] convocations, int group);
 
     Task<ScheduleRow[]> GetConvocations();
 

@@ -29,7 +29,17 @@ public sealed record BoardAggregates
     [Id(7)] public required int LivretsToAcknowledge { get; init; }
     [Id(8)] public required int MarksUnderReserve { get; init; }
     [Id(9)] public required int Incomplete { get; init; }
+    /// <summary>Marks per unit (E1 … EF3, C_E1 … C_E3) in one-point bands as <see cref="AverageDistribution"/>; units without marks are left out.</summary>
+    [Id(10)] public required Dictionary<string, int[]> UnitDistributions { get; init; }
+    /// <summary>Second group: SECOND_GROUPE candidates whose contrôle orals are not all marked yet.</summary>
+    [Id(11)] public required int SecondGroupToExamine { get; init; }
+    /// <summary>Second group: contrôle orals chosen and not marked yet.</summary>
+    [Id(12)] public required int ControlesToMark { get; init; }
 }
+
+/// <summary>A change of a jury's phase: who made it and when (for the minutes).</summary>
+[GenerateSerializer, Immutable]
+public sealed record JuryPhaseChange([property: Id(0)] string Phase, [property: Id(1)] Actor By, [property: Id(2)] DateTimeOffset At);
 
 [GenerateSerializer, Immutable]
 public sealed record BoardSnapshot
@@ -90,8 +100,16 @@ public interface IJuryGrain : IGrainWithStringKey
 
     Task<BoardSnapshot> GetBoard();
 
-    /// <summary>Closes the first-group deliberation, or refuses naming the candidates that prevent it.</summary>
+    /// <summary>
+    /// Closes the deliberation under way (FIRST_OPEN → FIRST_CLOSED, or CLOSED without second group;
+    /// SECOND_OPEN → CLOSED), or refuses naming the candidates that prevent it.
+    /// </summary>
     Task<CloseOutcome> Close(Actor actor);
+
+    /// <summary>Opens the second group (FIRST_CLOSED → SECOND_OPEN): contrôle marks may be entered.</summary>
+    Task<string> OpenSecondGroup(Actor actor);
+
+    Task<JuryPhaseChange[]> GetPhaseChanges();
 
     /// <summary>Subscribes a silo's board relay; subscriptions expire unless renewed.</summary>
     Task Subscribe(IBoardObserver observer);

@@ -103,6 +103,10 @@ public sealed record PlanningRunView
     [Id(9)] public required UnplacedRow[] Unplaced { get; init; }
     [Id(10)] public required DateTimeOffset StartedAt { get; init; }
     [Id(11)] public DateTimeOffset? EndedAt { get; init; }
+    /// <summary>1: the first-group orals; 2: the contrôle orals of the second group.</summary>
+    [Id(12)] public int Group { get; init; } = 1;
+    /// <summary>The window and centres of a second-group run.</summary>
+    [Id(13)] public SecondGroupScope? SecondGroup { get; init; }
 
     /// <summary>Relative gap between objective and bound, when both are known.</summary>
     public double? Gap => Objective is { } o && Bound is { } b && Math.Abs(o) > 1e-9 ? Math.Abs(o - b) / Math.Abs(o) : null;
@@ -111,7 +115,7 @@ public sealed record PlanningRunView
 /// <summary>One planning run of a session: gathers the session's data, plans out of process, keeps the result.</summary>
 public interface IPlanningRunGrain : IGrainWithStringKey
 {
-    Task<PlanningRunView> Start(double timeLimitSeconds, PlanningWeights? weights, Actor actor);
+    Task<PlanningRunView> Start(double timeLimitSeconds, PlanningWeights? weights, Actor actor, SecondGroupScope? secondGroup);
 
     // Read-only and interleaved: the session reads the plan while the run hands it over.
     [Orleans.Concurrency.AlwaysInterleave]
@@ -140,7 +144,8 @@ public interface IOralCentreGrain : IGrainWithStringKey
 
     Task<CentreDefinition?> GetDefinition();
 
-    Task SetPlan(ScheduleRow[] rows);
+    /// <summary>The centre's exams in the plan of one group (1 or 2), replacing that group's only.</summary>
+    Task SetPlan(ScheduleRow[] rows, int group);
 
     Task<ScheduleRow[]> GetDay(DateOnly date);
 }
@@ -159,6 +164,10 @@ public interface ICommissionGrain : IGrainWithStringKey
 
     Task<CommissionView> GetView();
 }
+
+/// <summary>Where and when the contrôle orals of the second group take place: the organiser's window and centres.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SecondGroupScope([property: Id(0)] DateOnly[] Dates, [property: Id(1)] string[] CentreIds);
 
 /// <summary>An organiser's pin: a candidate's unit fixed to a date and/or a centre; every plan keeps it.</summary>
 [GenerateSerializer, Immutable]

@@ -79,13 +79,14 @@ public interface ISessionGrain : IGrainWithStringKey
     Task<PlanningPins> GetPins();
 
     /// <summary>Starts a planning run (one at a time) and returns its id.</summary>
-    Task<string> StartPlanningRun(double timeLimitSeconds, PlanningWeights? weights, Actor actor);
+    /// <summary>Starts a planning run of the first-group orals, or with <paramref name="secondGroup"/> of the second group's contrôle orals.</summary>
+    Task<string> StartPlanningRun(double timeLimitSeconds, PlanningWeights? weights, Actor actor, SecondGroupScope? secondGroup = null);
 
     /// <summary>A run ended with a plan: it becomes the session's schedule and its convocations go to the candidates.</summary>
     Task AdoptPlan(string runId);
 
-    /// <summary>The run whose plan is the session's schedule, if any.</summary>
-    Task<string?> GetScheduleRunId();
+    /// <summary>The run whose plan is the session's schedule of a group (1: first-group orals, 2: contrôle orals).</summary>
+    Task<string?> GetScheduleRunId(int group = 1);
 
     /// <summary>Every planning run of the session, oldest first (the last one is the latest).</summary>
     [Orleans.Concurrency.AlwaysInterleave]

@@ -19,6 +19,10 @@ public sealed class CandidateState
     [Id(6)] public Dictionary<string, ConformityEntry> Conformity { get; set; } = [];
     /// <summary>The candidate's orals in the session's current plan.</summary>
     [Id(7)] public List<ScheduleRow> Convocations { get; set; } = [];
+    /// <summary>Second group: the contrôle units the candidate chose (C_E1, C_E2, C_E3).</summary>
+    [Id(8)] public List<string> ControleChoices { get; set; } = [];
+    /// <summary>The phase of the candidate's jury beyond the first-group freeze (SECOND_OPEN, CLOSED).</summary>
+    [Id(9)] public JuryPhase JuryPhase { get; set; } = JuryPhase.FirstOpen;
 }
 
 [GenerateSerializer, Immutable]
@@ -80,7 +84,7 @@ public sealed class CandidateGrain(
         if (State.Frozen)
             throw new RefusedException(RefusalKind.Conflict, $"Le candidat {Number} ne peut plus être modifié : la délibération de son jury est close.");
         var units = UnitsOf(registration);
-        foreach (var (unit, entered) in State.Results)
+        foreach (var (unit, entered) in State.Results.Where(r => PlanningGroups.Of(r.Key) == 1))
         {
             if (ResultRules.Check(Enum.Parse<UnitCode>(unit), UnitResult.Parse(entered.Result), units) is { } conflict)
                 throw new RefusedException(RefusalKind.Conflict, $"Le résultat déjà saisi en {unit} ({entered.Result}) ne s'accorde plus avec l'inscription : {conflict}");
@@ -132,7 +136,7 @@ public sealed class CandidateGrain(
     {
         var registration = Registration;
         var violations = new List<Violation>();
-        if (State.Frozen)
+        if (Phase == JuryPhase.Closed)
         {
             violations.Add(new(0, RefusalKind.Conflict,
                 $"Les résultats du candidat {Number} sont figés : la délibération du jury {registration.JuryId} est close."));
@@ -148,9 +152,18 @@ public sealed class CandidateGrain(
             if (!UnitCatalogue.TryParse(entry.Unit, out var unit)) { Refuse(RefusalKind.Invalid, $"Épreuve inconnue : « {entry.Unit} »."); continue; }
             if (!seen.Add(unit)) { Refuse(RefusalKind.Invalid, $"L'épreuve {unit} apparaît deux fois pour le candidat {Number}."); continue; }
             if (!UnitResult.TryParse(entry.Result, out var result, out var parseError)) { Refuse(RefusalKind.Invalid, parseError); continue; }
-            if (ResultRules.Check(unit, result, units) is { } ruleError) { Refuse(RefusalKind.Invalid, ruleError); continue; }
-            if (IsNonConforming(unit) && result.Kind != ResultKind.NonValide)
-            { Refuse(RefusalKind.Conflict, $"Le dossier {unit} du candidat {Number} est non conforme (Annexe 4) : il n'est pas interrogé dans cette épreuve."); continue; }
+            if (UnitCatalogue.Get(unit).Kind == UnitKind.Controle)
+            {
+                if (ControleEntryProblem(unit, result) is { } problem) { Refuse(problem.Kind, problem.Message); continue; }
+            }
+            else
+            {
+                if (State.Frozen)
+                { Refuse(RefusalKind.Conflict, $"Les résultats du premier groupe du candidat {Number} sont figés : le jury {registration.JuryId} a clos sa première délibération."); continue; }
+                if (ResultRules.Check(unit, result, units) is { } ruleError) { Refuse(RefusalKind.Invalid, ruleError); continue; }
+                if (IsNonConforming(unit) && result.Kind != ResultKind.NonValide)
+                { Refuse(RefusalKind.Conflict, $"Le dossier {unit} du candidat {Number} est non conforme (Annexe 4) : il n'est pas interrogé dans cette épreuve."); continue; }
+            }
             if (entry.Reason is { Length: > MaxReasonLength }) { Refuse(RefusalKind.Invalid, $"Le motif dépasse {MaxReasonLength} caractères."); continue; }
             if (entry.UnderReserve && !UnitCatalogue.Get(unit).MayBeUnderReserve)
             { Refuse(RefusalKind.Invalid, $"Une note ne peut être mise sous réserve qu'en {string.Join(", ", UnitCatalogue.All.Where(u => u.MayBeUnderReserve).Select(u => u.Code))}."); continue; }
@@ -184,6 +197,21 @@ public sealed class CandidateGrain(
         }
         return violations;
     }
+
+    /// <summary>deliberation.md "Second group": contrôle marks are entered while the second group is open, for the units chosen.</summary>
+    private (RefusalKind Kind, string Message)? ControleEntryProblem(UnitCode unit, UnitResult result)
+    {
+        if (Phase != JuryPhase.SecondOpen)
+            return (RefusalKind.Conflict, $"La note d'une épreuve de contrôle se saisit pendant la délibération du second groupe : le jury {Registration.JuryId} est en {Phase.ToCode()}.");
+        if (!State.ControleChoices.Contains(unit.ToString()))
+            return (RefusalKind.Conflict, State.ControleChoices.Count == 0
+                ? $"Le candidat {Number} n'a pas encore choisi ses épreuves de contrôle."
+                : $"Le candidat {Number} a choisi {string.Join(", ", State.ControleChoices)} comme épreuves de contrôle, pas {unit}.");
+        return SecondGroupRules.CheckResult(unit, result) is { } error ? (RefusalKind.Invalid, error) : null;
+    }
+
+    /// <summary>The jury's phase as this candidate knows it (a frozen candidate of an old state is FIRST_CLOSED).</summary>
+    private JuryPhase Phase => State.JuryPhase == JuryPhase.FirstOpen && State.Frozen ? JuryPhase.FirstClosed : State.JuryPhase;
 
     private bool IsNonConforming(UnitCode unit) =>
         State.Conformity.TryGetValue(unit.ToString(), out var entry) && entry.Status == ConformityStatus.NonConforme.ToCode();
@@ -242,12 +270,68 @@ public sealed class CandidateGrain(
             unplaceable.Select(u => new UnplacedRow(Number, u.Unit.ToString(), u.Reason)).ToArray()));
     }
 
-    public async Task SetConvocations(ScheduleRow[] convocations)
+    public async Task SetConvocations(ScheduleRow[] convocations, int group)
     {
         _ = Registration;
-        State.Convocations = [.. convocations.OrderBy(c => c.Date).ThenBy(c => c.PrepStart ?? c.ExamStart)];
+        State.Convocations = [.. State.Convocations.Where(c => PlanningGroups.Of(c.Unit) != group).Concat(convocations)
+            .OrderBy(c => c.Date).ThenBy(c => c.PrepStart ?? c.ExamStart)];
         foreach (var convocation in convocations) State.Examiners[convocation.Unit] = convocation.ExaminerIds;
         await store.WriteStateAsync();
+    }
+
+    public Task<CandidatePlanningData> GetControlePlanningData()
+    {
+        var registration = Registration;
+        var toPlan = Phase is JuryPhase.FirstClosed or JuryPhase.SecondOpen && FirstGroupOutcome().Decision == Decision.SecondGroupe
+            ? State.ControleChoices.Where(u => !State.Results.ContainsKey(u)).ToArray()
+            : [];
+        return Task.FromResult(new CandidatePlanningData(
+            Number, registration.Academy, registration.EstablishmentUai, registration.ExtraTimePercent, registration.Ef1Language, toPlan, []));
+    }
+
+    public async Task<CandidateSummary> ChooseControles(string[] units, Actor actor)
+    {
+        var registration = Registration;
+        if (!(actor.Role == Roles.Organiser || (actor.Role == Roles.JuryPresident && actor.Scope == registration.JuryId)))
+            throw new RefusedException(RefusalKind.Forbidden, $"Seuls l'organisateur et le président du jury {registration.JuryId} enregistrent les épreuves de contrôle choisies.");
+        if (Phase is not (JuryPhase.FirstClosed or JuryPhase.SecondOpen))
+            throw new RefusedException(RefusalKind.Conflict, Phase == JuryPhase.FirstOpen
+                ? $"Le choix des épreuves de contrôle suit la clôture du premier groupe : le jury {registration.JuryId} délibère encore."
+                : $"La délibération du jury {registration.JuryId} est close : le choix des épreuves de contrôle ne change plus.");
+        var first = FirstGroupOutcome();
+        if (first.Decision != Decision.SecondGroupe)
+            throw new RefusedException(RefusalKind.Conflict, $"Le candidat {Number} n'est pas admis au second groupe (décision : {first.Decision.ToCode()}).");
+        var chosen = new List<UnitCode>();
+        foreach (var text in units)
+        {
+            if (!SecondGroupRules.TryParseChoice(text, out var unit))
+                throw new RefusedException(RefusalKind.Invalid, $"« {text} » n'est pas une épreuve de contrôle : attendu C_E1 (ou E1), C_E2 (ou E2) ou C_E3 (ou E3).");
+            chosen.Add(unit);
+        }
+        if (SecondGroupRules.CheckChoice(chosen, FirstGroupResults(), _rules) is { } problem)
+            throw new RefusedException(RefusalKind.Invalid, problem);
+        var codes = chosen.Select(u => u.ToString()).Order(StringComparer.Ordinal).ToList();
+        var dropped = State.ControleChoices.Where(u => !codes.Contains(u) && State.Results.ContainsKey(u)).ToArray();
+        if (dropped.Length > 0)
+            throw new RefusedException(RefusalKind.Conflict, $"{string.Join(", ", dropped)} a déjà une note : ce choix ne peut plus être retiré.");
+        if (codes.SequenceEqual(State.ControleChoices)) return Summarize();
+        var old = State.ControleChoices.Count == 0 ? null : string.Join(";", State.ControleChoices);
+        State.ControleChoices = codes;
+        State.History.Add(new ResultChange("CONTROLE", old, string.Join(";", codes), actor, clock.GetUtcNow(), null, "choix des épreuves de contrôle"));
+        await store.WriteStateAsync();
+        return await PublishAsync();
+    }
+
+    public async Task<CandidateSummary> EnterJuryPhase(string phase)
+    {
+        _ = Registration;
+        if (!Codes.TryParse<JuryPhase>(phase, out var next) || next is not (JuryPhase.SecondOpen or JuryPhase.Closed))
+            throw new RefusedException(RefusalKind.Invalid, $"Phase {phase} : attendu SECOND_OPEN ou CLOSED.");
+        if (State.JuryPhase == next && State.Frozen) return Summarize();
+        State.JuryPhase = next;
+        State.Frozen = true;
+        await store.WriteStateAsync();
+        return await PublishAsync();
     }
 
     public Task<ScheduleRow[]> GetConvocations() => Task.FromResult(State.Convocations.ToArray());
@@ -282,6 +366,7 @@ public sealed class CandidateGrain(
         if (!registration.Livret)
             throw new RefusedException(RefusalKind.Conflict, $"Le candidat {Number} n'a pas fourni de livret scolaire.");
         if (State.LivretAcknowledged) return Summarize();
+        if (Phase == JuryPhase.Closed) throw new RefusedException(RefusalKind.Conflict, $"La délibération du jury {registration.JuryId} est close.");
         State.LivretAcknowledged = true;
         State.History.Add(new ResultChange("LIVRET", null, null, actor, clock.GetUtcNow(), null, "livret examiné"));
         await store.WriteStateAsync();
@@ -315,6 +400,7 @@ public sealed class CandidateGrain(
         if (!State.Frozen)
         {
             State.Frozen = true;
+            State.JuryPhase = JuryPhase.FirstClosed;
             await store.WriteStateAsync();
         }
         return Summarize();
@@ -324,6 +410,7 @@ public sealed class CandidateGrain(
     {
         if (!State.Frozen) return;
         State.Frozen = false;
+        State.JuryPhase = JuryPhase.FirstOpen;
         await store.WriteStateAsync();
         await PublishAsync();
     }
@@ -342,18 +429,51 @@ public sealed class CandidateGrain(
         registration.DispensedUnits.Select(u => Enum.Parse<UnitCode>(u)).ToHashSet(),
         registration.KeptUnits.Select(k => k.Split(':')).ToDictionary(p => Enum.Parse<UnitCode>(p[0]), p => UnitResult.Parse("BEN:" + p[1]).Mark!.Value));
 
-    private CandidateSummary Summarize()
+    /// <summary>The first-group results: registration (DISP, BEN), conformity (NV) and entered results, without the contrôle units.</summary>
+    private Dictionary<UnitCode, UnitResult> FirstGroupResults()
     {
-        var registration = Registration;
-        var results = new Dictionary<UnitCode, UnitResult>(ResultRules.FromRegistration(UnitsOf(registration)));
+        var results = new Dictionary<UnitCode, UnitResult>(ResultRules.FromRegistration(UnitsOf(Registration)));
         // Annexe 4: a non-conforming E4, U61 or U62 file gets NV; EF2 and EF3 simply do not take place.
         foreach (var entry in State.Conformity.Values.Where(c => c.Status == ConformityStatus.NonConforme.ToCode()))
         {
             var unit = Enum.Parse<UnitCode>(entry.Unit);
             if (ConformityRules.ResultWhenNotConforming(unit) is { } result) results[unit] = result;
         }
-        foreach (var (unit, stored) in State.Results) results[Enum.Parse<UnitCode>(unit)] = UnitResult.Parse(stored.Result);
-        var outcome = Domain.Deliberation.FirstGroup(results, _rules);
+        foreach (var (unit, stored) in State.Results)
+        {
+            var code = Enum.Parse<UnitCode>(unit);
+            if (UnitCatalogue.Get(code).Kind != UnitKind.Controle) results[code] = UnitResult.Parse(stored.Result);
+        }
+        return results;
+    }
+
+    private DeliberationOutcome FirstGroupOutcome() => Domain.Deliberation.FirstGroup(FirstGroupResults(), _rules);
+
+    private CandidateSummary Summarize()
+    {
+        var registration = Registration;
+        var results = FirstGroupResults();
+        var first = Domain.Deliberation.FirstGroup(results, _rules);
+        var outcome = first;
+        var missing = first.MissingUnits.Select(u => u.ToString()).ToArray();
+        ControleCell[] controles = [];
+        var choiceMissing = false;
+        // deliberation.md "Second group": once the first group is closed, a SECOND_GROUPE candidate's contrôle orals decide.
+        if (first.Decision == Decision.SecondGroupe && Phase != JuryPhase.FirstOpen)
+        {
+            var controleResults = State.Results.Where(r => State.ControleChoices.Contains(r.Key))
+                .ToDictionary(r => Enum.Parse<UnitCode>(r.Key), r => UnitResult.Parse(r.Value.Result));
+            controles = [.. Domain.Deliberation.ControleComparisons(results, controleResults, _rules).Select(c => new ControleCell(
+                c.Controle.ToString(), State.ControleChoices.Contains(c.Controle.ToString()), c.FirstGroupMark, c.ControleResult?.ToString(), c.Kept))];
+            var pending = State.ControleChoices.Where(u => !State.Results.ContainsKey(u)).ToArray();
+            if (State.ControleChoices.Count > 0 && pending.Length == 0)
+                outcome = Domain.Deliberation.SecondGroup(results, controleResults, _rules);
+            else if (Phase != JuryPhase.FirstClosed)
+            {
+                missing = pending;
+                choiceMissing = State.ControleChoices.Count == 0;
+            }
+        }
         return new CandidateSummary
         {
             CandidateNumber = Number,
@@ -371,9 +491,14 @@ public sealed class CandidateGrain(
             NearThreshold = outcome.NearThreshold,
             Livret = registration.Livret,
             LivretAcknowledged = State.LivretAcknowledged,
-            MissingUnits = outcome.MissingUnits.Select(u => u.ToString()).ToArray(),
+            MissingUnits = missing,
             Frozen = State.Frozen,
             OptionalUnits = registration.OptionalUnits,
+            FirstGroupDecision = first.Decision.ToCode(),
+            FirstGroupAverage = first.Average,
+            ControleChoices = [.. State.ControleChoices],
+            Controles = controles,
+            ControleChoiceMissing = choiceMissing,
         };
     }
 }

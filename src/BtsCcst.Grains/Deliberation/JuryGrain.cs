@@ -120,9 +120,11 @@ public sealed class JuryGrain(
 
     public async Task<CloseOutcome> Close(Actor actor)
     {
-        if (actor.Role != Roles.JuryPresident || actor.Scope != JuryId)
-            throw new RefusedException(RefusalKind.Forbidden, $"Seul le président du jury {JuryId} clôt sa délibération.");
+        EnsurePresident(actor, "clôt sa délibération");
         _ = Definition;
+        if (State.Phase == JuryPhase.SecondOpen) return await CloseSecondGroup(actor);
+        if (State.Phase == JuryPhase.FirstClosed)
+            throw new RefusedException(RefusalKind.Conflict, $"Le premier groupe du jury {JuryId} est clos : ouvrez le second groupe, puis closez-le.");
         if (State.Phase != JuryPhase.FirstOpen)
             throw new RefusedException(RefusalKind.Conflict, $"La délibération du jury {JuryId} est déjà close ({State.Phase.ToCode()}).");
 
@@ -143,12 +145,59 @@ public sealed class JuryGrain(
 
         var secondGroup = frozen.Count(s => s.Decision == Decision.SecondGroupe.ToCode());
         // deliberation.md: a jury with no SECOND_GROUPE candidate goes straight to CLOSED.
-        State.Phase = secondGroup > 0 ? JuryPhase.FirstClosed : JuryPhase.Closed;
-        State.PhaseChanges.Add(new PhaseChange(State.Phase, actor, clock.GetUtcNow()));
-        await store.WriteStateAsync();
-        SchedulePush();
+        await EnterPhase(secondGroup > 0 ? JuryPhase.FirstClosed : JuryPhase.Closed, actor);
         return new CloseOutcome(State.Phase.ToCode(), secondGroup);
     }
+
+    public async Task<string> OpenSecondGroup(Actor actor)
+    {
+        EnsurePresident(actor, "ouvre le second groupe");
+        _ = Definition;
+        if (State.Phase != JuryPhase.FirstClosed)
+            throw new RefusedException(RefusalKind.Conflict, State.Phase == JuryPhase.FirstOpen
+                ? $"Le jury {JuryId} doit d'abord clore le premier groupe."
+                : $"Le second groupe du jury {JuryId} est déjà ouvert ou clos ({State.Phase.ToCode()}).");
+        var rows = await Task.WhenAll(State.CandidateNumbers.Select(n => GrainFactory.Candidate(SessionId, n).EnterJuryPhase(JuryPhase.SecondOpen.ToCode())));
+        foreach (var row in rows) Track(row);
+        await EnterPhase(JuryPhase.SecondOpen, actor);
+        return State.Phase.ToCode();
+    }
+
+    /// <summary>deliberation.md "The jury": SECOND_OPEN → CLOSED once every contrôle oral is marked and nothing else blocks.</summary>
+    private async Task<CloseOutcome> CloseSecondGroup(Actor actor)
+    {
+        RefuseIfBlocked(_rows.Values);
+        var rows = await Task.WhenAll(State.CandidateNumbers.Select(n => GrainFactory.Candidate(SessionId, n).EnterJuryPhase(JuryPhase.Closed.ToCode())));
+        foreach (var row in rows) Track(row);
+        try
+        {
+            RefuseIfBlocked(rows);
+        }
+        catch (RefusedException)
+        {
+            await Task.WhenAll(State.CandidateNumbers.Select(n => GrainFactory.Candidate(SessionId, n).EnterJuryPhase(JuryPhase.SecondOpen.ToCode())));
+            throw;
+        }
+        await EnterPhase(JuryPhase.Closed, actor);
+        return new CloseOutcome(State.Phase.ToCode(), rows.Count(r => r.Group == 2));
+    }
+
+    private async Task EnterPhase(JuryPhase phase, Actor actor)
+    {
+        State.Phase = phase;
+        State.PhaseChanges.Add(new PhaseChange(phase, actor, clock.GetUtcNow()));
+        await store.WriteStateAsync();
+        SchedulePush();
+    }
+
+    private void EnsurePresident(Actor actor, string what)
+    {
+        if (actor.Role != Roles.JuryPresident || actor.Scope != JuryId)
+            throw new RefusedException(RefusalKind.Forbidden, $"Seul le président du jury {JuryId} {what}.");
+    }
+
+    public Task<JuryPhaseChange[]> GetPhaseChanges() =>
+        Task.FromResult(State.PhaseChanges.Select(c => new JuryPhaseChange(c.Phase.ToCode(), c.By, c.At)).ToArray());
 
     private void RefuseIfBlocked(IEnumerable<CandidateSummary> rows)
     {

@@ -23,6 +23,8 @@ public sealed class SessionState
     [Id(7)] public string? RunningRunId { get; set; }
     [Id(8)] public List<string> RunIds { get; set; } = [];
     [Id(9)] public PlanningPins Pins { get; set; } = new([], []);
+    /// <summary>The run whose plan is the session's schedule of the second group's contrôle orals.</summary>
+    [Id(10)] public string? SecondGroupScheduleRunId { get; set; }
 }
 
 /// <summary>

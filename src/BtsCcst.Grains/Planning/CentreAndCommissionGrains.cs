@@ -20,9 +20,10 @@ public sealed class OralCentreGrain(
         await store.WriteStateAsync();
     }
 
-    public async Task SetPlan(ScheduleRow[] rows)
+    public async Task SetPlan(ScheduleRow[] rows, int group)
     {
-        store.State.Plan = [.. rows.OrderBy(r => r.Date).ThenBy(r => r.Room, StringComparer.Ordinal).ThenBy(r => r.ExamStart)];
+        store.State.Plan = [.. store.State.Plan.Where(r => PlanningGroups.Of(r.Unit) != group).Concat(rows)
+            .OrderBy(r => r.Date).ThenBy(r => r.Room, StringComparer.Ordinal).ThenBy(r => r.ExamStart)];
         await store.WriteStateAsync();
     }
 

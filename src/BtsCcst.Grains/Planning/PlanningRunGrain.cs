@@ -60,7 +60,7 @@ public sealed class PlanningRunGrain(
         }
     }
 
-    public async Task<PlanningRunView> Start(double timeLimitSeconds, PlanningWeights? weights, Actor actor)
+    public async Task<PlanningRunView> Start(double timeLimitSeconds, PlanningWeights? weights, Actor actor, SecondGroupScope? secondGroup)
     {
         if (store.State.View is not null) throw new RefusedException(RefusalKind.Conflict, $"La planification {RunId} a déjà été lancée.");
         var timeLimit = TimeSpan.FromSeconds(Math.Clamp(timeLimitSeconds, 1, MaxTimeLimit.TotalSeconds));
@@ -68,6 +68,8 @@ public sealed class PlanningRunGrain(
         {
             RunId = RunId, State = PlanningRunStates.Running, Phase = "préparation", ElapsedSeconds = 0, Placed = 0, Total = 0,
             Reasons = [], Unplaced = [], StartedAt = clock.GetUtcNow(),
+            Group = secondGroup is null ? PlanningGroups.First : PlanningGroups.Second,
+            SecondGroup = secondGroup,
         };
         store.State.StartedBy = actor;
         await store.WriteStateAsync();
@@ -76,15 +78,15 @@ public sealed class PlanningRunGrain(
         var self = this.AsReference<IPlanningRunGrain>();
         var grains = GrainFactory;
         // The solve runs off the grain's scheduler; it reports back through grain calls.
-        _ = Task.Run(() => SolveAsync(grains, self, SessionId, timeLimit, weights));
+        _ = Task.Run(() => SolveAsync(grains, self, SessionId, timeLimit, weights, secondGroup));
         return store.State.View;
     }
 
-    private async Task SolveAsync(IGrainFactory grains, IPlanningRunGrain self, string sessionId, TimeSpan timeLimit, PlanningWeights? weights)
+    private async Task SolveAsync(IGrainFactory grains, IPlanningRunGrain self, string sessionId, TimeSpan timeLimit, PlanningWeights? weights, SecondGroupScope? secondGroup)
     {
         try
         {
-            var (instance, unplaceable) = await PlanningInputs.GatherAsync(grains, sessionId);
+            var (instance, unplaceable) = await PlanningInputs.GatherAsync(grains, sessionId, secondGroup);
 
             var progress = new Progress<PlanningProgress>(p =>
                 _ = self.ReportProgress(p.Phase, p.Elapsed.TotalSeconds, p.Placed, p.Total, Finite(p.Objective), Finite(p.Bound)));

@@ -81,36 +81,67 @@ public sealed partial class SessionGrain
 
     public Task<string[]> GetCandidateNumbers() => Task.FromResult(State.CandidateJury.Keys.Order(StringComparer.Ordinal).ToArray());
 
-    public async Task<string> StartPlanningRun(double timeLimitSeconds, PlanningWeights? weights, Actor actor)
+    public async Task<string> StartPlanningRun(double timeLimitSeconds, PlanningWeights? weights, Actor actor, SecondGroupScope? secondGroup = null)
     {
         if (State.Centres.Count == 0 || State.Examiners.Count == 0)
             throw new RefusedException(RefusalKind.Conflict, "Importez d'abord centres.csv et examiners.csv : il n'y a rien à planifier sans centres ni examinateurs.");
+        if (secondGroup is not null) await CheckSecondGroupScope(secondGroup);
         if (State.RunningRunId is { } running && (await GrainFactory.PlanningRun(SessionId, running).GetView()).State == PlanningRunStates.Running)
             throw new RefusedException(RefusalKind.Conflict, $"Une planification est déjà en cours ({running}) : attendez sa fin.");
         var runId = $"run-{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
         State.RunningRunId = runId;
         State.RunIds.Add(runId);
         await store.WriteStateAsync();
-        await GrainFactory.PlanningRun(SessionId, runId).Start(timeLimitSeconds, weights, actor);
+        await GrainFactory.PlanningRun(SessionId, runId).Start(timeLimitSeconds, weights, actor, secondGroup);
         return runId;
+    }
+
+    /// <summary>
+    /// The organiser's window and centres for the contrôle orals: known centres, open days after the first-group orals
+    /// (commissions are named by centre and day, and the contrôle orals follow the first deliberation), and something to plan.
+    /// </summary>
+    private async Task CheckSecondGroupScope(SecondGroupScope scope)
+    {
+        var problems = new List<string>();
+        if (scope.Dates.Length is 0 or > 31) problems.Add("Indiquez de 1 à 31 dates pour les épreuves de contrôle.");
+        if (scope.Dates.Distinct().Count() != scope.Dates.Length) problems.Add("Une date apparaît deux fois.");
+        if (scope.CentreIds.Length == 0) problems.Add("Indiquez au moins un centre pour les épreuves de contrôle.");
+        problems.AddRange(scope.CentreIds.Where(c => !State.Centres.ContainsKey(c)).Select(c => $"Centre {c} inconnu (centres.csv)."));
+        if (State.ScheduleRunId is { } firstRun)
+        {
+            var firstDays = (await GrainFactory.PlanningRun(SessionId, firstRun).GetSchedule()).Select(r => r.Date).ToHashSet();
+            problems.AddRange(scope.Dates.Where(firstDays.Contains).Order()
+                .Select(d => $"Le {d:yyyy-MM-dd} porte déjà des oraux du premier groupe : les épreuves de contrôle se tiennent après."));
+        }
+        if (problems.Count == 0)
+        {
+            var candidates = await Task.WhenAll(State.CandidateJury.Keys.Select(n => GrainFactory.Candidate(SessionId, n).GetControlePlanningData()));
+            if (!candidates.Any(c => c.Orals.Length > 0))
+                problems.Add("Aucune épreuve de contrôle à planifier : il faut un jury au premier groupe clos et des candidats du second groupe dont les choix sont enregistrés.");
+        }
+        if (problems.Count > 0) throw new RefusedException(RefusalKind.Invalid, string.Join(" ", problems), problems);
     }
 
     public async Task AdoptPlan(string runId)
     {
         if (!State.RunIds.Contains(runId)) throw new RefusedException(RefusalKind.NotFound, $"Planification {runId} inconnue.");
-        var schedule = await GrainFactory.PlanningRun(SessionId, runId).GetSchedule();
-        State.ScheduleRunId = runId;
+        var run = GrainFactory.PlanningRun(SessionId, runId);
+        var schedule = await run.GetSchedule();
+        var group = (await run.GetView()).Group;
+        if (group == PlanningGroups.Second) State.SecondGroupScheduleRunId = runId;
+        else State.ScheduleRunId = runId;
         if (State.RunningRunId == runId) State.RunningRunId = null;
         await store.WriteStateAsync();
 
         var byCandidate = schedule.ToLookup(r => r.CandidateNumber);
-        await Task.WhenAll(State.CandidateJury.Keys.Select(n => GrainFactory.Candidate(SessionId, n).SetConvocations(byCandidate[n].ToArray())));
+        await Task.WhenAll(State.CandidateJury.Keys.Select(n => GrainFactory.Candidate(SessionId, n).SetConvocations(byCandidate[n].ToArray(), group)));
         var byCentre = schedule.ToLookup(r => r.CentreId);
-        await Task.WhenAll(State.Centres.Keys.Select(c => GrainFactory.OralCentre(SessionId, c).SetPlan(byCentre[c].ToArray())));
+        await Task.WhenAll(State.Centres.Keys.Select(c => GrainFactory.OralCentre(SessionId, c).SetPlan(byCentre[c].ToArray(), group)));
         await Task.WhenAll(schedule.GroupBy(r => r.CommissionId).Select(g => GrainFactory.Commission(SessionId, g.Key).SetPlan(g.ToArray())));
     }
 
-    public Task<string?> GetScheduleRunId() => Task.FromResult(State.ScheduleRunId);
+    public Task<string?> GetScheduleRunId(int group = PlanningGroups.First) =>
+        Task.FromResult(group == PlanningGroups.Second ? State.SecondGroupScheduleRunId : State.ScheduleRunId);
 
     public Task<PlanningPins> GetPins() => Task.FromResult(State.Pins);
 

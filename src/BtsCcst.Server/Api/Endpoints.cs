@@ -3,6 +3,7 @@ using System.Security.Claims;
 using BtsCcst.Domain.Imports;
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Server.Auth;
+using BtsCcst.Server.Deliberation;
 using BtsCcst.Server.Hosting;
 using BtsCcst.Server.Planning;
 using Microsoft.Extensions.Options;
@@ -43,13 +44,14 @@ public static class Endpoints
         api.MapGet("/juries", ListJuries).RequireAuthorization(Policies.Organiser).WithTags("Jurys");
         api.MapGet("/juries/{jury}/board", GetBoard).WithTags("Jurys").WithSummary("The jury board snapshot.");
         api.MapPost("/juries/{jury}/close", CloseJury).RequireAuthorization(Policies.JuryPresident).WithTags("Jurys")
-            .WithSummary("Closes the first-group deliberation, or refuses naming the candidates that prevent it.");
+            .WithSummary("Closes the deliberation under way (first group, or second group once open), or refuses naming the candidates that prevent it.");
         api.MapGet("/candidates/{number}", GetCandidate).WithTags("Candidats");
         api.MapPut("/candidates/{number}/results/{unit}", PutResult).WithTags("Résultats")
             .WithSummary("Enters or corrects one result (examiner of the candidate's commission, or jury president with a reason).");
         api.MapPost("/candidates/{number}/results/{unit}/lift-reserve", LiftReserve).RequireAuthorization(Policies.JuryPresident).WithTags("Résultats");
         api.MapPost("/candidates/{number}/livret/acknowledge", AcknowledgeLivret).RequireAuthorization(Policies.JuryPresident).WithTags("Résultats");
         api.MapPlanningApi();
+        api.MapSecondGroupApi();
         api.MapPut("/candidates/{number}/examiners/{unit}", AssignExaminers).RequireAuthorization(Policies.Organiser).WithTags("Candidats")
             .WithSummary("Sets the examiners of the commission that examines the candidate in a unit (normally written by the planner).");
     }

@@ -17,10 +17,10 @@ public static class DocumentsEndpoints
     {
         session.MapGet("/candidates/{number}/convocation.pdf", CandidateConvocation).RequireAuthorization(Policies.Organiser).WithTags("Convocations")
             .Produces(StatusCodes.Status200OK, contentType: PdfType)
-            .WithSummary("The candidate's convocation to their orals of the adopted plan: a one-page PDF in French.");
+            .WithSummary("The candidate's convocation to their orals of the adopted plan (?group=2: to their contrôle orals): a one-page PDF in French.");
         session.MapGet("/exports/convocations.pdf", SessionConvocations).RequireAuthorization(Policies.Organiser).WithTags("Exports")
             .Produces(StatusCodes.Status200OK, contentType: PdfType)
-            .WithSummary("Every convocation of the adopted plan: one page per candidate with orals, in candidate-number order.");
+            .WithSummary("Every convocation of the adopted plan (?group=2: the second group's): one page per candidate with orals, in candidate-number order.");
         session.MapGet("/examiners/{examinerId}/calendar.ics", ExaminerCalendarFile).WithTags("Convocations")
             .Produces(StatusCodes.Status200OK, contentType: "text/calendar")
             .WithSummary("An examiner's slots of the adopted plan as iCalendar, in each centre's time zone (organiser, or the examiner themself).");
@@ -30,19 +30,26 @@ public static class DocumentsEndpoints
     private sealed record AdoptedPlan(
         ScheduleRow[] Rows, IReadOnlyDictionary<string, CentreDefinition> Centres, ExaminerDefinition[] Examiners, string SessionLabel);
 
-    private static async Task<AdoptedPlan?> LoadPlanAsync(IGrainFactory grains, string session)
+    /// <summary>The adopted plan of one group (1: first-group orals, 2: contrôle orals), or of both; null when none is adopted.</summary>
+    private static async Task<AdoptedPlan?> LoadPlanAsync(IGrainFactory grains, string session, int? group)
     {
         var sessionGrain = grains.Session(session);
-        if (await sessionGrain.GetScheduleRunId() is not { } runId) return null;
-        var rowsTask = grains.PlanningRun(session, runId).GetSchedule();
+        var groups = group is { } g ? [g] : new[] { PlanningGroups.First, PlanningGroups.Second };
+        var runIds = await Task.WhenAll(groups.Select(g => sessionGrain.GetScheduleRunId(g)));
+        if (runIds.All(id => id is null)) return null;
+        var rows = await PlanningEndpoints.AdoptedScheduleAsync(grains, session, group);
         var (examiners, centres) = await sessionGrain.GetPlanningResources();
-        var rows = await rowsTask;
         return new AdoptedPlan(rows, centres.ToDictionary(c => c.CentreId, StringComparer.Ordinal), examiners,
             DocumentText.SessionLabel(session, rows.Select(r => r.Date)));
     }
 
-    private static IResult NoPlan(string session) => Problems.Problem(StatusCodes.Status409Conflict, "Action refusée",
-        $"Aucun planning adopté pour la session {session} : lancez une planification (POST /api/sessions/{session}/planning-runs) et attendez qu'elle aboutisse.");
+    private static IResult NoPlan(string session, int? group) => Problems.Problem(StatusCodes.Status409Conflict, "Action refusée",
+        $"Aucun planning{(group == PlanningGroups.Second ? " des épreuves de contrôle (second groupe)" : "")} adopté pour la session {session} : lancez une planification (POST /api/sessions/{session}/planning-runs) et attendez qu'elle aboutisse.");
+
+    /// <summary>?group=1 (default: the first-group orals) or ?group=2 (the second group's contrôle orals).</summary>
+    private static int? GroupOf(int? group) => group is null or PlanningGroups.First or PlanningGroups.Second ? group ?? PlanningGroups.First : null;
+
+    private static IResult BadGroup(int? group) => Problems.Invalid($"group vaut 1 (oraux du premier groupe) ou 2 (épreuves de contrôle), pas {group}.");
 
     private static IResult FontsMissing(FontsUnavailableException e) =>
         Problems.Problem(StatusCodes.Status500InternalServerError, "Configuration du serveur incomplète", e.Message);
@@ -62,11 +69,12 @@ public static class DocumentsEndpoints
         }
     }
 
-    private static async Task<IResult> CandidateConvocation(string session, string number, IGrainFactory grains, IConfiguration configuration)
+    private static async Task<IResult> CandidateConvocation(string session, string number, int? group, IGrainFactory grains, IConfiguration configuration)
     {
+        if (GroupOf(group) is not { } g) return BadGroup(group);
         var candidate = grains.Candidate(session, number);
         if (!await candidate.IsRegistered()) return Problems.NotFound($"Le candidat {number} n'est pas inscrit à la session {session}.");
-        if (await LoadPlanAsync(grains, session) is not { } plan) return NoPlan(session);
+        if (await LoadPlanAsync(grains, session, g) is not { } plan) return NoPlan(session, g);
         var orals = plan.Rows.Where(r => r.CandidateNumber == number).ToArray();
         if (orals.Length == 0)
             return Problems.NotFound($"Le candidat {number} n'a aucune épreuve orale dans le planning adopté : il n'a pas de convocation.");
@@ -74,9 +82,10 @@ public static class DocumentsEndpoints
         return Pdf(configuration, plan.SessionLabel, [new ConvocationPage(registration, orals)], plan.Centres, $"convocation-{session}-{number}.pdf");
     }
 
-    private static async Task<IResult> SessionConvocations(string session, IGrainFactory grains, IConfiguration configuration)
+    private static async Task<IResult> SessionConvocations(string session, int? group, IGrainFactory grains, IConfiguration configuration)
     {
-        if (await LoadPlanAsync(grains, session) is not { } plan) return NoPlan(session);
+        if (GroupOf(group) is not { } g) return BadGroup(group);
+        if (await LoadPlanAsync(grains, session, g) is not { } plan) return NoPlan(session, g);
         var byCandidate = plan.Rows.GroupBy(r => r.CandidateNumber, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
         if (byCandidate.Length == 0)
@@ -84,7 +93,7 @@ public static class DocumentsEndpoints
                 $"Le planning adopté de la session {session} ne contient aucune épreuve orale : il n'y a aucune convocation à éditer.");
         var registrations = await Task.WhenAll(byCandidate.Select(async g => (await grains.Candidate(session, g.Key).GetView()).Registration));
         var pages = byCandidate.Select((g, i) => new ConvocationPage(registrations[i], g.ToArray())).ToArray();
-        return Pdf(configuration, plan.SessionLabel, pages, plan.Centres, $"convocations-{session}.pdf");
+        return Pdf(configuration, plan.SessionLabel, pages, plan.Centres, g == PlanningGroups.Second ? $"convocations-controle-{session}.pdf" : $"convocations-{session}.pdf");
     }
 
     private static async Task<IResult> ExaminerCalendarFile(string session, string examinerId, ClaimsPrincipal user, IGrainFactory grains, TimeProvider clock)
@@ -94,7 +103,7 @@ public static class DocumentsEndpoints
         var actor = TokenService.ActorOf(user);
         if (!(actor.Role == Roles.Organiser || (actor.Role == Roles.Examiner && actor.Name == examinerId)))
             return Problems.Forbidden($"Le calendrier de l'examinateur {examinerId} est réservé à cet examinateur et à l'organisateur.");
-        if (await LoadPlanAsync(grains, session) is not { } plan) return NoPlan(session);
+        if (await LoadPlanAsync(grains, session, group: null) is not { } plan) return NoPlan(session, null);
         if (plan.Examiners.FirstOrDefault(e => e.ExaminerId == examinerId) is not { } examiner)
             return Problems.NotFound($"L'examinateur {examinerId} n'est pas dans examiners.csv de la session {session}.");
         var calendar = ExaminerCalendar.Build(session, plan.SessionLabel, examinerId, $"{examiner.FirstName} {examiner.LastName}",

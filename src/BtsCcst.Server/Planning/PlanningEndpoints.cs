@@ -9,7 +9,10 @@ using BtsCcst.Server.Auth;
 
 namespace BtsCcst.Server.Planning;
 
-public sealed record PlanningRunRequest(double? TimeLimitSeconds, PlanningWeightsRequest? Weights);
+public sealed record PlanningRunRequest(double? TimeLimitSeconds, PlanningWeightsRequest? Weights, SecondGroupRequest? SecondGroup = null);
+
+/// <summary>Plans the second group's contrôle orals instead of the first group's: on these dates, in these centres.</summary>
+public sealed record SecondGroupRequest(DateOnly[]? Dates, string[]? CentreIds);
 
 /// <summary>Soft-goal weights; any left out keeps its documented default (PlannerWeights).</summary>
 public sealed record PlanningWeightsRequest(int? Unplaced, int? ExtraDay, int? WaitingMinute, int? NoProfessional, int? ExaminerDay, int? LoadBalanceMinute);
@@ -57,7 +60,14 @@ public static class PlanningEndpoints
             if (values.Any(v => v is < 0 or > 1_000_000) || weights.Unplaced < 1)
                 return Problems.Invalid("Les poids sont des entiers de 0 à 1 000 000, et « unplaced » vaut au moins 1.");
         }
-        var runId = await grains.Session(session).StartPlanningRun(limit, weights, TokenService.ActorOf(user));
+        SecondGroupScope? secondGroup = null;
+        if (body?.SecondGroup is { } scope)
+        {
+            if (scope.Dates is null || scope.CentreIds is null || !scope.CentreIds.All(FieldRules.IsId))
+                return Problems.Invalid("secondGroup attendu : { \"dates\": [\"2024-06-24\", ...], \"centreIds\": [\"CAEN-1\", ...] }, identifiants de centres valides.");
+            secondGroup = new SecondGroupScope(scope.Dates, scope.CentreIds);
+        }
+        var runId = await grains.Session(session).StartPlanningRun(limit, weights, TokenService.ActorOf(user), secondGroup);
         return Results.Accepted($"/api/sessions/{session}/planning-runs/{runId}", new { runId });
     }
 
@@ -93,6 +103,7 @@ public static class PlanningEndpoints
             objective = view.Objective,
             bound = view.Bound,
             gap = view.Gap,
+            group = view.Group,
             reasons = view.Reasons,
             unplaced = view.Unplaced,
             startedAt = view.StartedAt,
@@ -102,8 +113,7 @@ public static class PlanningEndpoints
 
     private static async Task<IResult> ExportSchedule(string session, IGrainFactory grains)
     {
-        var runId = await grains.Session(session).GetScheduleRunId();
-        var rows = runId is null ? [] : await grains.PlanningRun(session, runId).GetSchedule();
+        var rows = await AdoptedScheduleAsync(grains, session);
         using var csv = new StringWriter();
         ScheduleCsv.Write(csv, rows.Select(PlanningMapping.ToExam));
         return Results.Text(csv.ToString(), "text/csv; charset=utf-8");
@@ -119,9 +129,31 @@ public static class PlanningEndpoints
         if (errors.Count > 0)
             return Problems.Invalid($"Le fichier schedule.csv est illisible ({errors.Count} erreur(s)).",
                 errors.Select(e => new { line = e.Line, column = e.Column, message = e.Message }));
-        var inputs = await PlanningInputs.GatherAsync(grains, session);
+        // A schedule of contrôle orals is checked against the second group's window and centres of the adopted run.
+        SecondGroupScope? scope = null;
+        if (rows.Count > 0 && rows.All(r => PlanningGroups.Of(r.Unit.ToString()) == PlanningGroups.Second))
+        {
+            if (await grains.Session(session).GetScheduleRunId(PlanningGroups.Second) is not { } secondRun)
+                return Problems.Problem(StatusCodes.Status409Conflict, "Action refusée", "Ce planning d'épreuves de contrôle ne peut être vérifié qu'après une planification du second groupe (qui fixe ses dates et ses centres).");
+            scope = (await grains.PlanningRun(session, secondRun).GetView()).SecondGroup;
+        }
+        else if (rows.Any(r => PlanningGroups.Of(r.Unit.ToString()) == PlanningGroups.Second))
+            return Problems.Invalid("Un fichier schedule.csv à vérifier contient soit les oraux du premier groupe, soit les épreuves de contrôle, pas les deux.");
+        var inputs = await PlanningInputs.GatherAsync(grains, session, scope);
         var violations = ScheduleValidator.Validate(inputs.Instance, rows);
         return Results.Ok(new { valid = violations.Count == 0, violations = violations.Select(v => new { rule = v.Rule, message = v.Message }) });
+    }
+
+    /// <summary>The session's schedule: the adopted plan of the first group, then that of the second group's contrôle orals.</summary>
+    public static async Task<ScheduleRow[]> AdoptedScheduleAsync(IGrainFactory grains, string session, int? group = null)
+    {
+        var sessionGrain = grains.Session(session);
+        var rows = new List<ScheduleRow>();
+        foreach (var g in group is { } only ? [only] : new[] { PlanningGroups.First, PlanningGroups.Second })
+        {
+            if (await sessionGrain.GetScheduleRunId(g) is { } runId) rows.AddRange(await grains.PlanningRun(session, runId).GetSchedule());
+        }
+        return [.. rows];
     }
 
     private static async Task<IResult> GetConvocations(string session, string number, ClaimsPrincipal user, IGrainFactory grains)

@@ -12,8 +12,7 @@ public static class ScheduleEndpoints
 
     private static async Task<ScheduleRow[]> GetSchedule(string session, IGrainFactory grains)
     {
-        var runId = await grains.Session(session).GetScheduleRunId();
-        var rows = runId is null ? [] : await grains.PlanningRun(session, runId).GetSchedule();
+        var rows = await PlanningEndpoints.AdoptedScheduleAsync(grains, session);
         return [.. rows.OrderBy(r => r.CentreId, StringComparer.Ordinal).ThenBy(r => r.Date).ThenBy(r => r.Room, StringComparer.Ordinal).ThenBy(r => r.ExamStart)];
     }
 }
