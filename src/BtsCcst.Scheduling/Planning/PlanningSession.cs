@@ -5,9 +5,12 @@ namespace BtsCcst.Scheduling.Planning;
 /// <summary>The instance indexed for planning: centre-days, who may sit where, the orals to plan.</summary>
 internal sealed class PlanningSession
 {
-    /// <summary>The orals this planner places: the first-group orals of domain.md "Which orals are planned".</summary>
+    /// <summary>
+    /// The orals this planner places: the first-group orals of domain.md "Which orals are planned", and the
+    /// second group's contrôle orals (deliberation.md "Second group"), planned by runs of their own.
+    /// </summary>
     public static readonly IReadOnlySet<UnitCode> PlannedUnits = new HashSet<UnitCode>
-        { UnitCode.E22, UnitCode.E4, UnitCode.U61, UnitCode.U62, UnitCode.EF1, UnitCode.EF2, UnitCode.EF3 };
+        { UnitCode.E22, UnitCode.E4, UnitCode.U61, UnitCode.U62, UnitCode.EF1, UnitCode.EF2, UnitCode.EF3, UnitCode.C_E1, UnitCode.C_E2, UnitCode.C_E3 };
 
     public PlanningSession(PlanningInstance instance)
     {

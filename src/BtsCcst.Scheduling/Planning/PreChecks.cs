@@ -36,10 +36,10 @@ internal static class PreChecks
                     unplaced.Add(new UnplacedOral(candidate.Number, unit, reason));
                 }
 
-                // Orals to plan: the first-group orals (domain.md "Which orals are planned").
+                // Orals to plan: the first-group orals (domain.md "Which orals are planned") and the contrôle orals.
                 if (!PlanningSession.PlannedUnits.Contains(unit))
                 {
-                    Refuse($"{unit} n'est pas un oral du premier groupe : le planificateur ne le place pas.");
+                    Refuse($"{unit} n'est pas une épreuve orale : le planificateur ne la place pas.");
                     continue;
                 }
                 if (candidate.ExtraTimePercent is < 0 or > 100)

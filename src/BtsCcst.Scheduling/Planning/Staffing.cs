@@ -82,7 +82,10 @@ internal static class ExaminerAssignment
     private static HashSet<string> Called(Dictionary<DateOnly, HashSet<string>> called, DateOnly date) =>
         called.TryGetValue(date, out var set) ? set : called[date] = [];
 
-    /// <summary>Minutes needed per discipline key ("EG", "STI", "PRO", "EN", "LANG:espagnol"), with the margin, and per school for EG and STI.</summary>
+    /// <summary>
+    /// Minutes needed per discipline key ("EG", "STI", "PRO", "EN", "LANG:espagnol"; for the contrôle orals "LET" and
+    /// "CE3", an economics-and-management teacher alone), with the margin, and per school for EG and STI.
+    /// </summary>
     private static Dictionary<string, double> Needs(IEnumerable<(Oral Oral, double Weight)> orals)
     {
         var need = new Dictionary<string, double>();
@@ -90,16 +93,25 @@ internal static class ExaminerAssignment
         {
             void Add(string key, double minutes) => need[key] = need.GetValueOrDefault(key) + minutes * weight * Margin;
             var exam = oral.Timing.ExamMinutes;
+            var school = Schools.Key(oral.Candidate.EstablishmentUai);
+            // A commission of one teacher: its own school's candidates need a teacher of another school.
+            void AddSolo(string key)
+            {
+                Add(key, exam);
+                if (school.Length > 0) Add(key + SchoolSeparator + school, exam);
+            }
             switch (oral.Unit)
             {
-                case UnitCode.E22: Add("EN", exam); break;
-                case UnitCode.EF1: Add("LANG:" + OralRules.Fold(oral.Candidate.Ef1Language), exam); break;
+                case UnitCode.E22 or UnitCode.C_E2: AddSolo("EN"); break;
+                case UnitCode.C_E1: AddSolo("LET"); break;
+                case UnitCode.C_E3: AddSolo("CE3"); break;
+                case UnitCode.EF1: AddSolo("LANG:" + OralRules.Fold(oral.Candidate.Ef1Language)); break;
                 default:
                     Add("EG", exam);
                     Add("STI", exam);
                     Add("PAIR", exam);
                     // Whose pupils the teachers of a school may not examine.
-                    if (Schools.Key(oral.Candidate.EstablishmentUai) is { Length: > 0 } school) Add("OWN:" + school, exam);
+                    if (school.Length > 0) Add("OWN:" + school, exam);
                     Add("PRO", exam / Margin);
                     break;
             }
@@ -109,8 +121,9 @@ internal static class ExaminerAssignment
 
     private static IEnumerable<string> Keys(PlanningExaminer examiner) => examiner.Discipline switch
     {
-        Discipline.EcoGestion => ["EG"],
+        Discipline.EcoGestion => ["EG", "CE3"],
         Discipline.Sti => ["STI"],
+        Discipline.Lettres => ["LET"],
         Discipline.Professionnel => ["PRO"],
         Discipline.Anglais => ["EN"],
         Discipline.Langue => examiner.Languages.Select(l => "LANG:" + OralRules.Fold(l)),
@@ -119,20 +132,31 @@ internal static class ExaminerAssignment
 
     private static double Useful(Dictionary<string, double> need, PlanningExaminer examiner)
     {
-        var useful = Keys(examiner).Sum(k => Math.Max(0, need.GetValueOrDefault(k)));
-        // A teacher whose school sends every candidate of this centre-day is of no use there.
-        if (examiner.Discipline is Discipline.EcoGestion or Discipline.Sti && Schools.Key(examiner.EstablishmentUai) is { Length: > 0 } school)
-        {
-            var others = need.GetValueOrDefault("PAIR") - need.GetValueOrDefault("OWN:" + school);
-            if (others <= 0) return 0;
-        }
-        return useful;
+        // In a pair, a teacher whose school sends every candidate of this centre-day is of no use there.
+        var pairUseful = !(Schools.Key(examiner.EstablishmentUai) is { Length: > 0 } school
+            && need.GetValueOrDefault("PAIR") - need.GetValueOrDefault("OWN:" + school) <= 0);
+        return Keys(examiner).Where(k => pairUseful || k is not ("EG" or "STI"))
+            .Sum(k => Math.Max(0, need.GetValueOrDefault(k)) + OtherSchools(need, k, examiner).Sum(s => Math.Max(0, need[s])));
+    }
+
+    /// <summary>Separates a solo key from the school whose candidates it counts ("LET!0140001A").</summary>
+    private const char SchoolSeparator = '!';
+
+    /// <summary>The per-school needs of a solo key that this examiner may meet: those of the schools other than theirs.</summary>
+    private static List<string> OtherSchools(Dictionary<string, double> need, string key, PlanningExaminer examiner)
+    {
+        var own = key + SchoolSeparator + Schools.Key(examiner.EstablishmentUai);
+        return [.. need.Keys.Where(k => k.StartsWith(key + SchoolSeparator, StringComparison.Ordinal) && k != own)];
     }
 
     private static void Cover(Dictionary<string, double> need, PlanningExaminer examiner, CentreDay day)
     {
         var minutes = Math.Min(examiner.MaxMinutesPerDay, day.FreeMinutes);
-        foreach (var key in Keys(examiner)) need[key] = need.GetValueOrDefault(key) - minutes;
+        foreach (var key in Keys(examiner))
+        {
+            need[key] = need.GetValueOrDefault(key) - minutes;
+            foreach (var school in OtherSchools(need, key, examiner)) need[school] -= minutes;
+        }
     }
 }
 
@@ -158,8 +182,10 @@ internal static class CommissionFormation
         var pupils = orals.Select(o => o.Candidate).Distinct().GroupBy(c => Schools.Key(c.EstablishmentUai)).ToDictionary(g => g.Key, g => g.Count());
         int Pupils(PlanningExaminer e) => pupils.GetValueOrDefault(Schools.Key(e.EstablishmentUai));
 
+        // The second group's contrôle orals are examined by one teacher each: C_E3 by an economics-and-management teacher alone.
+        var wantsPairs = orals.Any(o => o.Unit is UnitCode.E4 or UnitCode.U61 or UnitCode.U62 or UnitCode.EF2 or UnitCode.EF3);
         var eco = free.Where(e => e.Discipline == Discipline.EcoGestion).OrderByDescending(Pupils).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
-        var sti = free.Where(e => e.Discipline == Discipline.Sti).OrderByDescending(Pupils).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
+        var sti = wantsPairs ? free.Where(e => e.Discipline == Discipline.Sti).OrderByDescending(Pupils).ThenBy(e => e.Id, StringComparer.Ordinal).ToList() : [];
         var pairs = new List<(PlanningExaminer Eco, PlanningExaminer Sti)>();
         foreach (var e in eco.ToList())
         {
@@ -203,6 +229,9 @@ internal static class CommissionFormation
             for (var i = 0; i + 1 < left.Count; i += 2) Add([left[i], left[i + 1]]);
             if (left.Count % 2 == 1 && spareProfessionals.Count > 0) Add([left[^1], spareProfessionals[0]]);
         }
+        if (orals.Any(o => o.Unit == UnitCode.C_E3))
+            foreach (var e in eco.OrderBy(e => e.Id, StringComparer.Ordinal)) Add([e]);
+        foreach (var e in free.Where(e => e.Discipline == Discipline.Lettres).OrderBy(e => e.Id, StringComparer.Ordinal)) Add([e]);
         foreach (var e in free.Where(e => e.Discipline == Discipline.Anglais).OrderBy(e => e.Id, StringComparer.Ordinal)) Add([e]);
         foreach (var e in free.Where(e => e.Discipline == Discipline.Langue).OrderBy(e => e.Id, StringComparer.Ordinal)) Add([e]);
         return commissions;

@@ -52,6 +52,7 @@ public static class Endpoints
         api.MapPost("/candidates/{number}/livret/acknowledge", AcknowledgeLivret).RequireAuthorization(Policies.JuryPresident).WithTags("Résultats");
         api.MapPlanningApi();
         api.MapSecondGroupApi();
+        api.MapDeliberationDocumentsApi();
         api.MapPut("/candidates/{number}/examiners/{unit}", AssignExaminers).RequireAuthorization(Policies.Organiser).WithTags("Candidats")
             .WithSummary("Sets the examiners of the commission that examines the candidate in a unit (normally written by the planner).");
     }

@@ -56,12 +56,16 @@ public static class DocumentsEndpoints
 
     /// <summary>Renders the PDF, after installing the fonts from the configured folder (once per process).</summary>
     private static IResult Pdf(IConfiguration configuration, string sessionLabel, IReadOnlyList<ConvocationPage> pages,
-        IReadOnlyDictionary<string, CentreDefinition> centres, string fileName)
+        IReadOnlyDictionary<string, CentreDefinition> centres, string fileName) =>
+        PdfFile(configuration, () => ConvocationPdf.Build(sessionLabel, pages, centres), fileName);
+
+    /// <summary>A PDF download rendered once the fonts are installed; a clear 500 problem when the fonts are missing.</summary>
+    public static IResult PdfFile(IConfiguration configuration, Func<byte[]> render, string fileName)
     {
         try
         {
             DocumentFonts.EnsureInstalled(configuration[DocumentFonts.DirectorySetting]);
-            return Results.File(ConvocationPdf.Build(sessionLabel, pages, centres), PdfType, fileName);
+            return Results.File(render(), PdfType, fileName);
         }
         catch (FontsUnavailableException e)
         {
