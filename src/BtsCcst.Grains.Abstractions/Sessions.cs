@@ -37,7 +37,16 @@ public sealed record DeliberationSettings(
     [property: Id(0)] decimal PassAverage,
     [property: Id(1)] decimal SecondGroupAverage,
     [property: Id(2)] decimal ProfessionalAverage,
-    [property: Id(3)] decimal NearThresholdMargin);
+    [property: Id(3)] decimal NearThresholdMargin,
+    [property: Id(4)] string[]? ControleUnits = null)
+{
+    /// <summary>The general units a second-group candidate may choose for contrôle (C_E1, C_E2, C_E3); null: all three.</summary>
+    public string[] ControleUnitsOrDefault => ControleUnits ?? ["C_E1", "C_E2", "C_E3"];
+
+    /// <summary>Value equality, the contrôle units included (records compare arrays by reference).</summary>
+    public bool SameAs(DeliberationSettings other) =>
+        this with { ControleUnits = null } == other with { ControleUnits = null } && ControleUnitsOrDefault.SequenceEqual(other.ControleUnitsOrDefault);
+}
 
 /// <summary>The session: its imports, its juries and the academy → jury map.</summary>
 public interface ISessionGrain : IGrainWithStringKey

@@ -28,6 +28,10 @@ public sealed record DeliberationRules(
             problems.Add($"secondGroupAverage ({SecondGroupAverage}) ne peut dépasser passAverage ({PassAverage}).");
         if (NearThresholdMargin is < 0m or > 2m || decimal.Round(NearThresholdMargin, 2) != NearThresholdMargin)
             problems.Add($"nearThresholdMargin doit être compris entre 0 et 2 avec au plus 2 décimales (reçu {NearThresholdMargin}).");
+        // deliberation.md "Second group": which general units may be chosen for contrôle is session configuration.
+        if (ControleUnits.Count == 0 || ControleUnits.Distinct().Count() != ControleUnits.Count
+            || ControleUnits.Any(u => UnitCatalogue.Get(u).Kind != UnitKind.Controle))
+            problems.Add($"controleUnits doit lister sans doublon des épreuves de contrôle parmi C_E1, C_E2, C_E3 (reçu {string.Join(", ", ControleUnits)}).");
         return problems;
     }
 }

@@ -189,7 +189,7 @@ public sealed partial class SessionGrain(
         if (closed.Length > 0)
             throw new RefusedException(RefusalKind.Conflict,
                 $"Les seuils ne changent plus : le jury {string.Join(", ", closed)} a clos sa délibération.", closed);
-        if (settings == (State.Deliberation ?? DeliberationSettingsMapping.Default)) return settings;
+        if (settings.SameAs(State.Deliberation ?? DeliberationSettingsMapping.Default)) return settings;
         State.Deliberation = settings;
         await store.WriteStateAsync();
         await Task.WhenAll(State.CandidateJury.Keys.Select(n => GrainFactory.Candidate(SessionId, n).ApplyDeliberationSettings(settings)));

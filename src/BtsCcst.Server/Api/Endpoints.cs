@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Claims;
+using BtsCcst.Domain;
 using BtsCcst.Domain.Imports;
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Server.Auth;
@@ -20,7 +21,8 @@ public sealed record LiftReserveRequest(string? Reason, string? Result);
 
 public sealed record ExaminersRequest(string[]? ExaminerIds);
 
-public sealed record DeliberationSettingsRequest(decimal? PassAverage, decimal? SecondGroupAverage, decimal? ProfessionalAverage, decimal? NearThresholdMargin);
+public sealed record DeliberationSettingsRequest(
+    decimal? PassAverage, decimal? SecondGroupAverage, decimal? ProfessionalAverage, decimal? NearThresholdMargin, string[]? ControleUnits = null);
 
 /// <summary>The HTTP API: translates requests into grain calls, and nothing more.</summary>
 public static class Endpoints
@@ -131,7 +133,15 @@ public static class Endpoints
     {
         if (body is not { PassAverage: { } pass, SecondGroupAverage: { } second, ProfessionalAverage: { } pro, NearThresholdMargin: { } margin })
             return Problems.Invalid("Corps JSON attendu : { \"passAverage\": 10, \"secondGroupAverage\": 8, \"professionalAverage\": 10, \"nearThresholdMargin\": 0.5 }, tous les champs requis.");
-        return Results.Ok(await grains.Session(session).SetDeliberationSettings(new DeliberationSettings(pass, second, pro, margin)));
+        string[]? controle = null;
+        if (body.ControleUnits is { } units)
+        {
+            var parsed = units.Select(u => SecondGroupRules.TryParseChoice(u, out var code) ? code.ToString() : null).ToArray();
+            if (parsed.Any(u => u is null))
+                return Problems.Invalid($"controleUnits : attendu des épreuves de contrôle parmi C_E1 (E1), C_E2 (E2), C_E3 (E3), reçu {string.Join(", ", units)}.");
+            controle = [.. parsed.OfType<string>()];
+        }
+        return Results.Ok(await grains.Session(session).SetDeliberationSettings(new DeliberationSettings(pass, second, pro, margin, controle)));
     }
 
     private static async Task<IResult> ListJuries(string session, IGrainFactory grains) =>

@@ -129,6 +129,25 @@ public sealed class SecondGroupTests(DeliberationClusterFixture fixture)
         Assert.Equal(["C_E1"], (await sp01.GetControlePlanningData()).Orals);
     }
 
+    [Fact]
+    public async Task The_session_configures_which_general_units_may_be_chosen_for_contrôle()
+    {
+        const string sessionId = "second-group-config";
+        var session = Grains.Session(sessionId);
+        await session.SetDeliberationSettings(new DeliberationSettings(10m, 8m, 10m, 0.5m, ["C_E1", "C_E3"]));
+        AssertRefused(RefusalKind.Invalid, await Catch(() => session.SetDeliberationSettings(new DeliberationSettings(10m, 8m, 10m, 0.5m, ["C_E1", "EF1"]))));
+        await Given.SessionWith(Grains, sessionId, [Given.Candidate("SC01")], Given.Sheet("SC01", Given.Case2));
+        await Grains.Jury(sessionId, "LYON").Close(Given.PresidentOf("LYON"));
+        var candidate = Grains.Candidate(sessionId, "SC01");
+
+        var refused = await Catch(() => candidate.ChooseControles(["C_E1", "C_E2"], Given.Bureau));
+
+        AssertRefused(RefusalKind.Invalid, refused);
+        Assert.Contains("C_E1 (E1), C_E3 (E3)", refused!.Message);
+        Assert.Equal(["C_E1", "C_E3"], (await candidate.ChooseControles(["E3", "E1"], Given.Bureau)).ControleChoices);
+        Assert.Equal(["C_E1", "C_E3"], (await candidate.GetSummary()).Controles.Select(c => c.Unit));
+    }
+
     private static async Task<RefusedException?> Catch(Func<Task> action)
     {
         try
