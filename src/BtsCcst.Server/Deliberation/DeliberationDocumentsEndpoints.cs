@@ -16,6 +16,7 @@ namespace BtsCcst.Server.Deliberation;
 public static class DeliberationDocumentsEndpoints
 {
     private const string DefaultTimeZone = "Europe/Paris";
+    private const string NotNamed = "non désigné (juries.csv)";
 
     public static void MapDeliberationDocumentsApi(this RouteGroupBuilder session)
     {
@@ -45,8 +46,9 @@ public static class DeliberationDocumentsEndpoints
             DocumentText.SessionLabel(session, []),
             jury,
             definition.Academies,
-            definition.President,
-            definition.Members,
+            // Without juries.csv a jury is made per academy with nobody named: the minutes leave the names to be written in.
+            string.IsNullOrWhiteSpace(definition.President) ? NotNamed : definition.President,
+            definition.Members.Where(m => !string.IsNullOrWhiteSpace(m)).ToArray(),
             board.Phase,
             [.. phases.Select(p => new PhaseChange(p.Phase, p.By.Name, p.At))],
             [.. board.Candidates.Select(ToMinutesCandidate)],
