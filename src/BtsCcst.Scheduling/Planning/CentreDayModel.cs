@@ -19,9 +19,10 @@ internal static class CentreDayModel
     /// <summary>The solver's memory stays well within the machine (it is one small model at a time).</summary>
     private const int MaxMemoryMb = 2048;
 
+    /// <param name="redundant">False leaves out the constraints that only strengthen the bound (tests compare both optima).</param>
     public static SubModelResult Solve(
         CentreDayProblem p, Placement?[] hint, PlannerWeights weights, double seconds, int workers, int? seed,
-        Action<double, double, int>? onSolution, CancellationToken cancellationToken)
+        Action<double, double, int>? onSolution, CancellationToken cancellationToken, bool redundant = true)
     {
         var model = new CpModel();
         var jobs = p.Jobs;
@@ -109,7 +110,14 @@ internal static class CentreDayModel
             model.AddNoOverlap(examInterval.Where(x => mine.Contains(x.Key.Commission)).Select(x => x.Value));
         }
 
-        // HardRules.ExaminerMinutesPerDay: an examiner examines at most their minutes of the day.
+        // Whether an examiner is called (one of their commissions examines), for the goal of fewest examiner-days below;
+        // declared here because the daily maximum is stated against it.
+        var called = new BoolVar[p.Examiners.Count];
+        for (var e = 0; e < p.Examiners.Count; e++) called[e] = model.NewBoolVar($"called_{e}");
+
+        // HardRules.ExaminerMinutesPerDay: an examiner examines at most their minutes of the day, and none when not
+        // called (the same rule, stated so that the relaxation counts examiner-days from the minutes to examine).
+        var freeMinutes = CentreDayBound.Windows(p).Sum(w => w.End - w.Start) * slot;
         var examinerLoad = new LinearExpr[p.Examiners.Count];
         for (var e = 0; e < p.Examiners.Count; e++)
         {
@@ -119,7 +127,8 @@ internal static class CentreDayModel
                 foreach (var (c, x) in examinedBy[i])
                     if (mine.Contains(c)) terms.Add((x, jobs[i].ExamSlots * slot));
             examinerLoad[e] = LinearExpr.WeightedSum(terms.Select(t => t.X), terms.Select(t => t.Minutes));
-            model.Add(examinerLoad[e] <= p.MaxMinutes(e));
+            if (redundant) model.Add(examinerLoad[e] <= Math.Min(p.MaxMinutes(e), freeMinutes) * called[e]);
+            else model.Add(examinerLoad[e] <= p.MaxMinutes(e));
         }
 
         // HardRules.CandidateOneThingAtATime: a candidate's preparations and exams do not overlap, with 10 minutes from the
@@ -190,11 +199,17 @@ internal static class CentreDayModel
                 model.Add(first <= start[i]! - jobs[i].PrepSlots).OnlyEnforceIf(placed[i]!);
                 model.Add(last >= start[i]! + jobs[i].ExamSlots).OnlyEnforceIf(placed[i]!);
             }
-            // Redundant, for the bound: a candidate does one thing at a time, so their day lasts at least
-            // the preparations and exams they sit.
+            // Redundant, for the bound: a candidate does one thing at a time, so their day lasts at least the
+            // preparations and exams they sit with the gaps between them (none before an EF3, which follows its U61)...
             var busy = LinearExpr.NewBuilder();
-            foreach (var i in mine) busy.AddTerm(placed[i]!, jobs[i].PrepSlots + jobs[i].ExamSlots);
-            model.Add(last - first >= busy);
+            foreach (var i in mine)
+                busy.AddTerm(placed[i]!, jobs[i].PrepSlots + jobs[i].ExamSlots + (jobs[i].Follows >= 0 && modelled[jobs[i].Follows] ? 0 : gap));
+            if (redundant) model.Add(last - first >= busy.Add(-gap));
+            // ... and, with all of them placed, at least the shortest day their orals allow around the closed stretches
+            // (CentreDayBound.MinimumSpanSlots); an oral left out releases it (its cost outweighs the whole day).
+            var shortest = CentreDayBound.MinimumSpanSlots(p, k);
+            if (redundant && shortest > 0)
+                model.Add(last - first >= LinearExpr.WeightedSum(mine.Select(i => placed[i]!), mine.Select(_ => (long)shortest)) - shortest * (mine.Count - 1));
             var mineGiven = mine.Where(i => given[i] is not null).ToList();
             model.AddHint(first, mineGiven.Count == 0 ? 0 : mineGiven.Min(i => jobs[i].PrepStart(given[i]!.Value.Start)));
             model.AddHint(last, mineGiven.Count == 0 ? 0 : mineGiven.Max(i => jobs[i].End(given[i]!.Value.Start)));
@@ -214,6 +229,10 @@ internal static class CentreDayModel
             var mine = Enumerable.Range(0, jobs.Count).Where(i => examinedBy[i].ContainsKey(c)).Select(i => examinedBy[i][c]).ToList();
             foreach (var x in mine) model.AddImplication(x, used[c]);
             model.Add(used[c] <= LinearExpr.Sum(mine));
+            // Redundant, for the relaxation: a commission examines at most its shortest member's day, and only when used.
+            var minutes = Enumerable.Range(0, jobs.Count).Where(i => examinedBy[i].ContainsKey(c)).Select(i => (long)jobs[i].ExamSlots * slot).ToList();
+            if (redundant && mine.Count > 0)
+                model.Add(LinearExpr.WeightedSum(mine, minutes) <= p.MembersOf[c].Min(m => Math.Min(p.MaxMinutes(m), freeMinutes)) * used[c]);
             if (p.Commissions[c].Pinned && mine.Count > 0)
             {
                 constant += weights.Unplaced;
@@ -222,10 +241,9 @@ internal static class CentreDayModel
         }
         for (var e = 0; e < p.Examiners.Count; e++)
         {
-            var called = model.NewBoolVar($"called_{e}");
-            model.AddHint(called, p.CommissionsOf[e].Any(c => hintUsed[c]));
-            foreach (var c in p.CommissionsOf[e]) model.AddImplication(used[c], called);
-            objective.AddTerm(called, weights.ExaminerDay);
+            model.AddHint(called[e], p.CommissionsOf[e].Any(c => hintUsed[c]));
+            foreach (var c in p.CommissionsOf[e]) model.AddImplication(used[c], called[e]);
+            objective.AddTerm(called[e], weights.ExaminerDay);
         }
         // Balanced loads: the heaviest examiner of each discipline.
         foreach (var discipline in Enumerable.Range(0, p.Examiners.Count).GroupBy(e => p.Examiners[e].Discipline))

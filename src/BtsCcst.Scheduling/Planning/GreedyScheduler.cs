@@ -13,9 +13,11 @@ internal static class GreedyScheduler
     /// Places the centre-day's orals; given a plan (<paramref name="from"/>), keeps it and only adds the orals it left out
     /// where they still fit (a cheap repair of a plan the solver had no time to finish improving).
     /// </summary>
-    public static Placement?[] Schedule(CentreDayProblem problem, Placement?[]? from = null)
+    /// <param name="preferred">Commissions to schedule on first (<see cref="Opening"/>), the others only for orals
+    /// these cannot take; null: all alike.</param>
+    public static Placement?[] Schedule(CentreDayProblem problem, Placement?[]? from = null, bool[]? preferred = null)
     {
-        var timeline = new Timeline(problem);
+        var timeline = new Timeline(problem) { Preferred = preferred };
         var kept = problem.Jobs.Select(j => j.Fixed ?? from?[j.Index]).ToArray();
         foreach (var job in problem.Jobs.Where(j => kept[j.Index] is not null && (j.Follows < 0 || kept[j.Follows] is null)))
         {
@@ -32,8 +34,80 @@ internal static class GreedyScheduler
         return timeline.Placements;
     }
 
-    /// <summary>Tries a few orders of the candidate's orals and keeps the one that places the most and ends the earliest.</summary>
-    private static void PlaceCandidate(CentreDayProblem problem, Timeline timeline, int candidate)
+    /// <summary>
+    /// The commissions whose members are enough, with a margin, for the minutes each discipline must examine
+    /// (<see cref="CentreDayBound.Demands"/>): commissions with a professional first (they spare the cost of an E4 or
+    /// U61 without one), then the members with the longest days. Scheduling on these first calls fewer examiners.
+    /// </summary>
+    public static bool[] Opening(CentreDayProblem p, double margin)
+    {
+        var free = CentreDayBound.FreeMinutes(p);
+        var groups = CentreDayBound.Demands(p).SelectMany(d => d.Groups).Select(g => (g.Pool, Minutes: g.Minutes * margin)).ToList();
+        var held = new double[groups.Count];
+        var opened = new bool[p.Examiners.Count];
+        var order = Enumerable.Range(0, p.Commissions.Count)
+            .OrderBy(c => p.Commissions[c].Pinned ? 0 : 1)
+            .ThenBy(c => p.Commissions[c].HasProfessional ? 0 : 1)
+            .ThenByDescending(c => p.MembersOf[c].Sum(m => Math.Min(p.MaxMinutes(m), free)))
+            .ThenBy(c => c);
+        foreach (var c in order)
+        {
+            var useful = p.Commissions[c].Pinned || p.MembersOf[c].Any(m => !opened[m] && Enumerable.Range(0, groups.Count).Any(g => held[g] < groups[g].Minutes && groups[g].Pool.Contains(m)));
+            if (!useful) continue;
+            foreach (var m in p.MembersOf[c].Where(m => !opened[m]))
+            {
+                opened[m] = true;
+                for (var g = 0; g < groups.Count; g++)
+                    if (groups[g].Pool.Contains(m)) held[g] += Math.Min(p.MaxMinutes(m), free);
+            }
+        }
+        return Enumerable.Range(0, p.Commissions.Count).Select(c => p.MembersOf[c].All(m => opened[m])).ToArray();
+    }
+
+    /// <summary>
+    /// Ruin and recreate: a few candidates at a time lose their orals, which are placed again one candidate after the
+    /// other (orders and starting times tried as in the list scheduler, the plan of the day priced whole); the change is
+    /// kept when the day costs no more (<see cref="PlanCost"/>). Candidates with an oral fixed by an earlier solve stay.
+    /// Runs for <paramref name="budget"/>; deterministic for a seed.
+    /// </summary>
+    public static Placement?[] Improve(CentreDayProblem problem, Placement?[] plan, PlannerWeights weights, TimeSpan budget, int seed, CancellationToken cancellationToken = default)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var timeline = new Timeline(problem);
+        foreach (var job in problem.Jobs.Where(j => plan[j.Index] is not null || j.Fixed is not null))
+            timeline.Reserve([job], [job.Fixed ?? plan[job.Index]!.Value]);
+        double Cost() => PlanCost.Evaluate(problem, timeline.Placements, weights);
+        var cost = Cost();
+        var movable = Enumerable.Range(0, problem.Candidates.Count)
+            .Where(k => problem.JobsOf[k].All(j => problem.Jobs[j].Fixed is null) && problem.JobsOf[k].Any(j => problem.Modelled[j]))
+            .ToList();
+        var random = new Random(seed);
+        while (movable.Count > 0 && clock.Elapsed < budget && !cancellationToken.IsCancellationRequested)
+        {
+            var picked = movable.OrderBy(_ => random.Next()).Take(1 + random.Next(Math.Min(3, movable.Count))).ToList();
+            var saved = picked.SelectMany(k => problem.JobsOf[k]).Where(j => timeline.Placements[j] is not null)
+                .Select(j => (Job: problem.Jobs[j], Placement: timeline.Placements[j]!.Value)).ToList();
+            foreach (var (job, placement) in saved) timeline.Release([job], [placement]);
+            foreach (var k in picked) PlaceCandidate(problem, timeline, k, Cost, anchorStep: 6);
+            var after = Cost();
+            if (after <= cost)
+            {
+                cost = after;
+                continue;
+            }
+            foreach (var j in picked.SelectMany(k => problem.JobsOf[k]).Where(j => timeline.Placements[j] is not null).ToList())
+                timeline.Release([problem.Jobs[j]], [timeline.Placements[j]!.Value]);
+            foreach (var (job, placement) in saved) timeline.Reserve([job], [placement]);
+        }
+        return [.. timeline.Placements];
+    }
+
+    /// <summary>
+    /// Tries a few orders of the candidate's orals and keeps the one that places the most and ends the earliest, or with
+    /// <paramref name="price"/>, that places the most at the least cost of the day; <paramref name="anchorStep"/> (slots)
+    /// adds starting times within the free stretches.
+    /// </summary>
+    private static void PlaceCandidate(CentreDayProblem problem, Timeline timeline, int candidate, Func<double>? price = null, int anchorStep = 0)
     {
         var units = new List<ExamJob[]>();
         bool Open(ExamJob j) => timeline.Placements[j.Index] is null && problem.Modelled[j.Index];
@@ -57,23 +131,31 @@ internal static class GreedyScheduler
         };
         // Each order is tried from the opening of each free stretch of the day: the candidate's orals follow each other
         // from there, so the plan kept is the one that places the most, with the least waiting, ending the earliest.
-        (int Placed, int Waiting, int End) best = (-1, 0, 0);
+        (int Placed, double Waiting, int End) best = (-1, 0, 0);
         List<(ExamJob[] Jobs, Placement[] Placements)>? bestPlan = null;
+        var anchors = problem.Day.FreeWindows
+            .SelectMany(w => anchorStep <= 0
+                ? [w.Start / CentreDayProblem.Slot]
+                : Enumerable.Range(w.Start / CentreDayProblem.Slot, (w.End - w.Start) / CentreDayProblem.Slot).Where((_, i) => i % anchorStep == 0))
+            .ToList();
         foreach (var tried in orders)
-            foreach (var anchor in problem.Day.FreeWindows.Select(w => w.Start / CentreDayProblem.Slot))
+            foreach (var anchor in anchors)
             {
                 var plan = new List<(ExamJob[], Placement[])>();
                 var from = anchor;
                 foreach (var unit in tried)
                 {
-                    var found = timeline.Find(unit, from) ?? timeline.Find(unit, -1);
+                    var found = timeline.Find(unit, from, preferredOnly: true) ?? timeline.Find(unit, from)
+                        ?? timeline.Find(unit, -1, preferredOnly: true) ?? timeline.Find(unit, -1);
                     if (found is null) continue;
                     timeline.Reserve(unit, found);
                     plan.Add((unit, found));
                     from = Math.Max(from, unit[^1].End(found[^1].Start) + CentreDayProblem.GapSlots);
                 }
+                var priced = price?.Invoke();
                 foreach (var (jobs, placements) in plan) timeline.Release(jobs, placements);
                 var score = Score(plan);
+                if (priced is { } total) score = (score.Placed, total, score.End);
                 if (bestPlan is null || score.Placed > best.Placed || score.Placed == best.Placed && (score.Waiting, score.End).CompareTo((best.Waiting, best.End)) < 0)
                 {
                     best = score;
@@ -83,7 +165,7 @@ internal static class GreedyScheduler
         foreach (var (jobs, placements) in bestPlan!) timeline.Reserve(jobs, placements);
     }
 
-    private static (int Placed, int Waiting, int End) Score(List<(ExamJob[] Jobs, Placement[] Placements)> plan)
+    private static (int Placed, double Waiting, int End) Score(List<(ExamJob[] Jobs, Placement[] Placements)> plan)
     {
         if (plan.Count == 0) return (0, 0, 0);
         var first = plan.Min(p => p.Jobs[0].PrepStart(p.Placements[0].Start));
@@ -119,8 +201,12 @@ internal static class GreedyScheduler
         public Placement?[] Placements { get; }
 
         /// <summary>The earliest placement of a chain (an oral, or a U61 and its EF3) whose preparation starts at or after <paramref name="from"/>.</summary>
-        public Placement[]? Find(ExamJob[] chain, int from)
+        /// <summary>Commissions to use first (the others when these cannot take an oral); null: all alike.</summary>
+        public bool[]? Preferred { get; init; }
+
+        public Placement[]? Find(ExamJob[] chain, int from, bool preferredOnly = false)
         {
+            if (preferredOnly && Preferred is null) return null;
             var first = chain[0];
             int[] commissions;
             int? forcedStart = null;
@@ -138,8 +224,11 @@ internal static class GreedyScheduler
                 .OrderBy(c => p.Commissions[c].Pinned && commissionMinutes[c] == 0 ? 0 : 1)
                 .ThenBy(c => wantsProfessional && !p.Commissions[c].HasProfessional ? 1 : 0)
                 .ThenBy(c => p.MembersOf[c].Count(m => examinerMinutes[m] == 0))
+                // Commissions with a professional are kept for the E4 and U61 that want one.
+                .ThenBy(c => !wantsProfessional && p.Commissions[c].HasProfessional ? 1 : 0)
                 .ThenBy(c => commissionMinutes[c])
                 .ThenBy(c => c)
+                .Where(c => !preferredOnly || Preferred![c])
                 .ToArray();
             var examSlots = chain.Sum(j => j.ExamSlots);
             var minutes = examSlots * CentreDayProblem.Slot;

@@ -20,9 +20,10 @@ namespace BtsCcst.Scheduling;
 /// each centre-day.</item>
 /// <item><b>Centre-day models</b> (CP-SAT, <see cref="CentreDayModel"/>; optimal for the centre-day as assigned when
 /// the solver proves it): one model per centre-day, every hard rule one block, the soft goals weighted by
-/// <see cref="PlannerWeights"/>, started from a list scheduler's plan (<see cref="GreedyScheduler"/>, kept when the
-/// solver finds nothing better in its share of the time, which is proportional to the centre-day's orals); orals the
-/// solver left out are then tried again around its plan.</item>
+/// <see cref="PlannerWeights"/>, started from a list scheduler's plan (<see cref="GreedyScheduler"/>, the cheapest of a
+/// few tries, improved by ruin and recreate for part of the centre-day's share of the time, which is proportional to its
+/// orals; kept when the solver finds nothing better); orals the solver left out are then tried again around its plan.
+/// The bound of a centre-day is the better of the solver's and <see cref="CentreDayBound"/>'s.</item>
 /// <item><b>Moves</b> (heuristic): a candidate with orals a centre-day could not place moves, with the orals placed
 /// there, to another centre-day serving their academy (around what is placed there, with examiners not called that
 /// day); what remains is reported unplaced with the reason found at its first centre-day (a discipline short of
@@ -40,6 +41,16 @@ public static class OralPlanner
     /// <summary>Share of the time kept for moving orals between centre-days.</summary>
     private const double MoveShare = 0.10;
     private const int MoveRounds = 3;
+    /// <summary>Margins of the examiners' minutes over the day's need tried by the list scheduler (<see cref="GreedyScheduler.Opening"/>).</summary>
+    private static readonly double[] GreedyMargins = [1.2, 1.1];
+    /// <summary>Share of a centre-day's time the list scheduler's further tries may take.</summary>
+    private const double GreedyShare = 0.2;
+    /// <summary>
+    /// Share of a centre-day's time for ruin and recreate (<see cref="GreedyScheduler.Improve"/>) before the solver. At
+    /// national size, where a centre-day gets under a second, the solver hardly improves the hint while ruin and recreate
+    /// does; with long shares both end about level (ops/bench/RESULTS.md).
+    /// </summary>
+    private const double ImproveShare = 0.8;
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
 
     public static PlanResult Plan(PlanningInstance instance, PlannerOptions options, IProgress<PlanningProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -143,19 +154,43 @@ public static class OralPlanner
             cancellationToken.ThrowIfCancellationRequested();
             var phase = $"{state.Day.Label}";
             var problem = new CentreDayProblem(state.Day, state.Commissions, state.Orals, state.Fixed);
+            // The list scheduler on every commission, then on as few examiners as the day's minutes need (with a margin),
+            // while it takes little of the day's share: the cheapest plan is the hint. Calling fewer examiners often
+            // makes candidates wait longer, so neither wins everywhere.
+            var started = clock.Elapsed;
             var greedy = GreedyScheduler.Schedule(problem);
-            var chosen = greedy;
             var objective = PlanCost.Evaluate(problem, greedy, weights);
-            var bound = 0.0;
-            var optimal = false;
+            foreach (var margin in GreedyMargins)
+            {
+                if ((clock.Elapsed - started).TotalSeconds > GreedyShare * seconds) break;
+                var other = GreedyScheduler.Schedule(problem, null, GreedyScheduler.Opening(problem, margin));
+                var cost = PlanCost.Evaluate(problem, other, weights);
+                if (cost < objective) (greedy, objective) = (other, cost);
+            }
+            // Every plan of the day costs at least this, whether or not the solver gets far enough to prove as much.
+            var bound = CentreDayBound.Evaluate(problem, weights);
             var placedBefore = PlacedSoFar - state.Placed.Count;
+            Report(phase, placedBefore + greedy.Count(g => g is not null), objective, bound);
+            // Ruin and recreate on the list scheduler's plan, then the solver from there: in a short share the first
+            // improves the plan more, in a long one the solver does and proves the bound.
+            var improveFor = ImproveShare * seconds - (clock.Elapsed - started).TotalSeconds;
+            if (improveFor > 0)
+            {
+                var improved = GreedyScheduler.Improve(problem, greedy, weights, TimeSpan.FromSeconds(improveFor), options.Seed ?? state.Day.Index, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+                var cost = PlanCost.Evaluate(problem, improved, weights);
+                if (cost <= objective) (greedy, objective) = (improved, cost);
+            }
+            seconds = Math.Max(0, seconds - (clock.Elapsed - started).TotalSeconds);
+            var chosen = greedy;
+            var optimal = false;
             if (seconds >= MinSolveSeconds && problem.Modelled.Any(m => m))
             {
                 Report(phase, placedBefore + greedy.Count(g => g is not null), objective, null);
                 var sub = CentreDayModel.Solve(problem, greedy, weights, seconds, options.Workers, options.Seed,
                     (o, b, placed) => Report(phase, placedBefore + placed, o, b), cancellationToken);
                 cancellationToken.ThrowIfCancellationRequested();
-                if (!double.IsNaN(sub.Bound)) bound = Math.Max(0, sub.Bound);
+                if (!double.IsNaN(sub.Bound)) bound = Math.Max(bound, sub.Bound);
                 if (sub.FromSolver)
                 {
                     var cost = PlanCost.Evaluate(problem, sub.Placements, weights);
