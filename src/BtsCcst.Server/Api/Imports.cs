@@ -1,94 +1,20 @@
 using System.Text;
-using BtsCcst.Domain;
-using BtsCcst.Domain.Imports;
 using BtsCcst.Grains.Abstractions;
+using BtsCcst.Grains.Abstractions.Operations;
 
 namespace BtsCcst.Server.Api;
 
-/// <summary>Translates an imported file into the session grain's import: parse everything, refuse whole, or store.</summary>
+/// <summary>The import route's side: reads the body; the import itself is <see cref="SessionImports"/>, which the btsccst tool shares.</summary>
 public static class Imports
 {
-    /// <summary>Kinds of api.md; those of the planning issue are not taken yet.</summary>
-    public static IReadOnlyList<string> Supported { get; } = ["candidates", "marks", "juries", "centres", "examiners", "conformity"];
+    /// <summary>Kinds of api.md.</summary>
+    public static IReadOnlyList<string> Supported => SessionImports.Kinds;
 
     /// <summary>A file larger than this is refused before reading (a national session is a few MB).</summary>
-    public const long MaxBytes = 50 * 1024 * 1024;
+    public const long MaxBytes = SessionImports.MaxBytes;
 
-    public static async Task<ImportOutcome> RunAsync(ISessionGrain session, string kind, TextReader file, Actor actor)
-    {
-        switch (kind)
-        {
-            case "candidates":
-            {
-                var parsed = CandidatesCsv.Parse(file);
-                return Merge(parsed, await session.ImportCandidates(
-                    parsed.Rows.Select(r => new CandidateImportRow(r.Line, ToRegistration(r))).ToArray(), checkOnly: !parsed.IsValid));
-            }
-            case "marks":
-            {
-                var parsed = MarksCsv.Parse(file);
-                return Merge(parsed, await session.ImportMarks(
-                    parsed.Rows.Select(r => new MarkImportRow(r.Line, r.CandidateNumber, r.Unit.ToString(), r.Result.ToString())).ToArray(),
-                    actor, checkOnly: !parsed.IsValid));
-            }
-            case "juries":
-            {
-                var parsed = JuriesCsv.Parse(file);
-                return Merge(parsed, await session.ImportJuries(
-                    parsed.Rows.Select(r => new JuryDefinition(r.JuryId, r.Academies.Order().ToArray(), r.President, r.Members.ToArray())).ToArray(),
-                    parsed.Rows.Select(r => r.Line).ToArray(), checkOnly: !parsed.IsValid));
-            }
-            case "centres":
-            {
-                var parsed = CentresCsv.Parse(file);
-                return Merge(parsed, await session.ImportCentres(
-                    parsed.Rows.Select(r => new CentreDefinition(r.CentreId, r.Name, r.Academies.Order().ToArray(), r.TimeZone, r.Dates.Order().ToArray(),
-                        r.DayStart, r.DayEnd, r.LunchStart, r.LunchEnd, r.ExamRooms, r.PrepSeats, r.Address)).ToArray(),
-                    parsed.Rows.Select(r => r.Line).ToArray(), checkOnly: !parsed.IsValid));
-            }
-            case "examiners":
-            {
-                var parsed = ExaminersCsv.Parse(file);
-                return Merge(parsed, await session.ImportExaminers(
-                    parsed.Rows.Select(r => new ExaminerDefinition(r.ExaminerId, r.LastName, r.FirstName, r.Email, r.Discipline.ToCode(),
-                        r.Languages.ToArray(), r.EstablishmentUai, r.CentreIds.Order().ToArray(), r.AvailableDates.Order().ToArray(), r.MaxMinutesPerDay)).ToArray(),
-                    parsed.Rows.Select(r => r.Line).ToArray(), checkOnly: !parsed.IsValid));
-            }
-            case "conformity":
-            {
-                var parsed = ConformityCsv.Parse(file);
-                return Merge(parsed, await session.ImportConformity(
-                    parsed.Rows.Select(r => new ConformityEntry(r.Line, r.CandidateNumber, r.Unit.ToString(), r.Status.ToCode(),
-                        r.Reasons.Select(x => x.ToCode()).Order().ToArray(), r.Details)).ToArray(), checkOnly: !parsed.IsValid));
-            }
-            default:
-                throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
-        }
-    }
-
-    /// <summary>The file's own errors and the session's cross-checks of the rows that parsed, all listed at once.</summary>
-    private static ImportOutcome Merge<T>(ParsedFile<T> parsed, ImportOutcome crossChecked) =>
-        parsed.IsValid ? crossChecked
-            : ImportOutcome.Refused(parsed.Errors.Select(e => new RowError(e.Line, e.Column, e.Message)).Concat(crossChecked.Errors));
-
-    private static CandidateRegistration ToRegistration(CandidateRow row) => new()
-    {
-        CandidateNumber = row.CandidateNumber,
-        LastName = row.LastName,
-        FirstName = row.FirstName,
-        BirthDate = row.BirthDate,
-        Academy = row.Academy,
-        EstablishmentUai = row.EstablishmentUai,
-        Category = row.Category.ToCode(),
-        Form = row.Form.ToCode(),
-        OptionalUnits = row.OptionalUnits.Order().Select(u => u.ToString()).ToArray(),
-        Ef1Language = row.Ef1Language,
-        DispensedUnits = row.DispensedUnits.Order().Select(u => u.ToString()).ToArray(),
-        ExtraTimePercent = row.ExtraTimePercent,
-        Livret = row.Livret,
-        KeptUnits = row.KeptUnits.OrderBy(k => k.Key).Select(k => $"{k.Key}:{UnitResult.KeptFromEarlierSession(k.Value).Mark}").ToArray(),
-        JuryId = "",
-    };
+    public static Task<ImportOutcome> RunAsync(ISessionGrain session, string kind, TextReader file, Actor actor) =>
+        SessionImports.RunAsync(session, kind, file, actor);
 
     /// <summary>Reads the whole body as UTF-8 text (a BOM is tolerated), or null when it exceeds <see cref="MaxBytes"/>.</summary>
     public static async Task<string?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -1,33 +1,12 @@
-using System.Globalization;
-using System.Text;
 using BtsCcst.Grains.Abstractions;
+using BtsCcst.Grains.Abstractions.Operations;
 
 namespace BtsCcst.Server.Api;
 
-/// <summary>results.csv (formats.md): points exact with 3 decimals, averages half-up to 2 decimals.</summary>
+/// <summary>results.csv (formats.md), written by <see cref="ResultsCsv"/>, which the btsccst tool shares.</summary>
 public static class ResultsExport
 {
-    public const string Header = "candidate_number,jury_id,points,average,pro_average,decision,group";
+    public const string Header = ResultsCsv.Header;
 
-    public static string Write(IEnumerable<BoardSnapshot> boards)
-    {
-        var csv = new StringBuilder().Append(Header).Append("\r\n");
-        foreach (var board in boards)
-        {
-            foreach (var row in board.Candidates)
-            {
-                csv.Append(row.CandidateNumber).Append(',')
-                    .Append(board.JuryId).Append(',')
-                    .Append(Format(row.Points, "0.000")).Append(',')
-                    .Append(Format(row.Average, "0.00")).Append(',')
-                    .Append(Format(row.ProAverage, "0.00")).Append(',')
-                    .Append(row.Decision).Append(',')
-                    .Append(row.Group.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
-            }
-        }
-        return csv.ToString();
-    }
-
-    private static string Format(decimal? value, string format) =>
-        value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "";
+    public static string Write(IEnumerable<BoardSnapshot> boards) => ResultsCsv.Write(boards);
 }
