@@ -3,6 +3,7 @@ using System.Security.Claims;
 using BtsCcst.Domain;
 using BtsCcst.Domain.Imports;
 using BtsCcst.Grains.Abstractions;
+using BtsCcst.Grains.Abstractions.Operations;
 using BtsCcst.Server.Auth;
 using BtsCcst.Server.Deliberation;
 using BtsCcst.Server.Hosting;
@@ -93,7 +94,7 @@ public static class Endpoints
     private static async Task<IResult> Import(string session, string kind, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (!Imports.Supported.Contains(kind))
-            return Problems.Invalid($"Import « {kind} » non pris en charge : attendu l'un de {string.Join(", ", Imports.Supported)}.");
+            return Problems.Invalid(SessionImports.UnsupportedKindMessage(kind));
         if (request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
             return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Format non pris en charge", "Envoyez le fichier avec Content-Type: text/csv.");
         if (await Imports.ReadBodyAsync(request, request.HttpContext.RequestAborted) is not { } text)
@@ -102,7 +103,7 @@ public static class Endpoints
         using var reader = new StringReader(text);
         var outcome = await Imports.RunAsync(grains.Session(session), kind, reader, TokenService.ActorOf(user));
         if (outcome.Counts is not { } counts)
-            return Problems.Invalid($"Le fichier {kind}.csv est refusé ({outcome.Errors.Length} erreur(s)) ; rien n'a été enregistré.",
+            return Problems.Invalid(SessionImports.RefusedMessage(kind, outcome.Errors.Length),
                 outcome.Errors.Select(e => new { line = e.Line, column = e.Column, message = e.Message }));
         return Results.Ok(new { created = counts.Created, updated = counts.Updated, unchanged = counts.Unchanged });
     }
@@ -110,19 +111,18 @@ public static class Endpoints
     private static async Task<IResult> ExportResults(string session, ClaimsPrincipal user, IGrainFactory grains)
     {
         var actor = TokenService.ActorOf(user);
-        string[] juries;
+        BoardSnapshot[] boards;
         switch (actor.Role)
         {
             case Roles.Organiser:
-                juries = (await grains.Session(session).GetOverview()).Juries.Select(j => j.JuryId).ToArray();
+                boards = await ResultsCsv.AllJuriesAsync(grains, session);
                 break;
             case Roles.JuryPresident when actor.Scope is not null:
-                juries = [actor.Scope];
+                boards = [await grains.Jury(session, actor.Scope).GetBoard()];
                 break;
             default:
                 return Problems.Forbidden("L'export des résultats est réservé à l'organisateur et aux présidents de jury (pour leur jury).");
         }
-        var boards = await Task.WhenAll(juries.Select(j => grains.Jury(session, j).GetBoard()));
         return Results.Text(ResultsExport.Write(boards), "text/csv; charset=utf-8");
     }
 
