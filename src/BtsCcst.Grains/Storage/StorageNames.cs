@@ -19,6 +19,12 @@ public static class StorageNames
     /// Microsoft.Data.Sqlite (<c>Microsoft.Data.Sqlite.SqliteFactory</c>) for it.
     /// </summary>
     public const string SqliteInvariant = "System.Data.SQLite";
+
+    /// <summary>The ADO.NET provider on PostgreSQL (cluster mode), behind <see cref="Grains"/>'s one-writer queue.</summary>
+    public const string PostgreSqlAdoNet = "btsccst-postgresql";
+
+    /// <summary>The ADO.NET invariant for PostgreSQL: Orleans loads <c>Npgsql.NpgsqlFactory</c> for it.</summary>
+    public const string PostgreSqlInvariant = "Npgsql";
 }
 
 /// <summary>Registers the BtsCcst grain storage on a silo.</summary>
@@ -41,14 +47,23 @@ public static class SqliteStorageSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         SqliteSchema.EnsureCreated(connectionString);
-        silo.AddAdoNetGrainStorage(StorageNames.SqliteAdoNet, options => options.Configure<Serializer>((o, serializer) =>
+        return silo.AddBtsCcstAdoNetGrainStorage(StorageNames.SqliteAdoNet, StorageNames.SqliteInvariant, connectionString);
+    }
+
+    /// <summary>
+    /// Registers <see cref="StorageNames.Grains"/>: the ADO.NET provider <paramref name="providerName"/>
+    /// behind a one-writer queue, writing with the Orleans binary serializer.
+    /// </summary>
+    internal static ISiloBuilder AddBtsCcstAdoNetGrainStorage(this ISiloBuilder silo, string providerName, string invariant, string connectionString)
+    {
+        silo.AddAdoNetGrainStorage(providerName, options => options.Configure<Serializer>((o, serializer) =>
         {
-            o.Invariant = StorageNames.SqliteInvariant;
+            o.Invariant = invariant;
             o.ConnectionString = connectionString;
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Grains,
-            (services, _) => new OneWriterGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(StorageNames.SqliteAdoNet)));
+            (services, _) => new OneWriterGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(providerName)));
         return silo;
     }
 }

@@ -17,8 +17,7 @@ public static class HostSetup
         var section = builder.Configuration.GetSection(BtsCcstOptions.Section);
         builder.Services.Configure<BtsCcstOptions>(section);
         var options = section.Get<BtsCcstOptions>() ?? new BtsCcstOptions();
-        if (!options.IsEmbeddedDefault)
-            throw new InvalidOperationException($"Cluster mode « {options.Cluster} » is not available in this version: use Embedded.");
+        options.Validate();
 
         // Serve wwwroot through the build's static web assets manifest in every environment, so the
         // built server finds its pages whatever directory it is started from.
@@ -34,13 +33,23 @@ public static class HostSetup
 
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
-            silo.AddBtsCcstSqliteStorage(options.SqliteConnectionString());
+            if (options.IsPostgreSqlCluster)
+            {
+                silo.UseBtsCcstPostgreSqlCluster(options.ToPostgreSqlCluster());
+                if (options.Membership.IsSet)
+                    silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(options.Membership.ApplyTo);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+                silo.AddBtsCcstSqliteStorage(options.SqliteConnectionString());
+            }
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(OutOfProcessPlanner.Beside());
 
-        var tokens = new TokenService(Path.Combine(dataDirectory, "jwt-signing.key"));
+        // Silos of one PostgreSQL cluster accept each other's tokens when they share TokenIssuerKeyFile.
+        var tokens = new TokenService(options.SigningKeyFile());
         builder.Services.AddSingleton(tokens);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
