@@ -21,6 +21,9 @@ public static class Cli
           btsccst import <session> <type> <fichier.csv>     types : candidates, juries, examiners, centres, conformity, marks
           btsccst plan <session> [--time-limit S]           lance une planification et suit sa progression (défaut 60 s)
           btsccst export results <session> [--out fichier]  results.csv de tous les jurys (sortie standard par défaut)
+          btsccst token --role R --name N [--scope S] [--key-file F] [--hours H]
+                                                            signe un jeton d'accès à l'API avec la clé des silos
+                                                            (BtsCcst__TokenIssuerKeyFile ; sans cluster ; défaut 12 h)
 
         Options globales :
           --cluster Embedded|PostgreSql   (BtsCcst__Cluster ; défaut Embedded : cluster local)
@@ -44,6 +47,12 @@ public static class Cli
             return ExitCodes.Ok;
         }
         if (line.Positional.Count == 0) return UsageError(context, "Commande attendue.");
+        if (line.Positional[0] == "token")
+        {
+            // Signs with the key file alone: no cluster to join.
+            var (token, tokenError) = TokenCommand.Bind(line, context);
+            return token is null ? UsageError(context, tokenError!) : await token();
+        }
 
         var settings = CliSettings.FromEnvironment(context.Environment);
         if (line.Option("cluster") is { } cluster) settings = settings with { Cluster = cluster };
@@ -133,7 +142,7 @@ public static class Cli
                 result = ((client, ct) => ExportCommand.RunAsync(client, context, words[2], line.Option("out")), null);
                 break;
             default:
-                return (null, $"Commande « {words[0]} » inconnue : attendu cluster, import, plan ou export.");
+                return (null, $"Commande « {words[0]} » inconnue : attendu cluster, import, plan, export ou token.");
         }
         if (line.Options.Keys.FirstOrDefault(o => !allowed.Contains(o)) is { } misplaced)
             return (null, $"L'option --{misplaced} ne s'applique pas à la commande {words[0]}.");
