@@ -51,6 +51,18 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
                     Detail = $"Le corps de la requête est illisible : attendu un JSON conforme ({bad.Message}).",
                 };
                 break;
+            // A silo that just died or does not answer: the request may or may not have been applied, and
+            // the same request succeeds once the cluster has moved the grain (a few seconds). Entries are
+            // idempotent (the same result again changes nothing), so the user is told to retry.
+            case SiloUnavailableException or OrleansMessageRejectionException or TimeoutException:
+                details = new ProblemDetails
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Title = "Service momentanément indisponible",
+                    Detail = "Un serveur du cluster vient de s'arrêter ou ne répond pas : la demande n'a peut-être pas abouti. Réessayez dans quelques secondes (renvoyer la même saisie est sans risque).",
+                };
+                context.Response.Headers.RetryAfter = "5";
+                break;
             default:
                 return false;
         }

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using BtsCcst.Server.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BtsCcst.Server.Tests.Api;
+
+/// <summary>What a user sees when a silo of the cluster dies under their request: a French 503 that says to retry.</summary>
+public sealed class ProblemHandlerTests
+{
+    public static TheoryData<Exception> Unavailable => new()
+    {
+        new SiloUnavailableException("silo S127.0.0.1:11111:1 is dead"),
+        new TimeoutException("Response did not arrive on time"),
+    };
+
+    [Theory]
+    [MemberData(nameof(Unavailable))]
+    public async Task A_dead_or_silent_silo_is_a_503_problem_telling_to_retry(Exception exception)
+    {
+        var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Response.Body = new MemoryStream();
+        var handler = new ProblemExceptionHandler(services.GetRequiredService<IProblemDetailsService>());
+
+        Assert.True(await handler.TryHandleAsync(context, exception, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
+        Assert.Equal("5", context.Response.Headers.RetryAfter.ToString());
+        Assert.StartsWith("application/problem+json", context.Response.ContentType);
+        context.Response.Body.Position = 0;
+        var problem = await JsonSerializer.DeserializeAsync<JsonElement>(context.Response.Body);
+        Assert.Contains("Réessayez", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Other_failures_are_left_to_the_default_handler()
+    {
+        var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        var handler = new ProblemExceptionHandler(services.GetRequiredService<IProblemDetailsService>());
+        Assert.False(await handler.TryHandleAsync(new DefaultHttpContext { RequestServices = services }, new InvalidOperationException(), CancellationToken.None));
+    }
+}
