@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Grains.Storage;
 using BtsCcst.Scheduling;
@@ -23,8 +25,11 @@ public sealed class PlanningRunGrain(
     [PersistentState("planning-run", StorageNames.Grains)] IPersistentState<PlanningRunState> store,
     OutOfProcessPlanner planner,
     TimeProvider clock,
-    ILogger<PlanningRunGrain> logger) : Grain, IPlanningRunGrain
+    ILogger<PlanningRunGrain> logger,
+    IMeterFactory meters) : Grain, IPlanningRunGrain
 {
+    private readonly PlanningRunMetrics _metrics = PlanningRunMetrics.For(meters);
+
     private const int Workers = 2;
     private static readonly TimeSpan MaxTimeLimit = TimeSpan.FromMinutes(30);
 
@@ -73,6 +78,7 @@ public sealed class PlanningRunGrain(
         };
         store.State.StartedBy = actor;
         await store.WriteStateAsync();
+        _metrics.Started(store.State.View);
         this.DelayDeactivation(timeLimit + TimeSpan.FromMinutes(10));
 
         var self = this.AsReference<IPlanningRunGrain>();
@@ -139,6 +145,7 @@ public sealed class PlanningRunGrain(
             Unplaced = unplaced,
             EndedAt = clock.GetUtcNow(),
         };
+        _metrics.Ended(store.State.View);
         _pushTimer?.Dispose();
         _pushTimer = null;
         try
@@ -183,5 +190,43 @@ public sealed class PlanningRunGrain(
         if (store.State.View is not { } view || _observers.Count == 0) return Task.CompletedTask;
         var sessionId = SessionId;
         return _observers.Notify(o => o.RunChanged(sessionId, view));
+    }
+}
+
+/// <summary>
+/// The planning runs' instruments, on the "BtsCcst" meter (README, Operations): runs started, runs
+/// ended by state, and how long they took. One set per meter factory, that is per host.
+/// </summary>
+public sealed class PlanningRunMetrics
+{
+    public const string MeterName = "BtsCcst";
+    public const string StartedName = "btsccst.planning.runs.started";
+    public const string EndedName = "btsccst.planning.runs.ended";
+    public const string DurationName = "btsccst.planning.run.duration";
+
+    private static readonly ConditionalWeakTable<IMeterFactory, PlanningRunMetrics> PerFactory = [];
+
+    private readonly Counter<long> _started;
+    private readonly Counter<long> _ended;
+    private readonly Histogram<double> _duration;
+
+    private PlanningRunMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _started = meter.CreateCounter<long>(StartedName, "{run}", "Planning runs started.");
+        _ended = meter.CreateCounter<long>(EndedName, "{run}", "Planning runs ended, by state (succeeded, partial, failed).");
+        _duration = meter.CreateHistogram<double>(DurationName, "s", "Duration of the planning runs, from start to end.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600] });
+    }
+
+    public static PlanningRunMetrics For(IMeterFactory meters) => PerFactory.GetValue(meters, m => new PlanningRunMetrics(m));
+
+    internal void Started(PlanningRunView view) => _started.Add(1, new KeyValuePair<string, object?>("group", view.Group));
+
+    internal void Ended(PlanningRunView view)
+    {
+        KeyValuePair<string, object?>[] tags = [new("group", view.Group), new("state", view.State)];
+        _ended.Add(1, tags);
+        _duration.Record(view.ElapsedSeconds, tags);
     }
 }

@@ -13,10 +13,22 @@ namespace BtsCcst.Server.Deliberation;
 /// updates.
 /// </summary>
 [Authorize]
-public sealed class BoardHub(BoardRelay relay, IGrainFactory grains) : Hub
+public sealed class BoardHub(BoardRelay relay, IGrainFactory grains, BtsCcst.Server.Operations.OperationsMetrics metrics) : Hub
 {
     public const string Path = "/hubs/board";
     public const string UpdateMethod = "boardChanged";
+
+    public override Task OnConnectedAsync()
+    {
+        metrics.HubConnected(BtsCcst.Server.Operations.OperationsMetrics.BoardHub);
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        metrics.HubDisconnected(BtsCcst.Server.Operations.OperationsMetrics.BoardHub);
+        return base.OnDisconnectedAsync(exception);
+    }
 
     public static string Group(string sessionId, string juryId) => $"jury:{sessionId}/{juryId}";
 

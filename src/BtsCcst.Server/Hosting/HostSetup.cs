@@ -78,6 +78,7 @@ public static class HostSetup
         builder.Services.AddSingleton<BtsCcst.Server.Planning.PlanningRelay>();
         builder.Services.AddHostedService<BtsCcst.Server.Planning.PlanningSubscriptionRenewal>();
         builder.Services.AddHealthChecks();
+        builder.AddBtsCcstOperations(options);
     }
 
     public static void UseBtsCcst(this WebApplication app)
@@ -92,6 +93,7 @@ public static class HostSetup
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapHealthChecks("/health/live");
+        app.MapBtsCcstOperations();
         app.MapBtsCcstApi();
         app.MapHub<BoardHub>(BoardHub.Path);
         app.MapHub<BtsCcst.Server.Planning.PlanningHub>(BtsCcst.Server.Planning.PlanningHub.Path);

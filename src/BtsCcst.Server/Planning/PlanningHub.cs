@@ -14,10 +14,22 @@ namespace BtsCcst.Server.Planning;
 /// <see cref="WatchLatest"/> does the same for the session's latest run, if any.
 /// </summary>
 [Authorize]
-public sealed class PlanningHub(PlanningRelay relay, IGrainFactory grains) : Hub
+public sealed class PlanningHub(PlanningRelay relay, IGrainFactory grains, BtsCcst.Server.Operations.OperationsMetrics metrics) : Hub
 {
     public const string Path = "/hubs/planning";
     public const string UpdateMethod = "runChanged";
+
+    public override Task OnConnectedAsync()
+    {
+        metrics.HubConnected(BtsCcst.Server.Operations.OperationsMetrics.PlanningHub);
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        metrics.HubDisconnected(BtsCcst.Server.Operations.OperationsMetrics.PlanningHub);
+        return base.OnDisconnectedAsync(exception);
+    }
 
     public static string Group(string sessionId, string runId) => $"planning:{sessionId}/{runId}";
 
