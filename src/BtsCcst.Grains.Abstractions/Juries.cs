@@ -111,8 +111,12 @@ public interface IJuryGrain : IGrainWithStringKey
 
     Task<JuryPhaseChange[]> GetPhaseChanges();
 
-    /// <summary>Subscribes a silo's board relay; subscriptions expire unless renewed.</summary>
-    Task Subscribe(IBoardObserver observer);
+    /// <summary>
+    /// Subscribes a silo's board relay; subscriptions expire unless renewed. True when the relay was not
+    /// subscribed (first time, expired, or this jury was activated anew, e.g. on another silo after a
+    /// silo died): it may have missed updates, so it should send its clients a fresh snapshot.
+    /// </summary>
+    Task<bool> Subscribe(IBoardObserver observer);
 
     Task Unsubscribe(IBoardObserver observer);
 }

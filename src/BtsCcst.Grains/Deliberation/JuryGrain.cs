@@ -208,10 +208,11 @@ public sealed class JuryGrain(
             blockers);
     }
 
-    public Task Subscribe(IBoardObserver observer)
+    public Task<bool> Subscribe(IBoardObserver observer)
     {
+        var isNew = !_observers.Contains(observer);
         _observers.Subscribe(observer, observer);
-        return Task.CompletedTask;
+        return Task.FromResult(isNew);
     }
 
     public Task Unsubscribe(IBoardObserver observer)

@@ -77,7 +77,10 @@ public sealed class BoardRelay(IGrainFactory grains, IHubContext<BoardHub> hub, 
         {
             try
             {
-                await grains.Jury(session, jury).Subscribe(Reference);
+                var juryGrain = grains.Jury(session, jury);
+                // A jury that lost this subscription (moved to another silo, or expired) pushed updates this
+                // silo's clients never got: send them the whole board, which they apply as changed rows.
+                if (await juryGrain.Subscribe(Reference)) await BoardChanged(FullUpdate(await juryGrain.GetBoard()));
             }
             catch (Exception e)
             {
@@ -86,6 +89,17 @@ public sealed class BoardRelay(IGrainFactory grains, IHubContext<BoardHub> hub, 
         }
     }
 
+    private static BoardUpdate FullUpdate(BoardSnapshot board) => new()
+    {
+        SessionId = board.SessionId,
+        JuryId = board.JuryId,
+        Phase = board.Phase,
+        Changed = board.Candidates,
+        Removed = [],
+        Aggregates = board.Aggregates,
+        Version = board.Version,
+    };
+
     public Task BoardChanged(BoardUpdate update) =>
         hub.Clients.Group(BoardHub.Group(update.SessionId, update.JuryId)).SendAsync(BoardHub.UpdateMethod, update);
 }
@@ -93,7 +107,8 @@ public sealed class BoardRelay(IGrainFactory grains, IHubContext<BoardHub> hub, 
 /// <summary>Keeps this silo's board subscriptions alive (jury grains expire observers after 3 minutes).</summary>
 public sealed class BoardSubscriptionRenewal(BoardRelay relay) : BackgroundService
 {
-    private static readonly TimeSpan Period = TimeSpan.FromSeconds(30);
+    /// <summary>Also how soon boards of this silo follow a jury that moved after a silo died.</summary>
+    private static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -19,7 +19,8 @@ public sealed class BoardObserverTests(DeliberationClusterFixture fixture)
         var jury = Grains.Jury(sessionId, "LYON");
         var recorder = new BoardRecorder();
         var relay = fixture.Cluster.Client.CreateObjectReference<IBoardObserver>(recorder);
-        await jury.Subscribe(relay);
+        Assert.True(await jury.Subscribe(relay));
+        Assert.False(await jury.Subscribe(relay));
         try
         {
             // The rows of the import itself are pushed first: let that frame go.
