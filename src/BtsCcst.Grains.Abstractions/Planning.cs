@@ -148,6 +148,25 @@ public interface IOralCentreGrain : IGrainWithStringKey
     Task SetPlan(ScheduleRow[] rows, int group);
 
     Task<ScheduleRow[]> GetDay(DateOnly date);
+
+    /// <summary>The exam day with each exam's status (ExamDays.cs); for the organiser, the centre's manager and the day's examiners.</summary>
+    Task<CentreDay> GetExamDay(DateOnly date, Actor actor);
+
+    /// <summary>Records an event of the day (checked, persisted with who and when) and returns the updated day.</summary>
+    Task<CentreDay> RecordEvent(DateOnly date, DayEventRequest request, Actor actor);
+
+    /// <summary>The day's audit trail, in order.</summary>
+    Task<DayEvent[]> GetEvents(DateOnly date, Actor actor);
+
+    /// <summary>Closes the day (centre manager): ABS/ABSJ entered for the absent candidates; idempotent.</summary>
+    Task<DayClosing> CloseDay(DateOnly date, Actor actor);
+
+    /// <summary>
+    /// The result the closing of a day entitles its centre manager to enter for an exam (ABS or ABSJ), or null.
+    /// Interleaves: the candidate asks while the centre waits on it during the closing.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<string?> AbsenceResultOfClosedDay(DateOnly date, string candidateNumber, string unit);
 }
 
 [GenerateSerializer, Immutable]

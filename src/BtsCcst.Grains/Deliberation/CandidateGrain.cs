@@ -97,6 +97,7 @@ public sealed class CandidateGrain(
 
     public async Task<EntryCounts> EnterResults(ResultEntry[] entries, Actor actor)
     {
+        if (actor.Role == Roles.CentreManager) await EnsureAbsencesOfClosedDay(entries, actor);
         var errors = Validate(entries, actor);
         if (errors.Count > 0)
         {
@@ -128,6 +129,24 @@ public sealed class CandidateGrain(
         await store.WriteStateAsync();
         await PublishAsync();
         return counts;
+    }
+
+    /// <summary>
+    /// A centre manager enters only what the closing of their centre's day entitles them to:
+    /// ABS or ABSJ for an exam of this candidate that the day recorded absent (or excused).
+    /// </summary>
+    private async Task EnsureAbsencesOfClosedDay(ResultEntry[] entries, Actor actor)
+    {
+        foreach (var entry in entries)
+        {
+            var unit = CanonicalUnit(entry.Unit);
+            var convocation = State.Convocations.FirstOrDefault(c => c.Unit == unit && c.CentreId == actor.Scope);
+            var allowed = convocation is null || actor.Scope is null ? null
+                : await GrainFactory.OralCentre(SessionId, actor.Scope).AbsenceResultOfClosedDay(convocation.Date, Number, unit);
+            if (allowed is null || !string.Equals(allowed, entry.Result.Trim(), StringComparison.OrdinalIgnoreCase))
+                throw new RefusedException(RefusalKind.Forbidden,
+                    $"Le responsable du centre {actor.Scope} n'entre que l'absence (ABS ou ABSJ) d'un candidat absent à une épreuve de son centre, une fois la journée close.");
+        }
     }
 
     private sealed record Violation(int Index, RefusalKind Kind, string Message);
@@ -178,6 +197,15 @@ public sealed class CandidateGrain(
                     // deliberation.md: a mark under reserve stands until the jury president lifts it (confirming or changing it).
                     if (!entry.UnderReserve && State.Results.GetValueOrDefault(unit.ToString()) is { UnderReserve: true } reserved && reserved.Result != result.ToString())
                         Refuse(RefusalKind.Conflict, $"La note de {unit} du candidat {Number} est sous réserve ({reserved.Result}) : seul le président du jury la lève.");
+                    break;
+                case Roles.CentreManager when result.Kind is not (ResultKind.Absent or ResultKind.AbsentExcused)
+                                              || !State.Convocations.Any(c => c.Unit == unit.ToString() && c.CentreId == actor.Scope):
+                    Refuse(RefusalKind.Forbidden, $"Le responsable du centre {actor.Scope} n'entre que ABS ou ABSJ, pour les épreuves de son centre.");
+                    break;
+                case Roles.CentreManager when State.Results.GetValueOrDefault(unit.ToString()) is { } existing && existing.Result != result.ToString():
+                    Refuse(RefusalKind.Conflict, $"Le candidat {Number} a déjà un résultat en {unit} ({existing.Result}) : l'absence n'est pas enregistrée.");
+                    break;
+                case Roles.CentreManager:
                     break;
                 case Roles.JuryPresident when actor.Scope != registration.JuryId:
                     Refuse(RefusalKind.Forbidden, $"Le candidat {Number} relève du jury {registration.JuryId}, pas du jury {actor.Scope}.");

@@ -4,35 +4,6 @@ using BtsCcst.Grains.Storage;
 namespace BtsCcst.Grains.Planning;
 
 [GenerateSerializer]
-public sealed class OralCentreState
-{
-    [Id(0)] public CentreDefinition? Definition { get; set; }
-    [Id(1)] public List<ScheduleRow> Plan { get; set; } = [];
-}
-
-/// <summary>An oral centre: rooms, preparation seats, days and hours, and its day schedules in the current plan.</summary>
-public sealed class OralCentreGrain(
-    [PersistentState("centre", StorageNames.Grains)] IPersistentState<OralCentreState> store) : Grain, IOralCentreGrain
-{
-    public async Task Define(CentreDefinition definition)
-    {
-        store.State.Definition = definition;
-        await store.WriteStateAsync();
-    }
-
-    public async Task SetPlan(ScheduleRow[] rows, int group)
-    {
-        store.State.Plan = [.. store.State.Plan.Where(r => PlanningGroups.Of(r.Unit) != group).Concat(rows)
-            .OrderBy(r => r.Date).ThenBy(r => r.Room, StringComparer.Ordinal).ThenBy(r => r.ExamStart)];
-        await store.WriteStateAsync();
-    }
-
-    public Task<CentreDefinition?> GetDefinition() => Task.FromResult(store.State.Definition);
-
-    public Task<ScheduleRow[]> GetDay(DateOnly date) => Task.FromResult(store.State.Plan.Where(r => r.Date == date).ToArray());
-}
-
-[GenerateSerializer]
 public sealed class CommissionState
 {
     [Id(0)] public string CentreId { get; set; } = "";

@@ -56,6 +56,7 @@ public static class Endpoints
         api.MapPlanningApi();
         api.MapSecondGroupApi();
         api.MapDeliberationDocumentsApi();
+        BtsCcst.Server.ExamDays.ExamDayEndpoints.MapExamDaysApi(api);
         api.MapPut("/candidates/{number}/examiners/{unit}", AssignExaminers).RequireAuthorization(Policies.Organiser).WithTags("Candidats")
             .WithSummary("Sets the examiners of the commission that examines the candidate in a unit (normally written by the planner).");
     }

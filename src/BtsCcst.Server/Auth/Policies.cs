@@ -17,4 +17,7 @@ public static class Policies
     /// <summary>A board is for its jury's president and for the organiser.</summary>
     public static bool MayWatchJury(Actor actor, string juryId) =>
         actor.Role == Roles.Organiser || (actor.Role == Roles.JuryPresident && actor.Scope == juryId);
+
+    /// <summary>A centre manager acts for the one centre of their token's scope.</summary>
+    public static bool ManagesCentre(Actor actor, string centreId) => actor.Role == Roles.CentreManager && actor.Scope == centreId;
 }
