@@ -115,3 +115,21 @@ public sealed record DayClosing(
     [property: Id(3)] ClosedExam[] Entered,
     [property: Id(4)] ClosedExam[] NotRecorded,
     [property: Id(5)] ClosedExam[] Refused);
+
+/// <summary>
+/// A centre's exam day changed (event recorded, status changed, day closed) or, with no date, any of its days
+/// (a plan adopted, the centre redefined). Light on purpose: each view differs by reader, so the relay reads it.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ExamDayChange(
+    [property: Id(0)] string SessionId,
+    [property: Id(1)] string CentreId,
+    [property: Id(2)] DateOnly? Date,
+    [property: Id(3)] long Version);
+
+/// <summary>Receives a centre's day changes: one per silo, forwarding to the SignalR clients it serves.</summary>
+public interface IExamDayObserver : IGrainObserver
+{
+    [Orleans.Concurrency.OneWay]
+    Task DayChanged(ExamDayChange change);
+}

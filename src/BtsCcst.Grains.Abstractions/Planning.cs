@@ -167,6 +167,16 @@ public interface IOralCentreGrain : IGrainWithStringKey
     /// </summary>
     [Orleans.Concurrency.AlwaysInterleave]
     Task<string?> AbsenceResultOfClosedDay(DateOnly date, string candidateNumber, string unit);
+
+    /// <summary>
+    /// Subscribes a silo's exam-day relay; subscriptions expire unless renewed. True when the relay was not
+    /// subscribed (first time, expired, or the centre activated anew): it may have missed changes.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<bool> Subscribe(IExamDayObserver observer);
+
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task Unsubscribe(IExamDayObserver observer);
 }
 
 [GenerateSerializer, Immutable]

@@ -1,6 +1,8 @@
 using BtsCcst.Domain;
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Grains.Storage;
+using Microsoft.Extensions.Logging;
+using Orleans.Utilities;
 
 namespace BtsCcst.Grains.Planning;
 
@@ -43,10 +45,44 @@ public sealed class ExamProgress
 /// </summary>
 public sealed class OralCentreGrain(
     [PersistentState("centre", StorageNames.Grains)] IPersistentState<OralCentreState> store,
-    TimeProvider clock) : Grain, IOralCentreGrain
+    TimeProvider clock,
+    ILogger<OralCentreGrain> logger) : Grain, IOralCentreGrain
 {
     private const int MaxReasonLength = 1000;
     private const int MaxLateMinutes = 480;
+
+    private static readonly TimeSpan ObserverExpiry = TimeSpan.FromMinutes(3);
+
+    private ObserverManager<IExamDayObserver> _observers = null!;
+    private long _version;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _observers = new ObserverManager<IExamDayObserver>(ObserverExpiry, logger);
+        // Above any version of an earlier activation, so a relay can tell a newer change.
+        _version = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> Subscribe(IExamDayObserver observer)
+    {
+        var isNew = !_observers.Contains(observer);
+        _observers.Subscribe(observer, observer);
+        return Task.FromResult(isNew);
+    }
+
+    public Task Unsubscribe(IExamDayObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Tells every subscribed silo that a day (or, without a date, every day) changed; one-way, after the write.</summary>
+    private Task NotifyChanged(DateOnly? date)
+    {
+        var change = new ExamDayChange(SessionId, CentreId, date, ++_version);
+        return _observers.Notify(o => o.DayChanged(change));
+    }
 
     private string SessionId => GrainKeys.Split(this.GetPrimaryKeyString()).SessionId;
 
@@ -56,6 +92,7 @@ public sealed class OralCentreGrain(
     {
         store.State.Definition = definition;
         await store.WriteStateAsync();
+        await NotifyChanged(null);
     }
 
     public async Task SetPlan(ScheduleRow[] rows, int group)
@@ -63,6 +100,7 @@ public sealed class OralCentreGrain(
         store.State.Plan = [.. store.State.Plan.Where(r => PlanningGroups.Of(r.Unit) != group).Concat(rows)
             .OrderBy(r => r.Date).ThenBy(r => r.Room, StringComparer.Ordinal).ThenBy(r => r.ExamStart)];
         await store.WriteStateAsync();
+        await NotifyChanged(null);
     }
 
     public Task<CentreDefinition?> GetDefinition() => Task.FromResult(store.State.Definition);
@@ -181,6 +219,7 @@ public sealed class OralCentreGrain(
         }
         log.Events.Add(recorded.Event with { Sequence = log.Events.Count + 1, By = actor, At = clock.GetUtcNow() });
         await store.WriteStateAsync();
+        await NotifyChanged(date);
         return ViewOf(definition, date, rows, actor);
     }
 
@@ -331,6 +370,7 @@ public sealed class OralCentreGrain(
                 null, [], null, null, null, null, null, null));
             // Closed before any candidate is told, so that each can check the closing it is told of.
             await store.WriteStateAsync();
+            await NotifyChanged(date);
         }
 
         var pending = rows

@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using BtsCcst.Domain.Imports;
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Server.Auth;
+using BtsCcst.Server.Realtime;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -54,40 +54,24 @@ public sealed class BoardHub(BoardRelay relay, IGrainFactory grains, BtsCcst.Ser
 }
 
 /// <summary>
-/// This silo's observer of jury boards (the GPSTracker shape): juries push updates to it, it
-/// forwards them to the SignalR group of the jury. It subscribes to a jury when a client of this
-/// silo first watches it and renews every subscription before it expires.
+/// This silo's observer of jury boards: juries push updates to it, it forwards them to the SignalR
+/// group of the jury (subscriptions and their renewal: <see cref="SubscriptionRelay{TKey}"/>).
 /// </summary>
-public sealed class BoardRelay(IGrainFactory grains, IHubContext<BoardHub> hub, ILogger<BoardRelay> logger) : IBoardObserver
+public sealed class BoardRelay(IGrainFactory grains, IHubContext<BoardHub> hub, ILogger<BoardRelay> logger)
+    : SubscriptionRelay<(string Session, string Jury)>(logger), IBoardObserver
 {
-    private readonly ConcurrentDictionary<(string Session, string Jury), byte> _watched = new();
     private IBoardObserver? _reference;
 
     private IBoardObserver Reference => _reference ??= grains.CreateObjectReference<IBoardObserver>(this);
 
-    public async Task WatchAsync(string sessionId, string juryId)
-    {
-        _watched.TryAdd((sessionId, juryId), 0);
-        await grains.Jury(sessionId, juryId).Subscribe(Reference);
-    }
+    public Task WatchAsync(string sessionId, string juryId) => WatchKeyAsync((sessionId, juryId));
 
-    public async Task RenewAsync()
-    {
-        foreach (var (session, jury) in _watched.Keys)
-        {
-            try
-            {
-                var juryGrain = grains.Jury(session, jury);
-                // A jury that lost this subscription (moved to another silo, or expired) pushed updates this
-                // silo's clients never got: send them the whole board, which they apply as changed rows.
-                if (await juryGrain.Subscribe(Reference)) await BoardChanged(FullUpdate(await juryGrain.GetBoard()));
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Renewing the board subscription of jury {Session}/{Jury} failed", session, jury);
-            }
-        }
-    }
+    protected override Task<bool> SubscribeAsync((string Session, string Jury) key) => grains.Jury(key.Session, key.Jury).Subscribe(Reference);
+
+    // A jury that lost this subscription pushed updates this silo's clients never got: send them the
+    // whole board, which they apply as changed rows.
+    protected override async Task RefreshAsync((string Session, string Jury) key) =>
+        await BoardChanged(FullUpdate(await grains.Jury(key.Session, key.Jury).GetBoard()));
 
     private static BoardUpdate FullUpdate(BoardSnapshot board) => new()
     {
@@ -105,14 +89,4 @@ public sealed class BoardRelay(IGrainFactory grains, IHubContext<BoardHub> hub, 
 }
 
 /// <summary>Keeps this silo's board subscriptions alive (jury grains expire observers after 3 minutes).</summary>
-public sealed class BoardSubscriptionRenewal(BoardRelay relay) : BackgroundService
-{
-    /// <summary>Also how soon boards of this silo follow a jury that moved after a silo died.</summary>
-    private static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Period);
-        while (await timer.WaitForNextTickAsync(stoppingToken)) await relay.RenewAsync();
-    }
-}
+public sealed class BoardSubscriptionRenewal(BoardRelay relay) : SubscriptionRenewal(relay);

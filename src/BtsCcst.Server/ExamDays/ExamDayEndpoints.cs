@@ -61,7 +61,7 @@ public static class ExamDayEndpoints
         return await next(context);
     }
 
-    private static bool TryParseDate(string? text, out DateOnly date) =>
+    internal static bool TryParseDate(string? text, out DateOnly date) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
     private static DateOnly DateOf(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -118,7 +118,7 @@ public static class ExamDayEndpoints
             closing.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), closing.By, closing.At, Of(closing.Entered), Of(closing.NotRecorded), Of(closing.Refused)));
     }
 
-    private static async Task<CentreDayResponse> ResponseOf(string session, CentreDay day, IGrainFactory grains)
+    internal static async Task<CentreDayResponse> ResponseOf(string session, CentreDay day, IGrainFactory grains)
     {
         var numbers = day.Exams.Select(e => e.Row.CandidateNumber).Distinct().ToArray();
         var names = (await Task.WhenAll(numbers.Select(async n => (Number: n, Name: await NameOf(grains, session, n)))))

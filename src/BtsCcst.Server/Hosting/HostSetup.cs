@@ -75,6 +75,8 @@ public static class HostSetup
         builder.Services.AddSignalR();
         builder.Services.AddSingleton<BoardRelay>();
         builder.Services.AddHostedService<BoardSubscriptionRenewal>();
+        builder.Services.AddSingleton<BtsCcst.Server.ExamDays.ExamDayRelay>();
+        builder.Services.AddHostedService<BtsCcst.Server.ExamDays.ExamDaySubscriptionRenewal>();
         builder.Services.AddSingleton<BtsCcst.Server.Planning.PlanningRelay>();
         builder.Services.AddHostedService<BtsCcst.Server.Planning.PlanningSubscriptionRenewal>();
         builder.Services.AddHealthChecks();
@@ -97,6 +99,7 @@ public static class HostSetup
         app.MapBtsCcstApi();
         app.MapHub<BoardHub>(BoardHub.Path);
         app.MapHub<BtsCcst.Server.Planning.PlanningHub>(BtsCcst.Server.Planning.PlanningHub.Path);
+        app.MapHub<BtsCcst.Server.ExamDays.ExamDayHub>(BtsCcst.Server.ExamDays.ExamDayHub.Path);
         app.MapBtsCcstPages();
     }
 }

@@ -11,6 +11,13 @@ public static class Pages
             FieldRules.IsId(juryId)
                 ? Results.File(env.WebRootFileProvider.GetFileInfo("jury.html").CreateReadStream(), "text/html; charset=utf-8")
                 : Results.NotFound()).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/centre/{centreId}", (string centreId, IWebHostEnvironment env) => Page(env, "centre.html", centreId, FieldRules.IsId)).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/commission/{commissionId}", (string commissionId, IWebHostEnvironment env) => Page(env, "commission.html", commissionId, id => id.Length <= 100)).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/planning", (IWebHostEnvironment env) => Results.File(env.WebRootFileProvider.GetFileInfo("planning.html").CreateReadStream(), "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
     }
+
+    private static IResult Page(IWebHostEnvironment env, string file, string id, Func<string, bool> valid) =>
+        valid(id)
+            ? Results.File(env.WebRootFileProvider.GetFileInfo(file).CreateReadStream(), "text/html; charset=utf-8")
+            : Results.NotFound();
 }
