@@ -1,0 +1,322 @@
+using BtsCcst.Domain;
+using BtsCcst.Scheduling.Planning;
+
+namespace BtsCcst.Scheduling.Repair;
+
+/// <summary>
+/// Repairs one centre-day of a schedule after events (late or excused candidates, absent examiners, closed rooms):
+/// a CP-SAT model of that centre-day only (<see cref="RepairModel"/>), hinted with the current schedule, keeping what is
+/// done or under way, and minimising first the orals left out, then the other candidates moved, then the examiners whose
+/// day changes, then the total delay. Commissions are the day's, plus for each commission that loses an absent member the
+/// same commission without them (still legal for the units whose seat was optional, e.g. E4/U61 without the professional)
+/// and with a replacement of the same discipline available that day in that centre and sitting nowhere else.
+/// </summary>
+public static class DayRepairer
+{
+    private const int MaxReplacements = 4;
+
+    public static RepairResult Repair(PlanningInstance instance, IReadOnlyList<ScheduledExam> current, RepairRequest request, PlannerOptions options,
+        IReadOnlyList<UnplacedOral>? unplacedBefore = null)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(options);
+        var session = new PlanningSession(instance);
+        var day = session.Find(request.CentreId, request.Date)
+                  ?? throw new ArgumentException($"Le centre {request.CentreId} n'est pas ouvert le {Clock.Day(request.Date)}.", nameof(request));
+        var candidates = instance.Candidates.GroupBy(c => c.Number, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        bool OnDay(ScheduledExam r, DateOnly date) => string.Equals(r.CentreId, day.Centre.Id, StringComparison.OrdinalIgnoreCase) && r.Date == date;
+        var dayRows = current.Where(r => OnDay(r, day.Date)).ToList();
+        var exams = current.Where(r => !OnDay(r, day.Date)).ToList();
+        var now = Clock.Minutes(request.Now);
+        var nowSlot = (now + CentreDayProblem.Slot - 1) / CentreDayProblem.Slot;
+        var allIds = current.Select(r => r.CommissionId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        var late = request.Events.OfType<CandidateLate>().GroupBy(e => e.CandidateNumber).ToDictionary(g => g.Key, g => g.Max(e => e.Minutes));
+        var absent = request.Events.OfType<CandidateAbsentExcused>().GroupBy(e => e.CandidateNumber).ToDictionary(g => g.Key, g => g.Any(e => e.Reconvoke));
+        var away = request.Events.OfType<ExaminerAbsent>().ToList();
+        var awayIds = away.Select(a => a.ExaminerId).ToHashSet(StringComparer.Ordinal);
+        var eventCandidates = late.Keys.Concat(absent.Keys).ToHashSet(StringComparer.Ordinal);
+        var reasons = new Dictionary<(string, UnitCode), string>();
+
+        // ---- The day's commissions, as the current schedule has them.
+        var commissionIds = new List<string>();
+        var commissions = new List<Commission>();
+        var family = new List<int>();
+        foreach (var group in dayRows.GroupBy(r => r.CommissionId, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Min(r => r.ExamStart)))
+        {
+            commissionIds.Add(group.Key);
+            family.Add(commissions.Count);
+            commissions.Add(new Commission(commissions.Count, group.First().ExaminerIds.Select(id => session.ExaminersById[id]).ToList(), false));
+        }
+        // ---- A commission losing an absent member: the same without them, and with a replacement of the same discipline.
+        var busyElsewhere = exams.Where(r => r.Date == day.Date).SelectMany(r => r.ExaminerIds).ToHashSet(StringComparer.Ordinal);
+        var originals = commissions.Count;
+        for (var c = 0; c < originals; c++)
+        {
+            var members = commissions[c].Members;
+            var missing = members.Where(m => awayIds.Contains(m.Id)).ToList();
+            if (missing.Count == 0) continue;
+            var left = members.Where(m => !awayIds.Contains(m.Id)).ToList();
+            var variants = new List<List<PlanningExaminer>>();
+            if (left.Count > 0) variants.Add(left);
+            foreach (var gone in missing)
+                variants.AddRange(session.Pool(day)
+                    .Where(s => s.Discipline == gone.Discipline && !awayIds.Contains(s.Id) && !busyElsewhere.Contains(s.Id) && members.All(m => m.Id != s.Id))
+                    .OrderBy(s => dayRows.Any(r => r.ExaminerIds.Contains(s.Id)) ? 1 : 0).ThenBy(s => s.Id, StringComparer.Ordinal)
+                    .Take(MaxReplacements)
+                    .Select(s => left.Append(s).ToList()));
+            foreach (var variant in variants)
+            {
+                commissionIds.Add(NewId(commissionIds[c], allIds));
+                family.Add(c);
+                commissions.Add(new Commission(commissions.Count, variant, false));
+            }
+        }
+        var commissionIndex = commissionIds.Select((id, i) => (id, i)).Take(originals).ToDictionary(x => x.id, x => x.i, StringComparer.OrdinalIgnoreCase);
+
+        // ---- The day's orals: fixed when done or under way, removed when their candidate is excused.
+        var orals = new List<Oral>();
+        var rowOf = new Dictionary<Oral, ScheduledExam>();
+        var old = new Dictionary<Oral, Placement>();
+        var fixedPlacements = new Dictionary<Oral, Placement>();
+        var removed = new List<ScheduledExam>();
+        var firstConvocation = dayRows.GroupBy(r => r.CandidateNumber).ToDictionary(g => g.Key, g => g.Min(r => Clock.Minutes(r.PrepStart ?? r.ExamStart)));
+        foreach (var row in dayRows.OrderBy(r => r.ExamStart))
+        {
+            var started = Clock.Minutes(row.PrepStart ?? row.ExamStart) < now && !eventCandidates.Contains(row.CandidateNumber);
+            var u61Fixed = row.Unit == UnitCode.EF3 && dayRows.Any(r => r.CandidateNumber == row.CandidateNumber && r.Unit == UnitCode.U61
+                                                                        && Clock.Minutes(r.PrepStart ?? r.ExamStart) < now && !eventCandidates.Contains(row.CandidateNumber));
+            if (absent.ContainsKey(row.CandidateNumber) && !started) { removed.Add(row); continue; }
+            var candidate = candidates[row.CandidateNumber];
+            var pin = instance.OralPins.FirstOrDefault(p => p.CandidateNumber == candidate.Number && p.Unit == row.Unit);
+            var oral = new Oral(orals.Count, candidate, row.Unit, OralRules.Timing(row.Unit, candidate.ExtraTimePercent), pin);
+            orals.Add(oral);
+            rowOf[oral] = row;
+            var placement = new Placement(commissionIndex[row.CommissionId], Clock.Minutes(row.ExamStart) / CentreDayProblem.Slot);
+            old[oral] = placement;
+            if (started || u61Fixed) fixedPlacements[oral] = placement;
+        }
+        var problem = new CentreDayProblem(day, commissions, orals, fixedPlacements);
+        var jobs = problem.Jobs;
+        var examinerIndex = problem.Examiners.Select((e, i) => (e.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        var fixedEnds = jobs.Where(j => j.Fixed is not null).Select(j => (j.Fixed!.Value.Start, End: j.End(j.Fixed!.Value.Start))).ToList();
+        var spec = new RepairSpec
+        {
+            Old = jobs.Select(j => (Placement?)old[j.Oral]).ToArray(),
+            Family = family.ToArray(),
+            Earliest = jobs.Select(j => late.TryGetValue(j.Oral.Candidate.Number, out var minutes)
+                ? Math.Max(nowSlot, (firstConvocation[j.Oral.Candidate.Number] + minutes + CentreDayProblem.Slot - 1) / CentreDayProblem.Slot)
+                : nowSlot).ToArray(),
+            Counted = problem.Candidates.Select(c => !eventCandidates.Contains(c.Number)).ToArray(),
+            Locked = problem.Candidates.Select(c => request.MovableCandidates is { } movable && !movable.Contains(c.Number) && !eventCandidates.Contains(c.Number)).ToArray(),
+            ExaminerCounted = problem.Examiners.Select(e => !awayIds.Contains(e.Id)).ToArray(),
+            Absences = away.Where(a => examinerIndex.ContainsKey(a.ExaminerId)).Select(a => (examinerIndex[a.ExaminerId],
+                a.From is { } f ? Clock.Minutes(f) / CentreDayProblem.Slot : 0,
+                a.To is { } t ? (Clock.Minutes(t) + CentreDayProblem.Slot - 1) / CentreDayProblem.Slot : CentreDayProblem.DaySlots)).ToList(),
+            RoomBlocks = request.Events.OfType<RoomUnavailable>().Select(b =>
+            {
+                var from = Clock.Minutes(b.From) / CentreDayProblem.Slot;
+                var to = (Clock.Minutes(b.To) + CentreDayProblem.Slot - 1) / CentreDayProblem.Slot;
+                // Exams already under way keep their room to their end.
+                from = fixedEnds.Where(x => x.Start < to && x.End > from).Select(x => x.End).Append(from).Max();
+                return (from, to, b.Rooms);
+            }).ToList(),
+        };
+        var solution = RepairModel.Solve(problem, spec, options.TimeLimit.TotalSeconds, options.Workers, options.Seed);
+        var placements = solution.Solved ? solution.Placements : spec.Old.Select((o, i) => jobs[i].Fixed).ToArray();
+        if (!solution.Solved)
+            foreach (var job in jobs.Where(j => j.Fixed is null))
+                reasons[(job.Oral.Candidate.Number, job.Oral.Unit)] = $"Réparation du {day.Label} : aucun plan de la journée ne garde toutes les règles avec les candidats non déplaçables.";
+
+        // ---- Read back the day: unchanged exams keep their row; rooms kept where possible.
+        var items = new List<RoomItem>();
+        foreach (var job in jobs)
+        {
+            if (placements[job.Index] is not { } pl)
+            {
+                var row = rowOf[job.Oral];
+                reasons.TryAdd((row.CandidateNumber, row.Unit), late.ContainsKey(row.CandidateNumber)
+                    ? $"Retard au {day.Label} : aucune commission ni aucun horaire possible après son arrivée sans enfreindre une règle."
+                    : $"Réparation du {day.Label} : aucune commission ni aucun horaire possible après les événements de la journée.");
+                continue;
+            }
+            var oldRow = rowOf[job.Oral];
+            var same = pl == old[job.Oral];
+            var members = commissions[pl.Commission].Members.Select(m => m.Id).ToList();
+            var exam = same ? oldRow : new ScheduledExam(day.Centre.Id, day.Date, oldRow.Room, commissionIds[pl.Commission], job.Oral.Unit, job.Oral.Candidate.Number,
+                job.PrepSlots > 0 ? Clock.Time(job.PrepStart(pl.Start) * CentreDayProblem.Slot) : null,
+                Clock.Time(pl.Start * CentreDayProblem.Slot), Clock.Time(job.End(pl.Start) * CentreDayProblem.Slot), members);
+            items.Add(new RoomItem(exam, job.Fixed is not null));
+        }
+        var dayExams = Rooms(items, day.Centre.ExamRooms);
+        exams.AddRange(dayExams);
+
+        // ---- Changes and counts.
+        var changes = new List<RepairedExam>();
+        var movedCandidates = new HashSet<string>(StringComparer.Ordinal);
+        var delay = 0;
+        foreach (var job in jobs)
+        {
+            var o = old[job.Oral];
+            var row = rowOf[job.Oral];
+            var pl = placements[job.Index];
+            var now2 = pl is null ? null : dayExams.First(e => e.CandidateNumber == row.CandidateNumber && e.Unit == row.Unit);
+            if (pl is { } p && p.Start > o.Start) delay += (p.Start - o.Start) * CentreDayProblem.Slot;
+            if (pl == o) continue;
+            if (!eventCandidates.Contains(row.CandidateNumber) && (pl is null || pl.Value.Start != o.Start || family[pl.Value.Commission] != family[o.Commission]))
+                movedCandidates.Add(row.CandidateNumber);
+            changes.Add(new RepairedExam(row.CandidateNumber, row.Unit, row.Date, row.ExamStart, row.CommissionId, row.ExaminerIds,
+                now2?.Date, now2?.ExamStart, now2?.CommissionId, now2?.ExaminerIds ?? []));
+        }
+        var kept = dayRows.Except(removed).Select(r => (r.CandidateNumber, r.Unit)).ToHashSet();
+        var examinersChanged = dayRows.Concat(dayExams).Where(r => kept.Contains((r.CandidateNumber, r.Unit))).SelectMany(r => r.ExaminerIds)
+            .Distinct(StringComparer.Ordinal).Where(id => !awayIds.Contains(id))
+            .Count(id => !Sittings(dayRows, id, kept).SetEquals(Sittings(dayExams, id, kept)));
+
+        // ---- Excused candidates: removed from the day, re-convoked on a later date of the centre where they fit.
+        foreach (var group in removed.GroupBy(r => r.CandidateNumber, StringComparer.Ordinal))
+        {
+            var candidate = candidates[group.Key];
+            var placedAgain = absent[group.Key] ? Reconvoke(instance, session, current, exams, day, candidate, group.ToList(), allIds, options) : null;
+            foreach (var row in group)
+            {
+                var again = placedAgain?.FirstOrDefault(e => e.Unit == row.Unit);
+                changes.Add(new RepairedExam(row.CandidateNumber, row.Unit, row.Date, row.ExamStart, row.CommissionId, row.ExaminerIds,
+                    again?.Date, again?.ExamStart, again?.CommissionId, again?.ExaminerIds ?? []));
+                if (again is null)
+                    reasons[(row.CandidateNumber, row.Unit)] = absent[group.Key]
+                        ? $"Absent excusé le {Clock.Day(day.Date)} : aucune autre date du centre {day.Centre.Id} ne peut l'accueillir sans déplacer d'autres candidats."
+                        : $"Absent excusé le {Clock.Day(day.Date)} : à reconvoquer.";
+            }
+            if (placedAgain is not null) exams.AddRange(placedAgain);
+        }
+
+        // ---- Every oral of the instance missing from the schedule, with its reason.
+        var scheduled = exams.Select(e => (e.CandidateNumber, e.Unit)).ToHashSet();
+        var before = (unplacedBefore ?? []).GroupBy(u => (u.CandidateNumber, u.Unit)).ToDictionary(g => g.Key, g => g.First().Reason);
+        var unplaced = instance.Candidates.SelectMany(c => c.Orals.Distinct().Select(u => (c.Number, Unit: u)))
+            .Where(k => !scheduled.Contains(k))
+            .Select(k => new UnplacedOral(k.Number, k.Unit, reasons.GetValueOrDefault(k) ?? before.GetValueOrDefault(k) ?? "Non placé dans le plan avant la réparation."))
+            .OrderBy(u => u.CandidateNumber, StringComparer.Ordinal).ThenBy(u => u.Unit).ToList();
+        return new RepairResult(
+            exams.OrderBy(e => e.CentreId, StringComparer.Ordinal).ThenBy(e => e.Date).ThenBy(e => e.ExamStart).ThenBy(e => e.Room, StringComparer.Ordinal).ToList(),
+            changes, movedCandidates.Count, examinersChanged, delay, unplaced, solution.Optimal);
+    }
+
+    private static HashSet<(string, UnitCode, TimeOnly)> Sittings(IEnumerable<ScheduledExam> rows, string examiner, HashSet<(string, UnitCode)> kept) =>
+        rows.Where(r => r.ExaminerIds.Contains(examiner) && kept.Contains((r.CandidateNumber, r.Unit))).Select(r => (r.CandidateNumber, r.Unit, r.ExamStart)).ToHashSet();
+
+    /// <summary>The orals of an excused candidate on the first later date of the centre where they all fit, everyone else fixed.</summary>
+    private static List<ScheduledExam>? Reconvoke(PlanningInstance instance, PlanningSession session, IReadOnlyList<ScheduledExam> current, List<ScheduledExam> exams,
+        CentreDay day, PlanningCandidate candidate, List<ScheduledExam> rows, HashSet<string> allIds, PlannerOptions options)
+    {
+        if (rows.Any(r => instance.OralPins.Any(p => p.CandidateNumber == candidate.Number && p.Unit == r.Unit && p.Date is not null))) return null;
+        foreach (var date in day.Centre.Dates.Where(d => d > day.Date).Distinct().Order())
+        {
+            if (exams.Any(e => e.CandidateNumber == candidate.Number && e.Date == date) || session.Find(day.Centre.Id, date) is not { } other) continue;
+            var there = exams.Where(e => string.Equals(e.CentreId, day.Centre.Id, StringComparison.OrdinalIgnoreCase) && e.Date == date).ToList();
+            var ids = there.GroupBy(r => r.CommissionId, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Min(r => r.ExamStart)).ToList();
+            if (ids.Count == 0) continue;
+            var commissions = ids.Select((g, i) => new Commission(i, g.First().ExaminerIds.Select(id => session.ExaminersById[id]).ToList(), false)).ToList();
+            var index = ids.Select((g, i) => (g.Key, i)).ToDictionary(x => x.Key, x => x.i, StringComparer.OrdinalIgnoreCase);
+            var orals = new List<Oral>();
+            var fixedPlacements = new Dictionary<Oral, Placement>();
+            foreach (var row in there)
+            {
+                var who = instance.Candidates.First(c => c.Number == row.CandidateNumber);
+                var oral = new Oral(orals.Count, who, row.Unit, OralRules.Timing(row.Unit, who.ExtraTimePercent), null);
+                orals.Add(oral);
+                fixedPlacements[oral] = new Placement(index[row.CommissionId], Clock.Minutes(row.ExamStart) / CentreDayProblem.Slot);
+            }
+            var firstId = orals.Count;
+            var added = rows.Select((r, k) => new Oral(firstId + k, candidate, r.Unit, OralRules.Timing(r.Unit, candidate.ExtraTimePercent), null)).ToList();
+            orals.AddRange(added);
+            var problem = new CentreDayProblem(other, commissions, orals, fixedPlacements);
+            var spec = new RepairSpec
+            {
+                Old = new Placement?[problem.Jobs.Count],
+                Family = Enumerable.Range(0, commissions.Count).ToArray(),
+                Earliest = new int[problem.Jobs.Count],
+                Counted = new bool[problem.Candidates.Count],
+                Locked = new bool[problem.Candidates.Count],
+                ExaminerCounted = new bool[problem.Examiners.Count],
+                Absences = [],
+                RoomBlocks = [],
+            };
+            var solution = RepairModel.Solve(problem, spec, Math.Max(0.5, options.TimeLimit.TotalSeconds / 4), options.Workers, options.Seed);
+            if (!solution.Solved || problem.Jobs.Any(j => j.Fixed is null && solution.Placements[j.Index] is null)) continue;
+            var items = there.Select(r => new RoomItem(r, true)).ToList();
+            var newIds = new Dictionary<int, string>();
+            foreach (var job in problem.Jobs.Where(j => j.Fixed is null))
+            {
+                var pl = solution.Placements[job.Index]!.Value;
+                items.Add(new RoomItem(new ScheduledExam(other.Centre.Id, date, "", ids[pl.Commission].Key, job.Oral.Unit, candidate.Number,
+                    job.PrepSlots > 0 ? Clock.Time(job.PrepStart(pl.Start) * CentreDayProblem.Slot) : null,
+                    Clock.Time(pl.Start * CentreDayProblem.Slot), Clock.Time(job.End(pl.Start) * CentreDayProblem.Slot),
+                    commissions[pl.Commission].Members.Select(m => m.Id).ToList()), false));
+            }
+            var labelled = Rooms(items, other.Centre.ExamRooms);
+            exams.RemoveAll(e => there.Contains(e));
+            exams.AddRange(labelled.Where(e => e.CandidateNumber != candidate.Number));
+            return labelled.Where(e => e.CandidateNumber == candidate.Number).ToList();
+        }
+        return null;
+    }
+
+    private sealed record RoomItem(ScheduledExam Exam, bool Keep);
+
+    /// <summary>Labels rooms (HardRules.Rooms): kept exams keep theirs, the others keep theirs when free, else the first free one.</summary>
+    private static List<ScheduledExam> Rooms(List<RoomItem> items, int rooms)
+    {
+        var labels = Enumerable.Range(1, Math.Max(1, rooms)).Select(n => $"Salle {n}").ToList();
+        var taken = new Dictionary<string, List<(TimeOnly Start, TimeOnly End)>>(StringComparer.OrdinalIgnoreCase);
+        bool Free(string label, ScheduledExam e) => !taken.TryGetValue(label, out var list) || list.All(x => x.End <= e.ExamStart || e.ExamEnd <= x.Start);
+        void Take(string label, ScheduledExam e)
+        {
+            if (!taken.TryGetValue(label, out var list)) taken[label] = list = [];
+            list.Add((e.ExamStart, e.ExamEnd));
+        }
+        var result = new List<ScheduledExam>();
+        foreach (var item in items.Where(i => i.Keep)) { Take(item.Exam.Room, item.Exam); result.Add(item.Exam); }
+        var lastOf = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in items.Where(i => !i.Keep).OrderBy(i => i.Exam.ExamStart))
+        {
+            var e = item.Exam;
+            var choices = new[] { e.Room, lastOf.GetValueOrDefault(e.CommissionId) ?? "" }.Where(l => labels.Contains(l, StringComparer.OrdinalIgnoreCase)).Concat(labels);
+            var label = choices.FirstOrDefault(l => Free(l, e));
+            if (label is null) return Relabel(items.Select(i => i.Exam), labels);
+            Take(label, e);
+            lastOf[e.CommissionId] = label;
+            result.Add(e with { Room = label });
+        }
+        return result;
+    }
+
+    /// <summary>Every exam in order of start, each in the first free room (at most as many overlap as there are rooms).</summary>
+    private static List<ScheduledExam> Relabel(IEnumerable<ScheduledExam> exams, List<string> labels)
+    {
+        var freeAt = labels.ToDictionary(l => l, _ => TimeOnly.MinValue);
+        var result = new List<ScheduledExam>();
+        foreach (var e in exams.OrderBy(e => e.ExamStart))
+        {
+            var label = labels.FirstOrDefault(l => freeAt[l] <= e.ExamStart)
+                        ?? throw new InvalidOperationException("Plus d'épreuves simultanées que de salles.");
+            freeAt[label] = e.ExamEnd;
+            result.Add(e with { Room = label });
+        }
+        return result;
+    }
+
+    /// <summary>A commission identifier not used yet, derived from the original (at most 32 characters, formats.md).</summary>
+    private static string NewId(string original, HashSet<string> used)
+    {
+        for (var n = 1; ; n++)
+        {
+            var suffix = $"-R{n}";
+            var id = original.Length + suffix.Length <= 32 ? original + suffix : original[..(32 - suffix.Length)] + suffix;
+            if (used.Add(id)) return id;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using BtsCcst.Domain;
+
+namespace BtsCcst.Scheduling.Repair;
+
+/// <summary>Something that happened on an exam day and that the repaired schedule must absorb.</summary>
+public abstract record RepairEvent;
+
+/// <summary>A candidate arrives <paramref name="Minutes"/> after their first convocation (first preparation or exam) of the day:
+/// none of their exams of the day may start (preparation included) before they arrive.</summary>
+public sealed record CandidateLate(string CandidateNumber, int Minutes) : RepairEvent;
+
+/// <summary>A candidate absent with an excuse: their exams of the day not yet under way leave the day and, when
+/// <paramref name="Reconvoke"/>, are placed on a later date of the centre's window where they fit without moving anyone.</summary>
+public sealed record CandidateAbsentExcused(string CandidateNumber, bool Reconvoke = true) : RepairEvent;
+
+/// <summary>An examiner absent from <paramref name="From"/> to <paramref name="To"/> (null: the start, or the end, of the day).</summary>
+public sealed record ExaminerAbsent(string ExaminerId, TimeOnly? From = null, TimeOnly? To = null) : RepairEvent;
+
+/// <summary><paramref name="Rooms"/> exam room(s) unavailable from <paramref name="From"/> to <paramref name="To"/>.</summary>
+public sealed record RoomUnavailable(TimeOnly From, TimeOnly To, int Rooms = 1) : RepairEvent;
+
+/// <summary>
+/// What to repair: one centre-day, the time now (exams ended or under way, i.e. whose preparation or exam started
+/// before <paramref name="Now"/>, are fixed; nothing else may start before it) and the events.
+/// <paramref name="MovableCandidates"/>, when given, restricts the candidates (besides those of the events) whose exams
+/// may change; the others keep their time and commission (a commission that lost a member or took a replacement counts
+/// as the same commission).
+/// </summary>
+public sealed record RepairRequest(
+    string CentreId,
+    DateOnly Date,
+    TimeOnly Now,
+    IReadOnlyList<RepairEvent> Events,
+    IReadOnlySet<string>? MovableCandidates = null);
+
+/// <summary>One exam whose time, date or commission changed (old fields null for an exam added, new fields null for one removed).</summary>
+public sealed record RepairedExam(
+    string CandidateNumber,
+    UnitCode Unit,
+    DateOnly? OldDate,
+    TimeOnly? OldStart,
+    string? OldCommissionId,
+    IReadOnlyList<string> OldExaminerIds,
+    DateOnly? NewDate,
+    TimeOnly? NewStart,
+    string? NewCommissionId,
+    IReadOnlyList<string> NewExaminerIds);
+
+/// <summary>
+/// A repaired schedule. <see cref="Exams"/> is the whole schedule (only the repaired day changed, plus the exams of
+/// re-convoked candidates on their new date); <see cref="Changes"/> the exams that changed; <see cref="CandidatesMoved"/>
+/// the candidates other than those of the events with an exam moved (time, or commission other than their own less an
+/// absent member or with a replacement) or left out; <see cref="ExaminersChanged"/> the examiners, absent ones apart,
+/// whose exams of the day (which candidates, at what time) changed; <see cref="TotalDelayMinutes"/> the sum of the
+/// delays of the day's exams; <see cref="Unplaced"/> every oral of the instance missing from <see cref="Exams"/>, with
+/// its reason in French; <see cref="Optimal"/> whether the solver proved the (lexicographic) optimum of the day.
+/// </summary>
+public sealed record RepairResult(
+    IReadOnlyList<ScheduledExam> Exams,
+    IReadOnlyList<RepairedExam> Changes,
+    int CandidatesMoved,
+    int ExaminersChanged,
+    int TotalDelayMinutes,
+    IReadOnlyList<UnplacedOral> Unplaced,
+    bool Optimal);

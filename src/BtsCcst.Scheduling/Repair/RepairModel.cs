@@ -1,0 +1,253 @@
+using System.Globalization;
+using BtsCcst.Scheduling.Planning;
+using Google.OrTools.Sat;
+using OrDomain = Google.OrTools.Util.Domain;
+
+namespace BtsCcst.Scheduling.Repair;
+
+/// <summary>What the repair model knows beyond the centre-day's problem (indices are those of the <see cref="CentreDayProblem"/>).</summary>
+internal sealed class RepairSpec
+{
+    /// <summary>Each job's place in the current schedule (null for an oral added to the day).</summary>
+    public required Placement?[] Old { get; init; }
+    /// <summary>Each commission's original commission (itself, or the one it was derived from by losing or replacing a member).</summary>
+    public required int[] Family { get; init; }
+    /// <summary>Each job's earliest preparation start (slot): now, or a late candidate's arrival.</summary>
+    public required int[] Earliest { get; init; }
+    /// <summary>Candidates counted in the goal "fewest candidates moved" (those of the events are not).</summary>
+    public required bool[] Counted { get; init; }
+    /// <summary>Candidates who must keep their time and commission (family).</summary>
+    public required bool[] Locked { get; init; }
+    /// <summary>Examiners counted in the goal "fewest examiners whose day changes" (absent ones are not).</summary>
+    public required bool[] ExaminerCounted { get; init; }
+    /// <summary>Examiner (index) absent over [From, To) in slots.</summary>
+    public required IReadOnlyList<(int Examiner, int From, int To)> Absences { get; init; }
+    /// <summary>Rooms closed over [From, To) in slots.</summary>
+    public required IReadOnlyList<(int From, int To, int Count)> RoomBlocks { get; init; }
+}
+
+internal sealed record RepairSolution(Placement?[] Placements, bool Solved, bool Optimal);
+
+/// <summary>
+/// The CP-SAT model of a centre-day's repair. The hard rules are those of <see cref="CentreDayModel"/> (same blocks under the
+/// names of <see cref="HardRules"/>, on the options <see cref="CentreDayProblem"/> filtered), plus the day's events: earliest
+/// starts (now, late arrivals), absent examiners' stretches, closed rooms. The goal is lexicographic by weights: every oral
+/// placed, then fewest other candidates moved, fewest examiners whose day changes, least total delay. The current schedule
+/// is the hint of every variable.
+/// </summary>
+internal static class RepairModel
+{
+    public static RepairSolution Solve(CentreDayProblem p, RepairSpec spec, double seconds, int workers, int? seed)
+    {
+        var model = new CpModel();
+        var jobs = p.Jobs;
+        var modelled = p.Modelled;
+        const int slot = CentreDayProblem.Slot;
+        var gap = CentreDayProblem.GapSlots;
+
+        var start = new IntVar?[jobs.Count];
+        var placed = new BoolVar?[jobs.Count];
+        var examinedBy = new Dictionary<int, BoolVar>[jobs.Count];
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            examinedBy[i] = [];
+            if (!modelled[i]) continue;
+            var job = jobs[i];
+            placed[i] = model.NewBoolVar($"placed_{i}");
+            if (job.Fixed is { } f)
+            {
+                // Done or under way (and every other oral of a day a candidate is re-convoked to): it stays.
+                start[i] = model.NewIntVar(f.Start, f.Start, $"start_{i}");
+                model.Add(placed[i]! == 1);
+                examinedBy[i][f.Commission] = placed[i]!;
+                continue;
+            }
+            start[i] = model.NewIntVarFromDomain(OrDomain.FromValues(job.Starts.Select(s => (long)s).ToArray()), $"start_{i}");
+            var old = spec.Old[i];
+            model.AddHint(start[i]!, old is { } o && job.Starts.Contains(o.Start) ? o.Start : job.Starts[0]);
+            model.AddHint(placed[i]!, old is not null);
+            foreach (var c in p.Options[i])
+            {
+                examinedBy[i][c] = model.NewBoolVar($"x_{i}_{c}");
+                model.AddHint(examinedBy[i][c], old?.Commission == c);
+            }
+            // HardRules.EveryOralOnce: once, before exactly one commission.
+            model.Add(LinearExpr.Sum(examinedBy[i].Values) == placed[i]!);
+            // Nothing starts before now, nor before a late candidate arrives.
+            model.Add(start[i]! - job.PrepSlots >= spec.Earliest[i]).OnlyEnforceIf(placed[i]!);
+        }
+        var examInterval = new Dictionary<(int Job, int Commission), IntervalVar>();
+        for (var i = 0; i < jobs.Count; i++)
+            foreach (var (c, x) in examinedBy[i])
+                examInterval[(i, c)] = model.NewOptionalFixedSizeIntervalVar(start[i]!, jobs[i].ExamSlots, x, $"exam_{i}_{c}");
+
+        // HardRules.CommissionOneCandidateAtATime.
+        for (var c = 0; c < p.Commissions.Count; c++)
+        {
+            var intervals = examInterval.Where(e => e.Key.Commission == c).Select(e => e.Value).ToList();
+            if (intervals.Count > 1) model.AddNoOverlap(intervals);
+        }
+        // HardRules.ExaminerOneCommissionAtATime.
+        for (var e = 0; e < p.Examiners.Count; e++)
+        {
+            if (p.CommissionsOf[e].Length < 2) continue;
+            var mine = p.CommissionsOf[e].ToHashSet();
+            model.AddNoOverlap(examInterval.Where(x => mine.Contains(x.Key.Commission)).Select(x => x.Value));
+        }
+        // An absent examiner sits in none of their commissions while absent (exams done or under way stay as they are).
+        foreach (var (e, from, to) in spec.Absences)
+        {
+            if (to <= from) continue;
+            var mine = p.CommissionsOf[e].ToHashSet();
+            var intervals = examInterval.Where(x => mine.Contains(x.Key.Commission) && jobs[x.Key.Job].Fixed is null).Select(x => x.Value).ToList();
+            if (intervals.Count == 0) continue;
+            intervals.Add(model.NewFixedSizeIntervalVar(from, to - from, $"absent_{e}_{from}"));
+            model.AddNoOverlap(intervals);
+        }
+        // HardRules.ExaminerMinutesPerDay.
+        for (var e = 0; e < p.Examiners.Count; e++)
+        {
+            var mine = p.CommissionsOf[e].ToHashSet();
+            var terms = examInterval.Keys.Where(k => mine.Contains(k.Commission)).ToList();
+            if (terms.Count == 0) continue;
+            model.Add(LinearExpr.WeightedSum(terms.Select(k => examinedBy[k.Job][k.Commission]), terms.Select(k => (long)jobs[k.Job].ExamSlots * slot)) <= p.MaxMinutes(e));
+        }
+        // HardRules.CandidateOneThingAtATime (a U61 followed by its EF3 has no gap before it).
+        foreach (var mine in p.JobsOf)
+        {
+            var intervals = new List<IntervalVar>();
+            foreach (var i in mine.Where(i => modelled[i]))
+            {
+                var job = jobs[i];
+                var from = start[i]! - job.PrepSlots;
+                if (job.FollowedBy >= 0 && modelled[job.FollowedBy])
+                {
+                    var length = job.PrepSlots + job.ExamSlots;
+                    var size = model.NewIntVar(length, length + gap, $"candidate_size_{i}");
+                    model.Add(size == length + gap - gap * placed[job.FollowedBy]!);
+                    var end = model.NewIntVar(-CentreDayProblem.DaySlots, 2 * CentreDayProblem.DaySlots, $"candidate_end_{i}");
+                    model.Add(end == from + size);
+                    intervals.Add(model.NewOptionalIntervalVar(from, size, end, placed[i]!, $"candidate_{i}"));
+                }
+                else intervals.Add(model.NewOptionalFixedSizeIntervalVar(from, job.PrepSlots + job.ExamSlots + gap, placed[i]!, $"candidate_{i}"));
+            }
+            if (intervals.Count > 1) model.AddNoOverlap(intervals);
+        }
+        // HardRules.Ef3AfterU61.
+        foreach (var ef3 in jobs.Where(j => j.Follows >= 0 && modelled[j.Index]))
+        {
+            var u61 = jobs[ef3.Follows];
+            model.AddImplication(placed[ef3.Index]!, placed[u61.Index]!);
+            model.Add(start[ef3.Index]! == start[u61.Index]! + u61.ExamSlots).OnlyEnforceIf(placed[ef3.Index]!);
+            foreach (var (c, x) in examinedBy[ef3.Index])
+                if (examinedBy[u61.Index].TryGetValue(c, out var same)) model.AddImplication(x, same);
+                else model.Add(x == 0);
+        }
+        // HardRules.Rooms, less the rooms closed for a while.
+        var rooms = model.AddCumulative(p.Rooms);
+        for (var i = 0; i < jobs.Count; i++)
+            if (modelled[i]) rooms.AddDemand(model.NewOptionalFixedSizeIntervalVar(start[i]!, jobs[i].ExamSlots, placed[i]!, $"room_{i}"), 1);
+        foreach (var (from, to, count) in spec.RoomBlocks)
+            if (to > from && count > 0) rooms.AddDemand(model.NewFixedSizeIntervalVar(from, to - from, $"closed_{from}"), Math.Min(count, p.Rooms));
+        // HardRules.PreparationSeats.
+        var seats = model.AddCumulative(p.PrepSeats);
+        for (var i = 0; i < jobs.Count; i++)
+            if (modelled[i] && jobs[i].PrepSlots > 0)
+                seats.AddDemand(model.NewOptionalFixedSizeIntervalVar(start[i]! - jobs[i].PrepSlots, jobs[i].PrepSlots, placed[i]!, $"prep_{i}"), 1);
+
+        // ---- What changes: same start, same commission (family), for every job of the current schedule.
+        var sameStart = new BoolVar?[jobs.Count];
+        var stay = new BoolVar?[jobs.Count];
+        var delay = new List<IntVar>();
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            if (!modelled[i] || jobs[i].Fixed is not null || spec.Old[i] is not { } old) continue;
+            sameStart[i] = model.NewBoolVar($"same_start_{i}");
+            model.Add(start[i]! == old.Start).OnlyEnforceIf(sameStart[i]!);
+            model.AddHint(sameStart[i]!, true);
+            stay[i] = model.NewBoolVar($"stay_{i}");
+            model.AddImplication(stay[i]!, sameStart[i]!);
+            var family = examinedBy[i].Where(x => spec.Family[x.Key] == spec.Family[old.Commission]).Select(x => x.Value).ToList();
+            if (family.Count == 0) model.Add(stay[i]! == 0);
+            else model.Add(LinearExpr.Sum(family) == 1).OnlyEnforceIf(stay[i]!);
+            model.AddHint(stay[i]!, true);
+            if (spec.Locked[jobs[i].Candidate]) model.Add(stay[i]! == 1);
+            var late = model.NewIntVar(0, CentreDayProblem.DaySlots, $"delay_{i}");
+            model.Add(late >= start[i]! - old.Start).OnlyEnforceIf(placed[i]!);
+            model.AddHint(late, 0);
+            delay.Add(late);
+        }
+        // A job not modelled (no option left) but in the current schedule cannot stay: its candidate is moved.
+        var moved = new List<BoolVar>();
+        for (var k = 0; k < p.Candidates.Count; k++)
+        {
+            var withOld = p.JobsOf[k].Where(i => spec.Old[i] is not null && jobs[i].Fixed is null).ToList();
+            if (withOld.Count == 0) continue;
+            if (spec.Locked[k] && withOld.Any(i => !modelled[i])) return new RepairSolution(new Placement?[jobs.Count], false, false);
+            if (!spec.Counted[k]) continue;
+            var m = model.NewBoolVar($"moved_{k}");
+            model.AddHint(m, false);
+            foreach (var i in withOld)
+                if (stay[i] is { } s) model.Add(m >= 1 - (LinearExpr)s);
+                else model.Add(m == 1);
+            moved.Add(m);
+        }
+        var changed = new List<BoolVar>();
+        for (var e = 0; e < p.Examiners.Count; e++)
+        {
+            if (!spec.ExaminerCounted[e]) continue;
+            var mine = p.CommissionsOf[e].ToHashSet();
+            var ch = model.NewBoolVar($"changed_{e}");
+            model.AddHint(ch, false);
+            for (var i = 0; i < jobs.Count; i++)
+            {
+                if (jobs[i].Fixed is not null) continue;
+                var sits = examinedBy[i].Where(x => mine.Contains(x.Key)).Select(x => x.Value).ToList();
+                var wasThere = spec.Old[i] is { } old && p.MembersOf[old.Commission].Contains(e);
+                if (!wasThere)
+                {
+                    foreach (var x in sits) model.AddImplication(x, ch);
+                    continue;
+                }
+                if (sameStart[i] is not { } same || sits.Count == 0) { model.Add(ch == 1); continue; }
+                var keep = model.NewBoolVar($"keep_{i}_{e}");
+                model.AddImplication(keep, same);
+                model.Add(LinearExpr.Sum(sits) >= keep);
+                model.Add(ch >= 1 - (LinearExpr)keep);
+            }
+            changed.Add(ch);
+        }
+
+        // ---- Goal, lexicographic by weights: placed ≫ candidates moved ≫ examiners changed ≫ delay (minutes).
+        long delayWeight = 1;
+        var examinerWeight = (long)delay.Count * CentreDayProblem.DaySlots * slot + 1;
+        var movedWeight = examinerWeight * (changed.Count + 1);
+        var placedWeight = movedWeight * (moved.Count + 1);
+        var objective = LinearExpr.NewBuilder();
+        for (var i = 0; i < jobs.Count; i++)
+            if (modelled[i] && jobs[i].Fixed is null) objective.AddTerm(placed[i]!, -placedWeight);
+        foreach (var m in moved) objective.AddTerm(m, movedWeight);
+        foreach (var c in changed) objective.AddTerm(c, examinerWeight);
+        foreach (var d in delay) objective.AddTerm(d, delayWeight * slot);
+        model.Minimize(objective);
+
+        using var solver = new CpSolver();
+        var parameters = string.Create(CultureInfo.InvariantCulture,
+            $"num_workers:{Math.Max(1, workers)} max_time_in_seconds:{Math.Max(0.05, seconds):0.###} max_memory_in_mb:2048 log_search_progress:false");
+        if (seed is { } sd) parameters += $" random_seed:{sd}";
+        solver.StringParameters = parameters;
+        var status = solver.Solve(model);
+#if DEBUG
+        if (status == CpSolverStatus.ModelInvalid) throw new InvalidOperationException($"{p.Day.Label}: {model.Validate()}");
+#endif
+        if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible)) return new RepairSolution(new Placement?[jobs.Count], false, false);
+        var result = new Placement?[jobs.Count];
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            if (!modelled[i] || !solver.BooleanValue(placed[i]!)) continue;
+            var c = examinedBy[i].First(x => solver.BooleanValue(x.Value)).Key;
+            result[i] = new Placement(c, (int)solver.Value(start[i]!));
+        }
+        return new RepairSolution(result, true, status == CpSolverStatus.Optimal);
+    }
+}
