@@ -60,18 +60,26 @@ public sealed record LatencyResult(
     long UpdatesReceived,
     int ConnectionsClosed,
     TimeSpan ConnectTime,
-    CpuUse Cpu);
+    CpuUse Cpu,
+    int Silos = 1,
+    Distribution? CrossSilo = null,
+    DatabaseRates? Database = null);
 
 /// <summary>
 /// Board clients connected and watching; marks PUT one by one at a steady (open-loop) rate by the
 /// president of the candidate's jury. For each mark and each client watching that jury, the
 /// latency is from just before sending the PUT to the arrival at that client of a "boardChanged"
 /// whose changed rows hold the candidate with the new mark.
+/// With several silos (PostgreSQL mode), clients and marks are spread over them: in the spread
+/// layout the clients of the k-th jury connect to silo k mod N and its marks are PUT through silo
+/// k+1 mod N (with two silos, every pair crosses silos); with all clients on one jury, client i
+/// connects to silo i mod N and mark k goes through silo k+1 mod N (about half the pairs cross).
 /// </summary>
 public static class BoardLatency
 {
-    private sealed class Expectation(MarkSlot slot, string value, string jury, int watchers)
+    private sealed class Expectation(MarkSlot slot, string value, string jury, int silo, int watchers)
     {
+        public int Silo { get; } = silo;
         public MarkSlot Slot { get; } = slot;
         public string Value { get; } = value;
         public string Jury { get; } = jury;
@@ -81,13 +89,19 @@ public static class BoardLatency
         public readonly long[] Arrivals = new long[watchers];
     }
 
-    public static async Task<LatencyResult> RunAsync(Api api, Workload work, IReadOnlyDictionary<string, string> presidentTokens,
-        WatchLayout layout, int watchers, double rate, TimeSpan duration, Func<TimeSpan> serverCpu, Action<string> say)
+    public static async Task<LatencyResult> RunAsync(IReadOnlyList<Api> apis, Workload work, IReadOnlyDictionary<string, string> presidentTokens,
+        WatchLayout layout, int watchers, double rate, TimeSpan duration, Func<TimeSpan> serverCpu, Action<string> say,
+        BenchDatabase? database = null)
     {
+        var api = apis[0];
+        var silos = apis.Count;
         var juries = layout == WatchLayout.OneJury
             ? [work.JuryIds.OrderByDescending(j => work.CandidatesByJury[j].Length).ThenBy(j => j, StringComparer.Ordinal).First()]
             : work.JuryIds.ToArray();
         var juryOfWatcher = Enumerable.Range(0, watchers).Select(i => juries[i % juries.Length]).ToArray();
+        var siloOfWatcher = Enumerable.Range(0, watchers)
+            .Select(i => layout == WatchLayout.Spread ? Array.IndexOf(juries, juryOfWatcher[i]) % silos : i % silos).ToArray();
+        int EntrySilo(int k, string jury) => (1 + (layout == WatchLayout.Spread ? Array.IndexOf(juries, jury) : k)) % silos;
         var pending = new ConcurrentDictionary<(string Candidate, string Unit), Expectation>();
         long updates = 0;
         var closed = 0;
@@ -96,7 +110,6 @@ public static class BoardLatency
         var connectWatch = Stopwatch.StartNew();
         var connections = new HubConnection[watchers];
         var snapshots = new ConcurrentDictionary<string, SnapshotDto>();
-        var hubUri = new Uri(api.BaseAddress, "hubs/board");
         using (var gate = new SemaphoreSlim(8))
         {
             await Task.WhenAll(Enumerable.Range(0, watchers).Select(async i =>
@@ -107,7 +120,7 @@ public static class BoardLatency
                     var jury = juryOfWatcher[i];
                     var token = presidentTokens[jury];
                     var connection = new HubConnectionBuilder()
-                        .WithUrl(hubUri, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+                        .WithUrl(new Uri(apis[siloOfWatcher[i]].BaseAddress, "hubs/board"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
                         .Build();
                     connection.On<UpdateDto>("boardChanged", update => OnUpdate(i, jury, update));
                     connection.Closed += _ => { Interlocked.Increment(ref closed); return Task.CompletedTask; };
@@ -120,7 +133,7 @@ public static class BoardLatency
             }));
         }
         connectWatch.Stop();
-        say($"  {watchers} board clients watching {string.Join(", ", juries)} (connected in {connectWatch.Elapsed.TotalSeconds:0.0} s)");
+        say($"  {watchers} board clients watching {string.Join(", ", juries)}{(silos > 1 ? $" over {silos} silos" : "")} (connected in {connectWatch.Elapsed.TotalSeconds:0.0} s)");
 
         void OnUpdate(int watcher, string jury, UpdateDto update)
         {
@@ -153,6 +166,7 @@ public static class BoardLatency
 
         // Send at a steady rate, not waiting for answers (so a slow answer does not hide later ones).
         var meter = new CpuMeter($"board latency ({Name(layout)})", serverCpu);
+        var counters0 = database is null ? null : await database.CountersAsync();
         var expectations = new List<Expectation>(total);
         var sends = new List<Task>(total);
         var interval = Stopwatch.Frequency / rate;
@@ -163,13 +177,14 @@ public static class BoardLatency
             var wait = due - Stopwatch.GetTimestamp();
             if (wait > 0) await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency));
             var (slot, jury) = plan[k];
-            var expectation = new Expectation(slot, Workload.Canonical(slot.NextValue()), jury, watchers);
+            var silo = EntrySilo(k, jury);
+            var expectation = new Expectation(slot, Workload.Canonical(slot.NextValue()), jury, silo, watchers);
             pending[(slot.Candidate, slot.Unit)] = expectation;
             expectations.Add(expectation);
             sends.Add(Task.Run(async () =>
             {
                 expectation.Sent = Stopwatch.GetTimestamp();
-                try { expectation.Status = await api.PutResultAsync(slot.Candidate, slot.Unit, expectation.Value, presidentTokens[jury]); }
+                try { expectation.Status = await apis[silo].PutResultAsync(slot.Candidate, slot.Unit, expectation.Value, presidentTokens[jury]); }
                 catch (HttpRequestException) { expectation.Status = 0; }
                 expectation.Answered = Stopwatch.GetTimestamp();
             }));
@@ -182,9 +197,11 @@ public static class BoardLatency
         var grace = Stopwatch.StartNew();
         while (!expectations.All(Complete) && grace.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
         var cpu = meter.Stop();
+        var rates = database is null ? null : DatabaseCounters.Between(counters0!, await database.CountersAsync());
 
         var latency = new List<double>();
         var afterResponse = new List<double>();
+        var crossSilo = new List<double>();
         var expected = 0;
         var missing = 0;
         foreach (var e in expectations.Where(e => e.Status == HttpStatusCode.OK))
@@ -196,6 +213,7 @@ public static class BoardLatency
                 var arrival = e.Arrivals[i];
                 if (arrival == 0) { missing++; continue; }
                 latency.Add(Distribution.Ms(arrival - e.Sent));
+                if (siloOfWatcher[i] != e.Silo) crossSilo.Add(Distribution.Ms(arrival - e.Sent));
                 afterResponse.Add(Distribution.Ms(arrival - e.Answered));
             }
         }
@@ -207,7 +225,7 @@ public static class BoardLatency
         return new LatencyResult(layout, string.Join(", ", juries), watchers, rate, duration, total,
             expectations.Count(e => e.Status != HttpStatusCode.OK), expected, missing,
             Distribution.Of(latency), Distribution.Of(putResponse), Distribution.Of(afterResponse), Interlocked.Read(ref updates),
-            closedDuringRun, connectWatch.Elapsed, cpu);
+            closedDuringRun, connectWatch.Elapsed, cpu, silos, silos > 1 ? Distribution.Of(crossSilo) : null, rates);
     }
 
     public static string Name(WatchLayout layout) => layout == WatchLayout.OneJury ? "all clients on one jury" : "clients spread over every jury";

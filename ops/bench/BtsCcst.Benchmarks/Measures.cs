@@ -23,7 +23,7 @@ public sealed record Distribution(int Count, double Median, double P95, double P
 }
 
 /// <summary>CPU used during a phase by the server, by this benchmark, and by the whole machine (/proc/stat).</summary>
-public sealed record CpuUse(string Phase, TimeSpan Wall, double ServerCores, double BenchCores, double MachineCores)
+public sealed record CpuUse(string Phase, TimeSpan Wall, double ServerCores, double BenchCores, double MachineCores, double DatabaseCores = double.NaN)
 {
     /// <summary>Cores busy with processes other than the server and the benchmark (other developers' work).</summary>
     public double OtherCores => Math.Max(0, MachineCores - ServerCores - BenchCores);
@@ -37,6 +37,7 @@ public sealed class CpuMeter
     private readonly TimeSpan _server0;
     private readonly TimeSpan _bench0;
     private readonly (long Busy, long Total)? _machine0;
+    private readonly Dictionary<int, long>? _postgres0;
 
     public CpuMeter(string phase, Func<TimeSpan> serverCpu)
     {
@@ -45,6 +46,7 @@ public sealed class CpuMeter
         _server0 = serverCpu();
         _bench0 = Process.GetCurrentProcess().TotalProcessorTime;
         _machine0 = MachineTicks();
+        _postgres0 = PostgresTicks();
     }
 
     public CpuUse Stop()
@@ -55,7 +57,49 @@ public sealed class CpuMeter
         var machine = double.NaN;
         if (_machine0 is { } m0 && MachineTicks() is { } m1 && m1.Total > m0.Total)
             machine = (double)(m1.Busy - m0.Busy) / (m1.Total - m0.Total) * Environment.ProcessorCount;
-        return new CpuUse(_phase, wall, server / wall, bench / wall, machine);
+        var database = double.NaN;
+        if (_postgres0 is { } p0 && PostgresTicks() is { } p1)
+        {
+            // Processes present at both readings only: a backend that started or ended meanwhile is left out.
+            var ticks = p1.Where(p => p0.ContainsKey(p.Key)).Sum(p => Math.Max(0, p.Value - p0[p.Key]));
+            database = ticks / ClockTicksPerSecond / wall.TotalSeconds;
+        }
+        return new CpuUse(_phase, wall, server / wall, bench / wall, machine, database);
+    }
+
+    private const double ClockTicksPerSecond = 100; // USER_HZ on Linux
+
+    /// <summary>
+    /// User + system clock ticks of every process named postgres (the PostgreSQL server and its
+    /// backends, /proc/PID/stat), by process id; null when there is none or /proc is unreadable.
+    /// The silos' pooled connections stay open, so their backends are present at both readings.
+    /// </summary>
+    private static Dictionary<int, long>? PostgresTicks()
+    {
+        try
+        {
+            var ticks = new Dictionary<int, long>();
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!char.IsAsciiDigit(Path.GetFileName(dir)[0])) continue;
+                string stat;
+                try { stat = File.ReadAllText(Path.Combine(dir, "stat")); }
+                catch (IOException) { continue; }
+                catch (UnauthorizedAccessException) { continue; }
+                // pid (comm) state ppid ...: comm may hold spaces, so split after the last ')'.
+                var open = stat.IndexOf('(', StringComparison.Ordinal);
+                var close = stat.LastIndexOf(')');
+                if (open < 0 || close < open || stat[(open + 1)..close] != "postgres") continue;
+                var fields = stat[(close + 2)..].Split(' ');
+                ticks[int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture)] =
+                    long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            return ticks.Count > 0 ? ticks : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Busy and total jiffies of all CPUs (first line of /proc/stat); idle and iowait count as not busy.</summary>

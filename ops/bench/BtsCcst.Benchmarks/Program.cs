@@ -12,12 +12,21 @@ usage: BtsCcst.Benchmarks [options]      (run through ops/bench/run.sh, which bu
   --results PATH        (ops/bench/RESULTS.md)         --no-results        do not touch the results file
   --server-env K=V      extra environment for the server (repeatable), e.g. Logging__LogLevel__Default=Warning
   --keep-data           keep the temp folder (sample files, database, server.log)
+  --cluster C           embedded | postgres | all (embedded). embedded: the default server, SQLite, writes the
+                        bench: blocks. postgres: BtsCcst__Cluster=PostgreSql on a fresh database (created, then
+                        dropped), --silos server processes. all: embedded 1 silo, then PostgreSQL 1 and 2 silos.
+                        postgres and all write only the cluster: blocks (one table row per configuration).
+  --silos N             silos (server processes) with --cluster postgres (1)
+  --pool-size N         Maximum Pool Size added to each silo's connection string (20; 0: leave Npgsql's 100)
+  --postgres CONN       Npgsql connection string of a user with CREATEDB (env BTSCCST_TEST_POSTGRES, else
+                        Host=127.0.0.1;Port=5432;Username=btsccst;Password=btsccst;Database=btsccst_test)
 """;
 
 var options = new Dictionary<string, string>
 {
     ["candidates"] = "3000", ["seed"] = "1", ["put-clients"] = "16", ["put-seconds"] = "10", ["watchers"] = "50",
-    ["rate"] = "20", ["latency-seconds"] = "30", ["layout"] = "both",
+    ["rate"] = "20", ["latency-seconds"] = "30", ["layout"] = "both", ["cluster"] = "embedded", ["silos"] = "1", ["pool-size"] = "20",
+    ["postgres"] = Environment.GetEnvironmentVariable("BTSCCST_TEST_POSTGRES") is { Length: > 0 } pg ? pg : BenchDatabase.DefaultServer,
 };
 var serverEnv = new Dictionary<string, string>();
 var keepData = false;
@@ -64,6 +73,16 @@ var layouts = options["layout"] switch
     var other => throw new ArgumentException($"--layout {other}: expected one-jury, spread or both."),
 };
 
+Configuration[] configurations = (options["cluster"], Int("silos")) switch
+{
+    ("embedded", 1) => [new(ClusterMode.Embedded, 1)],
+    ("embedded", _) => throw new ArgumentException("--cluster embedded runs one server: --silos must be 1."),
+    ("postgres" or "postgresql", >= 1 and var n) => [new(ClusterMode.PostgreSql, n)],
+    ("all", _) => [new(ClusterMode.Embedded, 1), new(ClusterMode.PostgreSql, 1), new(ClusterMode.PostgreSql, 2)],
+    var (other, n) => throw new ArgumentException($"--cluster {other} --silos {n}: expected embedded, postgres (silos ≥ 1) or all."),
+};
+var clusterReport = configurations is not [{ Mode: ClusterMode.Embedded }];
+
 var machine = Machine.Describe();
 var started = DateTimeOffset.UtcNow;
 var command = Environment.GetEnvironmentVariable("BENCH_COMMAND") is { Length: > 0 } c ? c : "dotnet BtsCcst.Benchmarks.dll " + string.Join(' ', args);
@@ -77,66 +96,54 @@ var generate = Stopwatch.StartNew();
 var work = Workload.Generate(Int("candidates"), Int("seed"), Path.Combine(temp, "sample"));
 Say($"sample: {work.Sample.Candidates.Count} candidates, {work.Sample.Marks.Count} results, {work.Sample.Juries.Count} juries (generated in {generate.Elapsed.TotalSeconds:0.0} s)");
 
-var report = new Report { Command = command, Machine = machine, Started = started, Source = DescribeSource(root, serverDll), Candidates = work.Sample.Candidates.Count,
-    Results = work.Sample.Marks.Count, Juries = work.Sample.Juries.Count, Seed = Int("seed"), ServerEnv = serverEnv };
-
-ServerProcess? server = null;
+var reports = new List<Report>();
+Deployment? deployment = null;
 using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); server?.DisposeAsync().AsTask().Wait(); Environment.Exit(130); };
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); deployment?.DisposeAsync().AsTask().Wait(); Environment.Exit(130); };
 try
 {
-    var boot = Stopwatch.StartNew();
-    server = await ServerProcess.StartAsync(serverDll, Path.Combine(temp, "data"), serverEnv, TimeSpan.FromMinutes(2));
-    report.ServerStart = boot.Elapsed;
-    Say($"server {server.BaseAddress} (pid {server.Id}) live after {boot.Elapsed.TotalSeconds:0.0} s; log: {server.LogPath}");
-    var serverCpu = () => server.CpuTime;
-
-    using var api = new Api(server.BaseAddress, "2024");
-    var organiser = await api.TokenAsync("organiser", "bench");
-    var presidents = new Dictionary<string, string>();
-    foreach (var jury in work.JuryIds) presidents[jury] = await api.TokenAsync("jury-president", "p", jury);
-
-    // Measure 1: ingestion.
-    foreach (var (kind, label) in new[] { ("juries", "juries.csv"), ("candidates", "candidates.csv"), ("marks", "marks.csv"), ("marks", "marks.csv again (all unchanged)") })
+    foreach (var configuration in configurations)
     {
-        var meter = new CpuMeter($"import {label}", serverCpu);
-        var answer = await api.ImportAsync(kind, work.PathOf(kind), organiser);
-        var cpu = meter.Stop();
-        var rows = answer.Created + answer.Updated + answer.Unchanged;
-        report.Imports.Add(new ImportLine(label, rows, answer, cpu));
-        report.Cpu.Add(cpu);
-        Say($"import {label}: {rows} rows (created {answer.Created}, updated {answer.Updated}, unchanged {answer.Unchanged}) in {answer.Elapsed.TotalSeconds:0.00} s = {rows / answer.Elapsed.TotalSeconds:0} rows/s; server CPU {cpu.ServerCores:0.00} cores");
-    }
-
-    Say($"single PUTs: {Int("put-clients")} clients for {Int("put-seconds")} s (after 1 s warm-up)");
-    var puts = await PutThroughput.RunAsync(api, work, presidents, Int("put-clients"), TimeSpan.FromSeconds(Int("put-seconds")), TimeSpan.FromSeconds(1), serverCpu);
-    report.Puts = puts;
-    report.Cpu.Add(puts.Cpu);
-    Say($"  {puts.Ok} ok, {puts.Failed} failed in {puts.Window.TotalSeconds:0.0} s = {puts.PerSecond:0} results/s; PUT ms median {Distribution.F(puts.Latency.Median)} p99 {Distribution.F(puts.Latency.P99)}; server CPU {puts.Cpu.ServerCores:0.00} cores");
-
-    // Measure 2: live board latency.
-    foreach (var layout in layouts)
-    {
-        Say($"board latency, {BoardLatency.Name(layout)}: {Int("watchers")} clients, {Num("rate")} marks/s for {Int("latency-seconds")} s");
-        var latency = await BoardLatency.RunAsync(api, work, presidents, layout, Int("watchers"), Num("rate"), TimeSpan.FromSeconds(Int("latency-seconds")), serverCpu, Say);
-        report.Latencies.Add(latency);
-        report.Cpu.Add(latency.Cpu);
-        var l = latency.Latency;
-        Say($"  {latency.MarksSent} marks ({latency.MarksRejected} refused), {latency.PairsExpected} (mark, client) pairs, {latency.PairsMissing} missing; ms median {Distribution.F(l.Median)} p95 {Distribution.F(l.P95)} p99 {Distribution.F(l.P99)} max {Distribution.F(l.Max)}; server CPU {latency.Cpu.ServerCores:0.00} cores");
+        var report = new Report { Command = command, Machine = configurations.Length > 1 ? Machine.Describe() : machine, Started = configurations.Length > 1 ? DateTimeOffset.UtcNow : started,
+            Source = DescribeSource(root, serverDll), Candidates = work.Sample.Candidates.Count, Results = work.Sample.Marks.Count,
+            Juries = work.Sample.Juries.Count, Seed = Int("seed"), ServerEnv = serverEnv, Configuration = configuration };
+        reports.Add(report);
+        if (configurations.Length > 1) Say($"=== {configuration.Label} (load {report.Machine.LoadAverage})");
+        try
+        {
+            var boot = Stopwatch.StartNew();
+            deployment = await Deployment.StartAsync(configuration, serverDll, Path.Combine(temp, $"{configuration.Mode}-{configuration.Silos}".ToLowerInvariant()),
+                options["postgres"], Int("pool-size"), serverEnv, "2024", Say);
+            report.ServerStart = boot.Elapsed;
+            foreach (var server in deployment.Servers)
+                Say($"server {server.BaseAddress} (pid {server.Id}) live{(configuration.Silos > 1 ? " and active" : "")} after {boot.Elapsed.TotalSeconds:0.0} s; log: {server.LogPath}");
+            await Measure(deployment, report);
+        }
+        catch (Exception e) when (configurations.Length > 1 && e is not OperationCanceledException)
+        {
+            report.Failure = e.Message;
+            Say($"{configuration.Label} failed: {e}");
+        }
+        finally
+        {
+            if (deployment is not null)
+            {
+                await deployment.DisposeAsync();
+                report.ServerLogWarnings = string.Join("; ", deployment.Servers.Select((s, i) =>
+                    (deployment.Servers.Count > 1 ? $"silo{i + 1}: " : "") + SummarizeWarnings(s.LogPath)));
+                Say($"server log: {report.ServerLogWarnings}");
+                deployment = null;
+            }
+            report.Finished = DateTimeOffset.UtcNow;
+        }
     }
 }
 finally
 {
-    if (server is not null)
+    if (writeResults && reports.Count > 0)
     {
-        await server.DisposeAsync();
-        report.ServerLogWarnings = SummarizeWarnings(server.LogPath);
-        Say($"server log: {report.ServerLogWarnings}");
-    }
-    report.Finished = DateTimeOffset.UtcNow;
-    if (writeResults)
-    {
-        report.WriteInto(resultsPath);
+        if (clusterReport) ClusterReport.WriteInto(resultsPath, reports);
+        else reports[0].WriteInto(resultsPath);
         Say($"results written to {resultsPath}");
     }
     if (!keepData)
@@ -145,7 +152,52 @@ finally
     }
     else Say($"kept {temp}");
 }
-return 0;
+return reports.Any(r => r.Failure is not null) ? 1 : 0;
+
+async Task Measure(Deployment deployment, Report report)
+{
+    var serverCpu = () => deployment.CpuTime;
+    var api = deployment.Apis[0];
+    var database = deployment.Database;
+    var organiser = await deployment.TokenAsync("organiser", "bench");
+    var presidents = new Dictionary<string, string>();
+    foreach (var jury in work.JuryIds) presidents[jury] = await deployment.TokenAsync("jury-president", "p", jury);
+
+    // Measure 1: ingestion (imports through the first silo; the import fans out to grains wherever they live).
+    foreach (var (kind, label) in new[] { ("juries", "juries.csv"), ("candidates", "candidates.csv"), ("marks", "marks.csv"), ("marks", "marks.csv again (all unchanged)") })
+    {
+        var meter = new CpuMeter($"import {label}", serverCpu);
+        var counters0 = database is null ? null : await database.CountersAsync();
+        var answer = await api.ImportAsync(kind, work.PathOf(kind), organiser);
+        var cpu = meter.Stop();
+        var rates = database is null ? null : DatabaseCounters.Between(counters0!, await database.CountersAsync());
+        var rows = answer.Created + answer.Updated + answer.Unchanged;
+        report.Imports.Add(new ImportLine(label, rows, answer, cpu, rates));
+        report.Cpu.Add(cpu);
+        Say($"import {label}: {rows} rows (created {answer.Created}, updated {answer.Updated}, unchanged {answer.Unchanged}) in {answer.Elapsed.TotalSeconds:0.00} s = {rows / answer.Elapsed.TotalSeconds:0} rows/s; server CPU {cpu.ServerCores:0.00} cores{DatabaseNote(cpu, rates)}");
+    }
+
+    Say($"single PUTs: {Int("put-clients")} clients{(deployment.Apis.Count > 1 ? $" over {deployment.Apis.Count} silos" : "")} for {Int("put-seconds")} s (after 1 s warm-up)");
+    var puts = await PutThroughput.RunAsync(deployment.Apis, work, presidents, Int("put-clients"), TimeSpan.FromSeconds(Int("put-seconds")), TimeSpan.FromSeconds(1), serverCpu, database);
+    report.Puts = puts;
+    report.Cpu.Add(puts.Cpu);
+    Say($"  {puts.Ok} ok, {puts.Failed} failed in {puts.Window.TotalSeconds:0.0} s = {puts.PerSecond:0} results/s; PUT ms median {Distribution.F(puts.Latency.Median)} p99 {Distribution.F(puts.Latency.P99)}; server CPU {puts.Cpu.ServerCores:0.00} cores{DatabaseNote(puts.Cpu, puts.Database)}");
+
+    // Measure 2: live board latency.
+    foreach (var layout in layouts)
+    {
+        Say($"board latency, {BoardLatency.Name(layout)}: {Int("watchers")} clients, {Num("rate")} marks/s for {Int("latency-seconds")} s");
+        var latency = await BoardLatency.RunAsync(deployment.Apis, work, presidents, layout, Int("watchers"), Num("rate"), TimeSpan.FromSeconds(Int("latency-seconds")), serverCpu, Say, database);
+        report.Latencies.Add(latency);
+        report.Cpu.Add(latency.Cpu);
+        var l = latency.Latency;
+        var cross = latency.CrossSilo is { Count: > 0 } x ? $"; cross-silo pairs ({x.Count}) median {Distribution.F(x.Median)} p99 {Distribution.F(x.P99)}" : "";
+        Say($"  {latency.MarksSent} marks ({latency.MarksRejected} refused), {latency.PairsExpected} (mark, client) pairs, {latency.PairsMissing} missing; ms median {Distribution.F(l.Median)} p95 {Distribution.F(l.P95)} p99 {Distribution.F(l.P99)} max {Distribution.F(l.Max)}{cross}; server CPU {latency.Cpu.ServerCores:0.00} cores");
+    }
+}
+
+static string DatabaseNote(CpuUse cpu, DatabaseRates? rates) => rates is null ? ""
+    : $", PostgreSQL CPU {cpu.DatabaseCores:0.00} cores, {rates.CommitsPerSecond:0} transactions/s, {rates.WalSyncsPerSecond:0} WAL flushes/s";
 
 static string FindRepositoryRoot()
 {

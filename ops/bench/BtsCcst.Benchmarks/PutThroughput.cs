@@ -5,17 +5,19 @@ using System.Net;
 namespace BtsCcst.Benchmarks;
 
 public sealed record PutThroughputResult(
-    int Clients, TimeSpan Window, int Ok, int Failed, IReadOnlyDictionary<string, int> Failures, Distribution Latency, double PerSecond, CpuUse Cpu);
+    int Clients, TimeSpan Window, int Ok, int Failed, IReadOnlyDictionary<string, int> Failures, Distribution Latency, double PerSecond, CpuUse Cpu,
+    DatabaseRates? Database = null);
 
 /// <summary>
 /// Closed-loop single-result PUTs: each client is the president of one jury and rewrites, one at a
 /// time, marks of its own share of that jury's candidates (alternating 12.5 / 13, so every PUT
-/// stores a change). Requests completing in the first second (warm-up) are not counted.
+/// stores a change). Requests completing in the first second (warm-up) are not counted. With several
+/// silos, client c sends through silo c mod N (its own HTTP connections to that silo's address).
 /// </summary>
 public static class PutThroughput
 {
-    public static async Task<PutThroughputResult> RunAsync(Api api, Workload work, IReadOnlyDictionary<string, string> presidentTokens,
-        int clients, TimeSpan duration, TimeSpan warmUp, Func<TimeSpan> serverCpu)
+    public static async Task<PutThroughputResult> RunAsync(IReadOnlyList<Api> apis, Workload work, IReadOnlyDictionary<string, string> presidentTokens,
+        int clients, TimeSpan duration, TimeSpan warmUp, Func<TimeSpan> serverCpu, BenchDatabase? database = null)
     {
         var juries = work.JuryIds;
         var plans = Enumerable.Range(0, clients).Select(c =>
@@ -39,6 +41,7 @@ public static class PutThroughput
         async Task Client(int c)
         {
             var (jury, slots) = plans[c];
+            var api = apis[c % apis.Count];
             var token = presidentTokens[jury];
             for (var i = 0; Stopwatch.GetTimestamp() < stopAt; i++)
             {
@@ -71,9 +74,11 @@ public static class PutThroughput
         var running = Enumerable.Range(0, clients).Select(c => Task.Run(() => Client(c))).ToArray();
         await Task.Delay(warmUp);
         var meter = new CpuMeter($"single PUTs, {clients} clients", serverCpu);
+        var counters0 = database is null ? null : await database.CountersAsync();
         await Task.WhenAll(running);
         var cpu = meter.Stop();
+        var rates = database is null ? null : DatabaseCounters.Between(counters0!, await database.CountersAsync());
         var window = TimeSpan.FromSeconds((double)(stopAt - countFrom) / Stopwatch.Frequency);
-        return new PutThroughputResult(clients, window, ok, failed, failures, Distribution.Of(latencies), ok / window.TotalSeconds, cpu);
+        return new PutThroughputResult(clients, window, ok, failed, failures, Distribution.Of(latencies), ok / window.TotalSeconds, cpu, rates);
     }
 }

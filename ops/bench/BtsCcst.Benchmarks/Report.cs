@@ -3,7 +3,7 @@ using System.Text;
 
 namespace BtsCcst.Benchmarks;
 
-public sealed record ImportLine(string File, int Rows, Api.ImportAnswer Answer, CpuUse Cpu);
+public sealed record ImportLine(string File, int Rows, Api.ImportAnswer Answer, CpuUse Cpu, DatabaseRates? Database = null);
 
 /// <summary>
 /// Writes the method and the latest figures into RESULTS.md, between markers; whatever else the file
@@ -30,6 +30,10 @@ public sealed class Report
     public List<LatencyResult> Latencies { get; } = [];
     public List<CpuUse> Cpu { get; } = [];
     public string ServerLogWarnings { get; set; } = "not read";
+    public Configuration Configuration { get; init; } = new(ClusterMode.Embedded, 1);
+
+    /// <summary>Why the configuration's run stopped early (several configurations in one run), or null.</summary>
+    public string? Failure { get; set; }
 
     private const string MethodBegin = "<!-- bench:method (written by the benchmark) -->";
     private const string MethodEnd = "<!-- /bench:method -->";
