@@ -15,53 +15,21 @@
   const el = id => document.getElementById(id);
   const text = s => String(s ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" })[c]);
   const frDate = d => d.split("-").reverse().join("/");
-  let connection = null;
   let current = null;
 
   el("centre-id").textContent = centreId;
   el("session-id").textContent = sessionId;
   el("day-date").textContent = frDate(date);
 
-  const fragment = new URLSearchParams(location.hash.slice(1));
-  if (fragment.get("token")) {
-    sessionStorage.setItem(tokenKey, fragment.get("token"));
-    history.replaceState(null, "", location.pathname + location.search);
-  }
-
-  function claims() {
-    try {
-      const payload = (sessionStorage.getItem(tokenKey) || "").split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-      return JSON.parse(decodeURIComponent(escape(atob(payload))));
-    } catch { return {}; }
-  }
-  const isManager = () => { const c = claims(); return c.role === "centre-manager" && c.scope === centreId; };
-
-  function setConnection(state, label) {
-    el("connection").dataset.state = state;
-    el("connection").textContent = label;
-  }
-
-  function showLogin(message) {
-    el("day").hidden = true;
-    el("login").hidden = false;
-    el("login-error").textContent = message || "";
-    setConnection("disconnected", "Non connecté");
-  }
-
-  el("login-form").addEventListener("submit", e => {
-    e.preventDefault();
-    sessionStorage.setItem(tokenKey, el("token-input").value.trim());
-    start();
+  const dayUrl = `/api/sessions/${encodeURIComponent(sessionId)}/centres/${encodeURIComponent(centreId)}/days/${date}`;
+  const page = BtsLivePage.create({
+    tokenKey, mainId: "day", hubPath: "/hubs/exam-day", updateMethod: "dayChanged",
+    watch: c => c.invoke("Watch", sessionId, centreId, date),
+    render: day => render(day),
   });
-  el("dev-token").addEventListener("click", async () => {
-    const response = await fetch("/api/dev/tokens", {
-      method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ role: "centre-manager", name: `responsable ${centreId}`, scope: centreId }),
-    });
-    if (!response.ok) { el("login-error").textContent = "Jeton de développement indisponible sur ce serveur."; return; }
-    sessionStorage.setItem(tokenKey, (await response.json()).token);
-    start();
-  });
+  const isManager = () => { const c = page.claims(); return c.role === "centre-manager" && c.scope === centreId; };
+  el("dev-token").addEventListener("click", () =>
+    page.useDevToken({ role: "centre-manager", name: `responsable ${centreId}`, scope: centreId }));
 
   const actions = [
     { kind: "candidate-present", label: "Présent", when: ["CONVOKED", "ABSENT", "ABSENT_EXCUSED"] },
@@ -111,16 +79,7 @@
       </section>`).join("");
   }
 
-  async function api(method, path, body) {
-    const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}/centres/${encodeURIComponent(centreId)}/days/${date}${path}`, {
-      method,
-      headers: { "Authorization": `Bearer ${sessionStorage.getItem(tokenKey)}`, ...(body ? { "Content-Type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const json = await response.json().catch(() => null);
-    if (!response.ok) throw new Error(json?.detail || `Erreur ${response.status}`);
-    return json;
-  }
+  const api = (method, path, body) => page.api(method, dayUrl + path, body);
 
   function message(textValue, ok) {
     el("action-message").textContent = textValue;
@@ -162,51 +121,5 @@
     } catch (error) { message(error.message, false); }
   });
 
-  async function watch(c) {
-    const day = await c.invoke("Watch", sessionId, centreId, date);
-    if (c !== connection) return;
-    render(day);
-    setConnection("connected", "En direct");
-  }
-
-  // Watches again after every (re)connection, every second until that works or the token is refused.
-  async function connectForever(c) {
-    while (c === connection) {
-      try {
-        if (c.state === signalR.HubConnectionState.Disconnected) await c.start();
-        if (c.state === signalR.HubConnectionState.Connected) { await watch(c); return; }
-      } catch (e) {
-        if (c !== connection) return;
-        const why = String(e && e.message || e);
-        if (/HubException/.test(why) || /401|403/.test(why)) {
-          const detail = why.replace(/^.*HubException:\s*/, "");
-          if (/401/.test(why)) sessionStorage.removeItem(tokenKey);
-          showLogin(`Accès refusé : ${detail}`);
-          return;
-        }
-      }
-      setConnection("reconnecting", "Serveur injoignable, nouvel essai…");
-      await new Promise(r => setTimeout(r, 1000));
-    }
-  }
-
-  async function start() {
-    if (!sessionStorage.getItem(tokenKey)) { showLogin(); return; }
-    const previous = connection;
-    connection = null;
-    if (previous) await previous.stop();
-    const c = new signalR.HubConnectionBuilder()
-      .withUrl("/hubs/exam-day", { accessTokenFactory: () => sessionStorage.getItem(tokenKey) || "" })
-      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(1000 * (ctx.previousRetryCount + 1), 5000) })
-      .build();
-    connection = c;
-    c.on("dayChanged", day => { if (c === connection) render(day); });
-    c.onreconnecting(() => { if (c === connection) setConnection("reconnecting", "Reconnexion…"); });
-    c.onreconnected(() => connectForever(c));
-    c.onclose(() => { if (c === connection) { setConnection("reconnecting", "Reconnexion…"); connectForever(c); } });
-    setConnection("connecting", "Connexion…");
-    await connectForever(c);
-  }
-
-  start();
+  page.start();
 })();

@@ -22,45 +22,20 @@
   const waiting = ["CONVOKED", "PRESENT", "IN_PREPARATION"];
   const el = id => document.getElementById(id);
   const text = s => String(s ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" })[c]);
-  let connection = null;
 
   el("commission-id").textContent = commissionId;
   el("session-id").textContent = sessionId;
   el("centre-id").textContent = centreId;
   el("day-date").textContent = date.split("-").reverse().join("/");
 
-  const fragment = new URLSearchParams(location.hash.slice(1));
-  if (fragment.get("token")) {
-    sessionStorage.setItem(tokenKey, fragment.get("token"));
-    history.replaceState(null, "", location.pathname + location.search);
-  }
-
-  function setConnection(state, label) {
-    el("connection").dataset.state = state;
-    el("connection").textContent = label;
-  }
-
-  function showLogin(message) {
-    el("day").hidden = true;
-    el("login").hidden = false;
-    el("login-error").textContent = message || "";
-    setConnection("disconnected", "Non connecté");
-  }
-
-  el("login-form").addEventListener("submit", e => {
-    e.preventDefault();
-    sessionStorage.setItem(tokenKey, el("token-input").value.trim());
-    start();
+  const page = BtsLivePage.create({
+    tokenKey, mainId: "day", hubPath: "/hubs/exam-day", updateMethod: "dayChanged",
+    watch: c => c.invoke("Watch", sessionId, centreId, date),
+    render: day => render(day),
   });
-  el("dev-form").addEventListener("submit", async e => {
+  el("dev-form").addEventListener("submit", e => {
     e.preventDefault();
-    const response = await fetch("/api/dev/tokens", {
-      method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ role: "examiner", name: el("examiner-input").value.trim() }),
-    });
-    if (!response.ok) { el("login-error").textContent = "Jeton de développement indisponible sur ce serveur."; return; }
-    sessionStorage.setItem(tokenKey, (await response.json()).token);
-    start();
+    page.useDevToken({ role: "examiner", name: el("examiner-input").value.trim() });
   });
 
   function render(day) {
@@ -87,16 +62,7 @@
     }).join("");
   }
 
-  async function send(method, url, body) {
-    const response = await fetch(url, {
-      method,
-      headers: { "Authorization": `Bearer ${sessionStorage.getItem(tokenKey)}`, "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    const json = await response.json().catch(() => null);
-    if (!response.ok) throw new Error(json?.detail || `Erreur ${response.status}`);
-    return json;
-  }
+  const send = (method, url, body) => page.api(method, url, body);
 
   function message(value, ok) {
     el("action-message").textContent = value;
@@ -122,48 +88,5 @@
     } catch (error) { message(error.message, false); }
   });
 
-  async function connectForever(c) {
-    while (c === connection) {
-      try {
-        if (c.state === signalR.HubConnectionState.Disconnected) await c.start();
-        if (c.state === signalR.HubConnectionState.Connected) {
-          const day = await c.invoke("Watch", sessionId, centreId, date);
-          if (c !== connection) return;
-          render(day);
-          setConnection("connected", "En direct");
-          return;
-        }
-      } catch (e) {
-        if (c !== connection) return;
-        const why = String(e && e.message || e);
-        if (/HubException/.test(why) || /401|403/.test(why)) {
-          if (/401/.test(why)) sessionStorage.removeItem(tokenKey);
-          showLogin(`Accès refusé : ${why.replace(/^.*HubException:\s*/, "")}`);
-          return;
-        }
-      }
-      setConnection("reconnecting", "Serveur injoignable, nouvel essai…");
-      await new Promise(r => setTimeout(r, 1000));
-    }
-  }
-
-  async function start() {
-    if (!sessionStorage.getItem(tokenKey)) { showLogin(); return; }
-    const previous = connection;
-    connection = null;
-    if (previous) await previous.stop();
-    const c = new signalR.HubConnectionBuilder()
-      .withUrl("/hubs/exam-day", { accessTokenFactory: () => sessionStorage.getItem(tokenKey) || "" })
-      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(1000 * (ctx.previousRetryCount + 1), 5000) })
-      .build();
-    connection = c;
-    c.on("dayChanged", day => { if (c === connection) render(day); });
-    c.onreconnecting(() => { if (c === connection) setConnection("reconnecting", "Reconnexion…"); });
-    c.onreconnected(() => connectForever(c));
-    c.onclose(() => { if (c === connection) { setConnection("reconnecting", "Reconnexion…"); connectForever(c); } });
-    setConnection("connecting", "Connexion…");
-    await connectForever(c);
-  }
-
-  start();
+  page.start();
 })();
