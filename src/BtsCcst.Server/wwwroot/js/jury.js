@@ -26,43 +26,20 @@
   document.getElementById("jury-id").textContent = juryId;
   document.getElementById("session-id").textContent = sessionId;
 
-  // A token may arrive in the address fragment (#token=...), which never reaches the server.
-  const fragment = new URLSearchParams(location.hash.slice(1));
-  if (fragment.get("token")) {
-    sessionStorage.setItem(tokenKey, fragment.get("token"));
-    history.replaceState(null, "", location.pathname + location.search);
-  }
-
   const el = id => document.getElementById(id);
   const fmt = n => n === null || n === undefined ? "" : Number(n).toFixed(2).replace(".", ",");
 
-  function setConnection(state, text) {
-    const badge = el("connection");
-    badge.dataset.state = state;
-    badge.textContent = text;
-  }
-
-  function showLogin(message) {
-    el("board").hidden = true;
-    el("login").hidden = false;
-    el("login-error").textContent = message || "";
-    setConnection("disconnected", "Non connecté");
-  }
-
-  el("login-form").addEventListener("submit", e => {
-    e.preventDefault();
-    sessionStorage.setItem(tokenKey, el("token-input").value.trim());
-    start();
+  const page = BtsLivePage.create({
+    tokenKey, mainId: "board", hubPath: "/hubs/board", updateMethod: "boardChanged",
+    watch: c => c.invoke("Watch", sessionId, juryId),
+    onSnapshot: snapshot => applySnapshot(snapshot),
+    onUpdate: update => applyUpdate(update),
+    refusal: e => /401|403|réservé/.test(String(e && e.message || e)) ? "Accès refusé : ce jeton ne donne pas accès à ce jury." : null,
+    gone: e => /n'existe pas/.test(String(e && e.message || e)) ? `Jury inconnu dans la session ${sessionId}` : null,
+    beforeStart: () => headerRow(),
   });
-  el("dev-token").addEventListener("click", async () => {
-    const response = await fetch("/api/dev/tokens", {
-      method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ role: "jury-president", name: `président ${juryId}`, scope: juryId }),
-    });
-    if (!response.ok) { el("login-error").textContent = "Jeton de développement indisponible sur ce serveur."; return; }
-    sessionStorage.setItem(tokenKey, (await response.json()).token);
-    start();
-  });
+  el("dev-token").addEventListener("click", () =>
+    page.useDevToken({ role: "jury-president", name: `président ${juryId}`, scope: juryId }));
 
   function headerRow() {
     const cells = ["N°", "Nom"].map((t, i) => `<th class="${i === 0 ? "number" : "name"}">${t}</th>`)
@@ -294,12 +271,7 @@
 
   let phase = null;
 
-  function tokenClaims() {
-    try {
-      const payload = (sessionStorage.getItem(tokenKey) || "").split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-      return JSON.parse(decodeURIComponent(escape(atob(payload))));
-    } catch { return {}; }
-  }
+  const tokenClaims = () => page.claims();
 
   const isPresident = () => { const c = tokenClaims(); return c.role === "jury-president" && c.scope === juryId; };
   const isOrganiser = () => tokenClaims().role === "organiser";
@@ -315,15 +287,7 @@
     return new Error(detail);
   }
 
-  async function api(method, path, body) {
-    const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}${path}`, {
-      method,
-      headers: { "Authorization": `Bearer ${sessionStorage.getItem(tokenKey)}`, ...(body ? { "Content-Type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (response.ok) return response.status === 204 ? null : response.json();
-    throw await problemOf(response);
-  }
+  const api = (method, path, body) => page.api(method, `/api/sessions/${encodeURIComponent(sessionId)}${path}`, body);
 
   function fileNameOf(response, fallback) {
     const header = response.headers.get("Content-Disposition") || "";
@@ -339,7 +303,7 @@
     say(`${what} : préparation…`, true);
     try {
       const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}${path}`, {
-        headers: { "Authorization": `Bearer ${sessionStorage.getItem(tokenKey)}` },
+        headers: { "Authorization": `Bearer ${page.token()}` },
       });
       if (!response.ok) throw await problemOf(response);
       const url = URL.createObjectURL(await response.blob());
@@ -510,76 +474,5 @@
     renderAggregates(update.aggregates, update.phase);
   }
 
-  let connection = null;
-  let looping = null; // the connection a connectForever loop is serving, if any
-
-  const denied = e => e && /401|403|réservé/.test(String(e.message || e));
-  const unknownJury = e => e && /n'existe pas/.test(String(e.message || e));
-
-  async function watch(c) {
-    const snapshot = await c.invoke("Watch", sessionId, juryId);
-    if (c !== connection) return;
-    applySnapshot(snapshot);
-    setConnection("connected", "En direct");
-  }
-
-  // Starts the connection if it is down and watches the jury, every second until that works, the
-  // token is refused or the connection is replaced. A failed Watch on a live connection is retried
-  // as it is (starting it again would throw), and a single loop serves a connection at a time.
-  async function connectForever(c) {
-    if (looping === c) return;
-    looping = c;
-    try {
-      while (c === connection) {
-        try {
-          if (c.state === signalR.HubConnectionState.Disconnected) await c.start();
-          if (c.state === signalR.HubConnectionState.Connected) {
-            await watch(c);
-            return;
-          }
-        } catch (e) {
-          if (c !== connection) return;
-          if (denied(e)) {
-            sessionStorage.removeItem(tokenKey);
-            showLogin("Accès refusé : ce jeton ne donne pas accès à ce jury.");
-            return;
-          }
-          if (unknownJury(e)) {
-            setConnection("disconnected", `Jury inconnu dans la session ${sessionId}`);
-            return;
-          }
-        }
-        setConnection("reconnecting", "Serveur injoignable, nouvel essai…");
-        await new Promise(r => setTimeout(r, 1000));
-      }
-    } finally {
-      if (looping === c) looping = null;
-    }
-  }
-
-  async function start() {
-    const token = sessionStorage.getItem(tokenKey);
-    if (!token) { showLogin(); return; }
-    headerRow();
-    const previous = connection;
-    connection = null; // the previous connection's handlers and loop now stand down
-    if (previous) await previous.stop();
-    const c = new signalR.HubConnectionBuilder()
-      .withUrl("/hubs/board", { accessTokenFactory: () => sessionStorage.getItem(tokenKey) || "" })
-      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(1000 * (ctx.previousRetryCount + 1), 5000) })
-      .build();
-    connection = c;
-    c.on("boardChanged", update => { if (c === connection) applyUpdate(update); });
-    c.onreconnecting(() => { if (c === connection) setConnection("reconnecting", "Reconnexion…"); });
-    c.onreconnected(() => connectForever(c));
-    c.onclose(() => {
-      if (c !== connection) return;
-      setConnection("reconnecting", "Reconnexion…");
-      connectForever(c);
-    });
-    setConnection("connecting", "Connexion…");
-    await connectForever(c);
-  }
-
-  start();
+  page.start();
 })();

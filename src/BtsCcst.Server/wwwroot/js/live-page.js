@@ -7,8 +7,16 @@
 window.BtsLivePage = (() => {
   const el = id => document.getElementById(id);
 
-  function create({ tokenKey, mainId, hubPath, updateMethod, watch, render }) {
+  /**
+   * watch(connection) asks the hub for the snapshot; onSnapshot and onUpdate draw it and the pushes
+   * (both default to render); refusal(error) says whether the server refused the token (the French
+   * words to show) and gone(error) whether what is watched does not exist (the badge's words): either
+   * stops the retries. beforeStart runs before each connection.
+   */
+  function create({ tokenKey, mainId, hubPath, updateMethod, watch, render, onSnapshot = render, onUpdate = render,
+                    refusal = hubRefusal, gone = () => null, beforeStart = () => { } }) {
     let connection = null;
+    let looping = null; // the connection a connectForever loop is serving: one loop at a time
 
     const fragment = new URLSearchParams(location.hash.slice(1));
     if (fragment.get("token")) {
@@ -67,35 +75,50 @@ window.BtsLivePage = (() => {
       useToken(el("token-input").value.trim());
     });
 
+    // Starts the connection if it is down and watches, every second until that works, the token is
+    // refused or the connection is replaced. A failed Watch on a live connection is retried as it is
+    // (starting it again would throw).
     async function connectForever(c) {
-      while (c === connection) {
-        try {
-          if (c.state === signalR.HubConnectionState.Disconnected) await c.start();
-          if (c.state === signalR.HubConnectionState.Connected) {
-            const snapshot = await watch(c);
+      if (looping === c) return;
+      looping = c;
+      try {
+        while (c === connection) {
+          try {
+            if (c.state === signalR.HubConnectionState.Disconnected) await c.start();
+            if (c.state === signalR.HubConnectionState.Connected) {
+              const snapshot = await watch(c);
+              if (c !== connection) return;
+              el("login").hidden = true;
+              el(mainId).hidden = false;
+              onSnapshot(snapshot);
+              setConnection("connected", "En direct");
+              return;
+            }
+          } catch (e) {
             if (c !== connection) return;
-            el("login").hidden = true;
-            el(mainId).hidden = false;
-            render(snapshot);
-            setConnection("connected", "En direct");
-            return;
+            const refused = refusal(e);
+            if (refused) {
+              sessionStorage.removeItem(tokenKey);
+              showLogin(refused);
+              return;
+            }
+            const missing = gone(e);
+            if (missing) {
+              setConnection("disconnected", missing);
+              return;
+            }
           }
-        } catch (e) {
-          if (c !== connection) return;
-          const why = String(e && e.message || e);
-          if (/HubException/.test(why) || /401|403/.test(why)) {
-            if (/401/.test(why)) sessionStorage.removeItem(tokenKey);
-            showLogin(`Accès refusé : ${why.replace(/^.*HubException:\s*/, "")}`);
-            return;
-          }
+          setConnection("reconnecting", "Serveur injoignable, nouvel essai…");
+          await new Promise(r => setTimeout(r, 1000));
         }
-        setConnection("reconnecting", "Serveur injoignable, nouvel essai…");
-        await new Promise(r => setTimeout(r, 1000));
+      } finally {
+        if (looping === c) looping = null;
       }
     }
 
     async function start() {
       if (!token()) { showLogin(); return; }
+      beforeStart();
       const previous = connection;
       connection = null;
       if (previous) await previous.stop();
@@ -104,7 +127,7 @@ window.BtsLivePage = (() => {
         .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(1000 * (ctx.previousRetryCount + 1), 5000) })
         .build();
       connection = c;
-      c.on(updateMethod, update => { if (c === connection) render(update); });
+      c.on(updateMethod, update => { if (c === connection) onUpdate(update); });
       c.onreconnecting(() => { if (c === connection) setConnection("reconnecting", "Reconnexion…"); });
       c.onreconnected(() => connectForever(c));
       c.onclose(() => { if (c === connection) { setConnection("reconnecting", "Reconnexion…"); connectForever(c); } });
@@ -112,7 +135,13 @@ window.BtsLivePage = (() => {
       await connectForever(c);
     }
 
-    return { start, api, claims, useToken, useDevToken, showLogin };
+    return { start, api, token, claims, useToken, useDevToken, showLogin };
+  }
+
+  /** A hub's refusal of the token or of the watch (HubException, 401, 403) as the words to show; null otherwise. */
+  function hubRefusal(e) {
+    const why = String(e && e.message || e);
+    return /HubException|401|403/.test(why) ? `Accès refusé : ${why.replace(/^.*HubException:\s*/, "")}` : null;
   }
 
   return { create };
