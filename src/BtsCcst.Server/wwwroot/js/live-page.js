@@ -52,7 +52,7 @@ window.BtsLivePage = (() => {
         body: body ? JSON.stringify(body) : undefined,
       });
       const json = await response.json().catch(() => null);
-      if (!response.ok) throw new Error(json?.detail || `Erreur ${response.status}`);
+      if (!response.ok) throw Object.assign(new Error(json?.detail || `Erreur ${response.status}`), { status: response.status });
       return json;
     }
 
@@ -135,7 +135,13 @@ window.BtsLivePage = (() => {
       await connectForever(c);
     }
 
-    return { start, api, token, claims, useToken, useDevToken, showLogin };
+    return {
+      start, api, token, claims, useToken, useDevToken, showLogin,
+      /** The live connection, for pages that invoke more than Watch on it. */
+      connection: () => connection,
+      /** Watches again on the current connection (e.g. after the page changed what it watches). */
+      rewatch: () => connection ? connectForever(connection) : Promise.resolve(),
+    };
   }
 
   /** A hub's refusal of the token or of the watch (HubException, 401, 403) as the words to show; null otherwise. */

@@ -16,13 +16,6 @@
   const el = id => document.getElementById(id);
   el("session-id").textContent = sessionId;
 
-  // A token may arrive in the address fragment (#token=...), which never reaches the server.
-  const fragment = new URLSearchParams(location.hash.slice(1));
-  if (fragment.get("token")) {
-    sessionStorage.setItem(tokenKey, fragment.get("token"));
-    history.replaceState(null, "", location.pathname + location.search);
-  }
-
   function escapeHtml(text) {
     return String(text).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   }
@@ -37,54 +30,32 @@
     return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, "0")} s`;
   }
 
-  function setConnection(state, text) {
-    const badge = el("connection");
-    badge.dataset.state = state;
-    badge.textContent = text;
-  }
-
-  function showLogin(message) {
-    el("planning").hidden = true;
-    el("login").hidden = false;
-    el("login-error").textContent = message || "";
-    setConnection("disconnected", "Non connecté");
-  }
-
-  function showPage() {
-    el("login").hidden = true;
-    el("planning").hidden = false;
-  }
-
-  el("login-form").addEventListener("submit", e => {
-    e.preventDefault();
-    sessionStorage.setItem(tokenKey, el("token-input").value.trim());
-    start();
+  const deniedMessage = "Accès refusé : la planification est réservée à l'organisateur.";
+  const page = BtsLivePage.create({
+    tokenKey, mainId: "planning", hubPath: "/hubs/planning", updateMethod: "runChanged",
+    watch: c => runId ? c.invoke("Watch", sessionId, runId) : c.invoke("WatchLatest", sessionId),
+    onSnapshot: view => {
+      if (view && !runId) runId = view.runId;
+      applyView(view);
+      loadSchedule();
+    },
+    onUpdate: view => applyView(view),
+    refusal: e => /401|403|réservé/.test(String(e && e.message || e)) ? deniedMessage : null,
   });
-  el("dev-token").addEventListener("click", async () => {
-    const response = await fetch("/api/dev/tokens", {
-      method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ role: "organiser", name: "bureau des examens" }),
-    });
-    if (!response.ok) { el("login-error").textContent = "Jeton de développement indisponible sur ce serveur."; return; }
-    sessionStorage.setItem(tokenKey, (await response.json()).token);
-    start();
-  });
+  el("dev-token").addEventListener("click", () => page.useDevToken({ role: "organiser", name: "bureau des examens" }));
 
   async function api(method, path, body) {
-    const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}${path}`, {
-      method,
-      headers: { "Authorization": `Bearer ${sessionStorage.getItem(tokenKey)}`, ...(body ? { "Content-Type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (response.status === 401 || response.status === 403) {
-      const error = new Error("Accès refusé : la planification est réservée à l'organisateur.");
-      error.denied = true;
+    try {
+      return await page.api(method, `/api/sessions/${encodeURIComponent(sessionId)}${path}`, body);
+    } catch (error) {
+      if (error.status === 401 || error.status === 403) throw Object.assign(new Error(deniedMessage), { denied: true });
       throw error;
     }
-    if (response.ok) return response.status === 204 ? null : response.json();
-    let detail = `Erreur ${response.status}`;
-    try { detail = (await response.json()).detail || detail; } catch { }
-    throw new Error(detail);
+  }
+
+  function denied(error) {
+    sessionStorage.removeItem(tokenKey);
+    page.showLogin(error.message);
   }
 
   function say(text, ok) {
@@ -156,14 +127,14 @@
       runId = started.runId;
       shown = null;
       say(`Planification ${runId} lancée (au plus ${seconds} s).`, true);
-      const c = connection;
+      const c = page.connection();
       if (c && previous && c.state === signalR.HubConnectionState.Connected) c.invoke("Unwatch", sessionId, previous).catch(() => { });
       if (c && c.state === signalR.HubConnectionState.Connected) {
-        try { applyView(await c.invoke("Watch", sessionId, runId)); } catch { connectForever(c); }
+        try { applyView(await c.invoke("Watch", sessionId, runId)); } catch { page.rewatch(); }
       }
     } catch (error) {
       el("start-run").disabled = false;
-      if (error.denied) { sessionStorage.removeItem(tokenKey); showLogin(error.message); return; }
+      if (error.denied) { denied(error); return; }
       say(error.message, false);
     }
   });
@@ -186,7 +157,7 @@
       const rows = await api("GET", "/schedule");
       if (load === scheduleLoads) renderTimeline(rows);
     } catch (error) {
-      if (error.denied) { sessionStorage.removeItem(tokenKey); showLogin(error.message); return; }
+      if (error.denied) { denied(error); return; }
       el("schedule-summary").textContent = `Planning illisible : ${error.message}`;
     }
   }
@@ -250,74 +221,5 @@
     return section;
   }
 
-  // --- The hub connection ---
-
-  let connection = null;
-  let looping = null; // the connection a connectForever loop is serving, if any
-
-  const denied = e => e && /401|403|réservé/.test(String(e.message || e));
-
-  async function watch(c) {
-    const view = runId ? await c.invoke("Watch", sessionId, runId) : await c.invoke("WatchLatest", sessionId);
-    if (c !== connection) return;
-    if (view && !runId) runId = view.runId;
-    applyView(view);
-    showPage();
-    setConnection("connected", "En direct");
-    loadSchedule();
-  }
-
-  // Starts the connection if it is down and watches the run, every second until that works, the
-  // token is refused or the connection is replaced (as on the jury board).
-  async function connectForever(c) {
-    if (looping === c) return;
-    looping = c;
-    try {
-      while (c === connection) {
-        try {
-          if (c.state === signalR.HubConnectionState.Disconnected) await c.start();
-          if (c.state === signalR.HubConnectionState.Connected) {
-            await watch(c);
-            return;
-          }
-        } catch (e) {
-          if (c !== connection) return;
-          if (denied(e)) {
-            sessionStorage.removeItem(tokenKey);
-            showLogin("Accès refusé : la planification est réservée à l'organisateur.");
-            return;
-          }
-        }
-        setConnection("reconnecting", "Serveur injoignable, nouvel essai…");
-        await new Promise(r => setTimeout(r, 1000));
-      }
-    } finally {
-      if (looping === c) looping = null;
-    }
-  }
-
-  async function start() {
-    const token = sessionStorage.getItem(tokenKey);
-    if (!token) { showLogin(); return; }
-    const previous = connection;
-    connection = null; // the previous connection's handlers and loop now stand down
-    if (previous) await previous.stop();
-    const c = new signalR.HubConnectionBuilder()
-      .withUrl("/hubs/planning", { accessTokenFactory: () => sessionStorage.getItem(tokenKey) || "" })
-      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(1000 * (ctx.previousRetryCount + 1), 5000) })
-      .build();
-    connection = c;
-    c.on("runChanged", view => { if (c === connection) applyView(view); });
-    c.onreconnecting(() => { if (c === connection) setConnection("reconnecting", "Reconnexion…"); });
-    c.onreconnected(() => connectForever(c));
-    c.onclose(() => {
-      if (c !== connection) return;
-      setConnection("reconnecting", "Reconnexion…");
-      connectForever(c);
-    });
-    setConnection("connecting", "Connexion…");
-    await connectForever(c);
-  }
-
-  start();
+  page.start();
 })();
