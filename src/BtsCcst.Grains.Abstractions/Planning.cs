@@ -130,9 +130,12 @@ public interface IPlanningRunGrain : IGrainWithStringKey
     /// <summary>Called by the run's own solving task when it ends.</summary>
     Task Complete(ScheduleRow[] schedule, UnplacedRow[] unplaced, string[] reasons, double objective, double bound, string? failure);
 
-    /// <summary>Subscribes a silo's planning relay to the run's progress; subscriptions expire unless renewed.</summary>
+    /// <summary>
+    /// Subscribes a silo's planning relay to the run's progress; subscriptions expire unless renewed.
+    /// True when the relay was not subscribed (first time, expired, or the run was activated anew).
+    /// </summary>
     [Orleans.Concurrency.AlwaysInterleave]
-    Task Subscribe(IPlanningObserver observer);
+    Task<bool> Subscribe(IPlanningObserver observer);
 
     [Orleans.Concurrency.AlwaysInterleave]
     Task Unsubscribe(IPlanningObserver observer);

@@ -161,10 +161,11 @@ public sealed class PlanningRunGrain(
         }
     }
 
-    public Task Subscribe(IPlanningObserver observer)
+    public Task<bool> Subscribe(IPlanningObserver observer)
     {
+        var isNew = !_observers.Contains(observer);
         _observers.Subscribe(observer, observer);
-        return Task.CompletedTask;
+        return Task.FromResult(isNew);
     }
 
     public Task Unsubscribe(IPlanningObserver observer)

@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using BtsCcst.Domain.Imports;
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Server.Auth;
+using BtsCcst.Server.Realtime;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -85,62 +85,37 @@ public sealed class PlanningHub(PlanningRelay relay, IGrainFactory grains, BtsCc
 }
 
 /// <summary>
-/// This silo's observer of planning runs (the GPSTracker shape, like the board relay): runs push
-/// their progress to it, it forwards to the SignalR group of the run. It subscribes to a run when a
-/// client of this silo first watches it, renews the subscription while the run goes on, and
-/// forgets the run once it has ended.
+/// This silo's observer of planning runs (<see cref="SubscriptionRelay{TKey}"/>, as the board relay): runs
+/// push their progress to it, it forwards to the SignalR group of the run. It forgets a run once it has ended.
 /// </summary>
-public sealed class PlanningRelay(IGrainFactory grains, IHubContext<PlanningHub> hub, ILogger<PlanningRelay> logger) : IPlanningObserver
+public sealed class PlanningRelay(IGrainFactory grains, IHubContext<PlanningHub> hub, ILogger<PlanningRelay> logger)
+    : SubscriptionRelay<(string Session, string Run)>(logger), IPlanningObserver
 {
-    private readonly ConcurrentDictionary<(string Session, string Run), byte> _watched = new();
     private IPlanningObserver? _reference;
 
     private IPlanningObserver Reference => _reference ??= grains.CreateObjectReference<IPlanningObserver>(this);
 
-    public async Task WatchAsync(string sessionId, string runId)
+    public Task WatchAsync(string sessionId, string runId) => WatchKeyAsync((sessionId, runId));
+
+    protected override async Task<bool> SubscribeAsync((string Session, string Run) key)
     {
-        _watched.TryAdd((sessionId, runId), 0);
-        await grains.PlanningRun(sessionId, runId).Subscribe(Reference);
+        var run = grains.PlanningRun(key.Session, key.Run);
+        if ((await run.GetView()).State == PlanningRunStates.Running) return await run.Subscribe(Reference);
+        Forget(key);
+        await run.Unsubscribe(Reference);
+        return false;
     }
 
-    public async Task RenewAsync()
-    {
-        foreach (var (session, run) in _watched.Keys)
-        {
-            try
-            {
-                var grain = grains.PlanningRun(session, run);
-                if ((await grain.GetView()).State != PlanningRunStates.Running)
-                {
-                    _watched.TryRemove((session, run), out _);
-                    await grain.Unsubscribe(Reference);
-                    continue;
-                }
-                await grain.Subscribe(Reference);
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Renewing the progress subscription of planning run {Session}/{Run} failed", session, run);
-            }
-        }
-    }
+    // A run that lost this subscription may have ended or moved on meanwhile: send its clients the run as it stands.
+    protected override async Task RefreshAsync((string Session, string Run) key) =>
+        await RunChanged(key.Session, await grains.PlanningRun(key.Session, key.Run).GetView());
 
     public Task RunChanged(string sessionId, PlanningRunView view)
     {
-        // An ended run sends nothing more: stop renewing its subscription.
-        if (view.State != PlanningRunStates.Running) _watched.TryRemove((sessionId, view.RunId), out _);
+        if (view.State != PlanningRunStates.Running) Forget((sessionId, view.RunId));
         return hub.Clients.Group(PlanningHub.Group(sessionId, view.RunId)).SendAsync(PlanningHub.UpdateMethod, view);
     }
 }
 
 /// <summary>Keeps this silo's planning subscriptions alive (runs expire observers after 3 minutes).</summary>
-public sealed class PlanningSubscriptionRenewal(PlanningRelay relay) : BackgroundService
-{
-    private static readonly TimeSpan Period = TimeSpan.FromSeconds(30);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Period);
-        while (await timer.WaitForNextTickAsync(stoppingToken)) await relay.RenewAsync();
-    }
-}
+public sealed class PlanningSubscriptionRenewal(PlanningRelay relay) : SubscriptionRenewal(relay);

@@ -25,6 +25,9 @@ public abstract class SubscriptionRelay<TKey>(ILogger logger) : IRenewedRelay wh
     /// <summary>Sends this silo's clients of the grain its whole state.</summary>
     protected abstract Task RefreshAsync(TKey key);
 
+    /// <summary>Stops renewing the subscription to a grain that will push nothing more (e.g. an ended run).</summary>
+    protected void Forget(TKey key) => _watched.TryRemove(key, out _);
+
     /// <summary>A client of this silo watches the grain: subscribe now (its snapshot is read by the hub).</summary>
     protected async Task WatchKeyAsync(TKey key)
     {
