@@ -18,6 +18,15 @@ public sealed record MarkImportRow(
 [GenerateSerializer, Immutable]
 public sealed record CandidateImportRow([property: Id(0)] int Line, [property: Id(1)] CandidateRegistration Registration);
 
+/// <summary>One import of the audit trail: the file kind, who sent it and when, and what it did (counts) or how many rows refused it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ImportRecord(
+    [property: Id(0)] string Kind,
+    [property: Id(1)] Actor By,
+    [property: Id(2)] DateTimeOffset At,
+    [property: Id(3)] ImportCounts? Counts,
+    [property: Id(4)] int RefusedRows);
+
 /// <summary>The outcome of an import: counts when stored, or every refused row (and nothing stored).</summary>
 [GenerateSerializer, Immutable]
 public sealed record ImportOutcome([property: Id(0)] ImportCounts? Counts, [property: Id(1)] RowError[] Errors)
@@ -60,6 +69,12 @@ public interface ISessionGrain : IGrainWithStringKey
     Task<ImportOutcome> ImportCandidates(CandidateImportRow[] rows, bool checkOnly = false);
 
     Task<ImportOutcome> ImportMarks(MarkImportRow[] rows, Actor actor, bool checkOnly = false);
+
+    /// <summary>Adds an import (stored or refused) to the session's audit trail, with who sent it (HTTP route or btsccst tool).</summary>
+    Task RecordImport(string kind, ImportOutcome outcome, Actor actor);
+
+    /// <summary>The audit trail of imports, oldest first (the latest <c>1000</c>).</summary>
+    Task<ImportRecord[]> GetImportLog();
 
     Task<SessionOverview> GetOverview();
 

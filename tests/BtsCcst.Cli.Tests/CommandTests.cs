@@ -41,6 +41,11 @@ public sealed class CommandTests(ServerFixture server)
         var change = Assert.Single(view.History, h => h.Unit == "E4");
         Assert.Equal("opérateur alice", change.By.Name);
         Assert.Equal(Roles.Organiser, change.By.Role);
+        // Imports of every kind are in the session's audit trail under the operator's name.
+        var log = await server.Grains.Session("cli-imp").GetImportLog();
+        Assert.Equal(["candidates", "candidates", "marks"], log.Select(r => r.Kind));
+        Assert.Equal("opérateur alice", log[0].By.Name);
+        Assert.Equal("opérateur alice", log[2].By.Name);
     }
 
     [Fact]

@@ -16,7 +16,15 @@ public static class SessionImports
     /// <summary>A file larger than this is refused before reading (a national session is a few MB).</summary>
     public const long MaxBytes = 50 * 1024 * 1024;
 
+    /// <summary>Imports the file whole or refuses it, and records either in the session's audit trail under <paramref name="actor"/>.</summary>
     public static async Task<ImportOutcome> RunAsync(ISessionGrain session, string kind, TextReader file, Actor actor)
+    {
+        var outcome = await ImportAsync(session, kind, file, actor);
+        await session.RecordImport(kind, outcome, actor);
+        return outcome;
+    }
+
+    private static async Task<ImportOutcome> ImportAsync(ISessionGrain session, string kind, TextReader file, Actor actor)
     {
         switch (kind)
         {

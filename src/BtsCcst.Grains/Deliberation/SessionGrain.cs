@@ -25,6 +25,8 @@ public sealed class SessionState
     [Id(9)] public PlanningPins Pins { get; set; } = new([], []);
     /// <summary>The run whose plan is the session's schedule of the second group's contrôle orals.</summary>
     [Id(10)] public string? SecondGroupScheduleRunId { get; set; }
+    /// <summary>Who imported what, and when (audit trail).</summary>
+    [Id(11)] public List<ImportRecord> ImportLog { get; set; } = [];
 }
 
 /// <summary>
@@ -32,8 +34,20 @@ public sealed class SessionState
 /// on. An import is checked row by row against every grain it touches before anything is stored.
 /// </summary>
 public sealed partial class SessionGrain(
-    [PersistentState("session", StorageNames.Grains)] IPersistentState<SessionState> store) : Grain, ISessionGrain
+    [PersistentState("session", StorageNames.Grains)] IPersistentState<SessionState> store,
+    TimeProvider clock) : Grain, ISessionGrain
 {
+    private const int ImportLogLength = 1000;
+
+    public async Task RecordImport(string kind, ImportOutcome outcome, Actor actor)
+    {
+        State.ImportLog.Add(new ImportRecord(kind, actor, clock.GetUtcNow(), outcome.Counts, outcome.Counts is null ? outcome.Errors.Length : 0));
+        if (State.ImportLog.Count > ImportLogLength) State.ImportLog.RemoveRange(0, State.ImportLog.Count - ImportLogLength);
+        await store.WriteStateAsync();
+    }
+
+    public Task<ImportRecord[]> GetImportLog() => Task.FromResult(State.ImportLog.ToArray());
+
     private SessionState State => store.State;
 
     private string SessionId => this.GetPrimaryKeyString();

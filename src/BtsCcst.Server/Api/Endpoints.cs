@@ -39,6 +39,8 @@ public static class Endpoints
 
         api.MapPost("/imports/{kind}", Import).RequireAuthorization(Policies.Organiser).WithTags("Imports")
             .Accepts<string>("text/csv").WithSummary("Imports a CSV file whole, or refuses it listing every bad row.");
+        api.MapGet("/imports", ImportLog).RequireAuthorization(Policies.Organiser).WithTags("Imports")
+            .WithSummary("The audit trail of imports: kind, who (HTTP user or btsccst operator), when, counts or refused rows.");
         api.MapGet("/exports/results.csv", ExportResults).WithTags("Exports")
             .WithSummary("results.csv: every jury for the organiser, their own for a jury president.");
         api.MapGet("/settings/deliberation", GetDeliberationSettings).RequireAuthorization(Policies.Organiser).WithTags("Session");
@@ -108,6 +110,9 @@ public static class Endpoints
                 outcome.Errors.Select(e => new { line = e.Line, column = e.Column, message = e.Message }));
         return Results.Ok(new { created = counts.Created, updated = counts.Updated, unchanged = counts.Unchanged });
     }
+
+    private static async Task<IResult> ImportLog(string session, IGrainFactory grains) =>
+        Results.Ok(await grains.Session(session).GetImportLog());
 
     private static async Task<IResult> ExportResults(string session, ClaimsPrincipal user, IGrainFactory grains)
     {

@@ -25,6 +25,27 @@ public sealed class ImportTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Every_import_stored_or_refused_is_in_the_sessions_audit_trail_with_who_and_when()
+    {
+        using var organiser = await server.OrganiserAsync();
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await organiser.ImportAsync("imp-log", "candidates", SampleFiles.Candidates(SampleFiles.Candidate("LOG001")));
+        await organiser.ImportAsync("imp-log", "marks", "candidate_number,unit,result\nLOG001,E4,25\nLOG999,E1,12\n");
+
+        var log = await organiser.GetFromJsonAsync<JsonElement>("/api/sessions/imp-log/imports");
+
+        Assert.Equal(2, log.GetArrayLength());
+        var (stored, refused) = (log[0], log[1]);
+        Assert.Equal(("candidates", "bureau-examens", "organiser"), (stored.GetProperty("kind").GetString(),
+            stored.GetProperty("by").GetProperty("name").GetString(), stored.GetProperty("by").GetProperty("role").GetString()));
+        Assert.Equal(1, stored.GetProperty("counts").GetProperty("created").GetInt32());
+        Assert.InRange(stored.GetProperty("at").GetDateTimeOffset(), before, DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Equal(("marks", JsonValueKind.Null, 2), (refused.GetProperty("kind").GetString(), refused.GetProperty("counts").ValueKind, refused.GetProperty("refusedRows").GetInt32()));
+        using var president = await server.PresidentAsync("NORMANDIE");
+        Assert.Equal(HttpStatusCode.Forbidden, (await president.GetAsync("/api/sessions/imp-log/imports")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_bad_candidates_file_is_refused_whole_with_every_error_and_nothing_is_stored()
     {
         using var organiser = await server.OrganiserAsync();
