@@ -52,7 +52,8 @@ public static class PostgreSqlClusterSiloBuilderExtensions
             options.Invariant = StorageNames.PostgreSqlInvariant;
             options.ConnectionString = connectionString;
         });
-        silo.AddBtsCcstAdoNetGrainStorage(StorageNames.PostgreSqlAdoNet, StorageNames.PostgreSqlInvariant, connectionString);
+        // PostgreSQL takes concurrent writers (one row per grain): no queue, which capped a silo near 200 writes/s.
+        silo.AddBtsCcstAdoNetGrainStorage(StorageNames.PostgreSqlAdoNet, StorageNames.PostgreSqlInvariant, connectionString, oneWriter: false);
         silo.UseAdoNetReminderService(options =>
         {
             options.Invariant = StorageNames.PostgreSqlInvariant;

@@ -47,14 +47,15 @@ public static class SqliteStorageSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         SqliteSchema.EnsureCreated(connectionString);
-        return silo.AddBtsCcstAdoNetGrainStorage(StorageNames.SqliteAdoNet, StorageNames.SqliteInvariant, connectionString);
+        return silo.AddBtsCcstAdoNetGrainStorage(StorageNames.SqliteAdoNet, StorageNames.SqliteInvariant, connectionString, oneWriter: true);
     }
 
     /// <summary>
-    /// Registers <see cref="StorageNames.Grains"/>: the ADO.NET provider <paramref name="providerName"/>
-    /// behind a one-writer queue, writing with the Orleans binary serializer.
+    /// Registers <see cref="StorageNames.Grains"/>: the ADO.NET provider <paramref name="providerName"/>, writing
+    /// with the Orleans binary serializer, behind a one-writer queue when the database admits a single writer
+    /// (<paramref name="oneWriter"/>: SQLite).
     /// </summary>
-    internal static ISiloBuilder AddBtsCcstAdoNetGrainStorage(this ISiloBuilder silo, string providerName, string invariant, string connectionString)
+    internal static ISiloBuilder AddBtsCcstAdoNetGrainStorage(this ISiloBuilder silo, string providerName, string invariant, string connectionString, bool oneWriter)
     {
         silo.AddAdoNetGrainStorage(providerName, options => options.Configure<Serializer>((o, serializer) =>
         {
@@ -62,8 +63,11 @@ public static class SqliteStorageSiloBuilderExtensions
             o.ConnectionString = connectionString;
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
-        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Grains,
-            (services, _) => new OneWriterGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(providerName)));
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Grains, (services, _) =>
+        {
+            var provider = services.GetRequiredKeyedService<IGrainStorage>(providerName);
+            return oneWriter ? new OneWriterGrainStorage(provider) : provider;
+        });
         return silo;
     }
 }
