@@ -349,6 +349,9 @@ public sealed class OralCentreGrain(
         return new Recorded(NewEvent(date, DayEventKinds.RoomUnavailable, description, room: room, from: from, to: to, reason: reason), []);
     }
 
+    private static DateOnly LocalToday(CentreDefinition centre, DateTimeOffset now) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(centre.TimeZone)).DateTime);
+
     public async Task<DayClosing> CloseDay(DateOnly date, Actor actor)
     {
         var (_, rows) = DayOf(date);
@@ -358,6 +361,10 @@ public sealed class OralCentreGrain(
         if (!log.Closed)
         {
             var now = clock.GetUtcNow();
+            // Absences become ABS/ABSJ on the candidates: a day that has not begun has no absentees yet.
+            if (store.State.Definition is { } centre && date > LocalToday(centre, now))
+                throw new RefusedException(RefusalKind.Conflict,
+                    $"La journée du {date:dd/MM/yyyy} n'a pas encore commencé au centre {CentreId} : elle se clôt à la fin des épreuves.");
             log.Closed = true;
             log.ClosedBy = actor;
             log.ClosedAt = now;

@@ -83,6 +83,24 @@ public sealed class ExamDayGrainTests(DeliberationClusterFixture fixture)
         Assert.Equal("ECO1", trail[2].By.Name);
     }
 
+    [Fact]
+    public async Task A_day_that_has_not_begun_cannot_be_closed()
+    {
+        const string sessionId = "exam-day-future";
+        var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(2);
+        var centre = Grains.OralCentre(sessionId, "LYON-1");
+        await centre.Define(new CentreDefinition("LYON-1", "Lycée du Parc", ["LYON"], "Europe/Paris", [tomorrow], new TimeOnly(8, 0), new TimeOnly(18, 0),
+            new TimeOnly(12, 0), new TimeOnly(13, 30), 2, 2, ""));
+        await centre.SetPlan([new("LYON-1", tomorrow, "S1", "LYON-1-C1", "E22", "XF01", new TimeOnly(9, 0), new TimeOnly(9, 20), new TimeOnly(9, 40), ["ANG1"])],
+            PlanningGroups.First);
+
+        var refused = await Catch(() => centre.CloseDay(tomorrow, Manager));
+
+        AssertRefused(RefusalKind.Conflict, refused);
+        Assert.Contains("n'a pas encore commencé", refused!.Message);
+        Assert.False((await centre.GetExamDay(tomorrow, Manager)).Closed);
+    }
+
     private static async Task<RefusedException?> Catch(Func<Task> action)
     {
         try
