@@ -33,7 +33,7 @@ public static class DayRepairer
         var nowSlot = (now + CentreDayProblem.Slot - 1) / CentreDayProblem.Slot;
         var allIds = current.Select(r => r.CommissionId).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
-        var late = request.Events.OfType<CandidateLate>().GroupBy(e => e.CandidateNumber).ToDictionary(g => g.Key, g => g.Max(e => e.Minutes));
+        var late = request.Events.OfType<CandidateLate>().GroupBy(e => e.CandidateNumber).ToDictionary(g => g.Key, g => g.Max(e => Clock.Minutes(e.ArrivesAt)));
         var absent = request.Events.OfType<CandidateAbsentExcused>().GroupBy(e => e.CandidateNumber).ToDictionary(g => g.Key, g => g.Any(e => e.Reconvoke));
         var away = request.Events.OfType<ExaminerAbsent>().ToList();
         var awayIds = away.Select(a => a.ExaminerId).ToHashSet(StringComparer.Ordinal);
@@ -82,7 +82,6 @@ public static class DayRepairer
         var old = new Dictionary<Oral, Placement>();
         var fixedPlacements = new Dictionary<Oral, Placement>();
         var removed = new List<ScheduledExam>();
-        var firstConvocation = dayRows.GroupBy(r => r.CandidateNumber).ToDictionary(g => g.Key, g => g.Min(r => Clock.Minutes(r.PrepStart ?? r.ExamStart)));
         foreach (var row in dayRows.OrderBy(r => r.ExamStart))
         {
             var started = Clock.Minutes(row.PrepStart ?? row.ExamStart) < now && !eventCandidates.Contains(row.CandidateNumber);
@@ -106,8 +105,8 @@ public static class DayRepairer
         {
             Old = jobs.Select(j => (Placement?)old[j.Oral]).ToArray(),
             Family = family.ToArray(),
-            Earliest = jobs.Select(j => late.TryGetValue(j.Oral.Candidate.Number, out var minutes)
-                ? Math.Max(nowSlot, (firstConvocation[j.Oral.Candidate.Number] + minutes + CentreDayProblem.Slot - 1) / CentreDayProblem.Slot)
+            Earliest = jobs.Select(j => late.TryGetValue(j.Oral.Candidate.Number, out var arrival)
+                ? Math.Max(nowSlot, (arrival + CentreDayProblem.Slot - 1) / CentreDayProblem.Slot)
                 : nowSlot).ToArray(),
             Counted = problem.Candidates.Select(c => !eventCandidates.Contains(c.Number)).ToArray(),
             Locked = problem.Candidates.Select(c => request.MovableCandidates is { } movable && !movable.Contains(c.Number) && !eventCandidates.Contains(c.Number)).ToArray(),

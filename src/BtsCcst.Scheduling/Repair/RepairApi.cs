@@ -1,13 +1,20 @@
+using System.Text.Json.Serialization;
 using BtsCcst.Domain;
 
 namespace BtsCcst.Scheduling.Repair;
 
 /// <summary>Something that happened on an exam day and that the repaired schedule must absorb.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(CandidateLate), "candidate-late")]
+[JsonDerivedType(typeof(CandidateAbsentExcused), "candidate-excused")]
+[JsonDerivedType(typeof(ExaminerAbsent), "examiner-absent")]
+[JsonDerivedType(typeof(RoomUnavailable), "room-unavailable")]
 public abstract record RepairEvent;
 
-/// <summary>A candidate arrives <paramref name="Minutes"/> after their first convocation (first preparation or exam) of the day:
-/// none of their exams of the day may start (preparation included) before they arrive.</summary>
-public sealed record CandidateLate(string CandidateNumber, int Minutes) : RepairEvent;
+/// <summary>A candidate expected at <paramref name="ArrivesAt"/> (wall-clock time: a delay is stated once, against the
+/// convocation the candidate had, so that a second repair does not add it again): none of their exams of the day may
+/// start (preparation included) before.</summary>
+public sealed record CandidateLate(string CandidateNumber, TimeOnly ArrivesAt) : RepairEvent;
 
 /// <summary>A candidate absent with an excuse: their exams of the day not yet under way leave the day and, when
 /// <paramref name="Reconvoke"/>, are placed on a later date of the centre's window where they fit without moving anyone.</summary>

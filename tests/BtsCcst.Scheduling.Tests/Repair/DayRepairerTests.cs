@@ -42,7 +42,7 @@ public sealed class DayRepairerTests(ITestOutputHelper output)
         var early = day.GroupBy(e => e.CandidateNumber).Where(g => g.Max(e => e.ExamEnd) <= new TimeOnly(16, 0)).SelectMany(g => g).ToList();
         var first = (early.Count > 0 ? early : day).OrderBy(e => e.PrepStart ?? e.ExamStart).First();
         var now = first.PrepStart ?? first.ExamStart;
-        var request = new RepairRequest("CAEN-1", date, now, [new CandidateLate(first.CandidateNumber, 20)]);
+        var request = new RepairRequest("CAEN-1", date, now, [new CandidateLate(first.CandidateNumber, now.AddMinutes(20))]);
 
         var result = Check(instance, plan, request);
 
@@ -60,7 +60,7 @@ public sealed class DayRepairerTests(ITestOutputHelper output)
         var date = BusiestDay(plan);
         var first = plan.Exams.Where(e => e.Date == date).OrderBy(e => e.PrepStart ?? e.ExamStart).First();
         var now = first.PrepStart ?? first.ExamStart;
-        var request = new RepairRequest("CAEN-1", date, now, [new CandidateLate(first.CandidateNumber, 12 * 60)]);
+        var request = new RepairRequest("CAEN-1", date, now, [new CandidateLate(first.CandidateNumber, new TimeOnly(23, 0))]);
 
         var result = Check(instance, plan, request);
 
