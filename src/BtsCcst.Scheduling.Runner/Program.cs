@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BtsCcst.Scheduling;
+using BtsCcst.Scheduling.Repair;
 
 // One planning request per process: a native crash of the solver ends this process only.
 var stdout = Console.Out;
@@ -11,11 +12,20 @@ void Send(PlannerMessage message)
 
 try
 {
-    var request = await JsonSerializer.DeserializeAsync<PlanningRequest>(Console.OpenStandardInput(), PlanningProtocol.Json)
-                  ?? throw new InvalidDataException("empty planning request");
-    var options = new PlannerOptions(TimeSpan.FromSeconds(request.TimeLimitSeconds), request.Workers, request.Weights, request.Seed);
-    var result = OralPlanner.Plan(request.Instance, options, new SynchronousProgress(p => Send(new PlannerMessage(PlannerMessage.ProgressType, Progress: p))));
-    Send(new PlannerMessage(PlannerMessage.ResultType, Result: result));
+    var request = await JsonSerializer.DeserializeAsync<SolverRequest>(Console.OpenStandardInput(), PlanningProtocol.Json)
+                  ?? throw new InvalidDataException("empty solver request");
+    if (request.Plan is { } plan)
+    {
+        var options = new PlannerOptions(TimeSpan.FromSeconds(plan.TimeLimitSeconds), plan.Workers, plan.Weights, plan.Seed);
+        var result = OralPlanner.Plan(plan.Instance, options, new SynchronousProgress(p => Send(new PlannerMessage(PlannerMessage.ProgressType, Progress: p))));
+        Send(new PlannerMessage(PlannerMessage.ResultType, Result: result));
+    }
+    else if (request.Repair is { } repair)
+    {
+        var options = new PlannerOptions(TimeSpan.FromSeconds(repair.TimeLimitSeconds), repair.Workers, Seed: repair.Seed);
+        Send(new PlannerMessage(PlannerMessage.RepairType, Repaired: DayRepairer.Repair(repair.Instance, repair.Current, repair.Request, options, repair.UnplacedBefore)));
+    }
+    else throw new InvalidDataException("the solver request holds neither a plan nor a repair");
     return 0;
 }
 catch (Exception e)

@@ -17,6 +17,19 @@ public sealed class OutOfProcessPlanner(string fileName, params string[] argumen
 
     public async Task<PlanResult> PlanAsync(PlanningInstance instance, PlannerOptions options, IProgress<PlanningProgress>? progress, CancellationToken cancellationToken)
     {
+        var request = new SolverRequest(Plan: new PlanningRequest(instance, options.TimeLimit.TotalSeconds, options.Workers, options.Seed, options.Weights));
+        return (await RunAsync(request, progress, cancellationToken)).Result
+               ?? throw new PlannerProcessException("Le planificateur a répondu sans plan.");
+    }
+
+    /// <summary>Repairs one centre-day (<see cref="Repair.DayRepairer"/>) in a child process.</summary>
+    public async Task<Repair.RepairResult> RepairAsync(RepairJob job, CancellationToken cancellationToken) =>
+        (await RunAsync(new SolverRequest(Repair: job), null, cancellationToken)).Repaired
+        ?? throw new PlannerProcessException("Le planificateur a répondu sans réparation.");
+
+    /// <summary>Runs one job in a child process and returns its result message (a plan or a repair).</summary>
+    private async Task<PlannerMessage> RunAsync(SolverRequest request, IProgress<PlanningProgress>? progress, CancellationToken cancellationToken)
+    {
         if (fileName == "dotnet" && arguments.FirstOrDefault() is { } runnerDll && !File.Exists(runnerDll))
             throw new PlannerProcessException($"Le planificateur est introuvable ({runnerDll}).");
         var start = new ProcessStartInfo(fileName, arguments)
@@ -30,11 +43,10 @@ public sealed class OutOfProcessPlanner(string fileName, params string[] argumen
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         await using (cancellationToken.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }))
         {
-            var request = new PlanningRequest(instance, options.TimeLimit.TotalSeconds, options.Workers, options.Seed, options.Weights);
             await process.StandardInput.WriteAsync(JsonSerializer.Serialize(request, PlanningProtocol.Json));
             process.StandardInput.Close();
 
-            PlanResult? result = null;
+            PlannerMessage? result = null;
             string? error = null;
             while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
             {
@@ -45,8 +57,8 @@ public sealed class OutOfProcessPlanner(string fileName, params string[] argumen
                     case PlannerMessage.ProgressType when message.Progress is not null:
                         progress?.Report(message.Progress);
                         break;
-                    case PlannerMessage.ResultType:
-                        result = message.Result;
+                    case PlannerMessage.ResultType or PlannerMessage.RepairType:
+                        result = message;
                         break;
                     case PlannerMessage.ErrorType:
                         error = message.Error;

@@ -3,17 +3,32 @@ using System.Text.Json.Serialization;
 
 namespace BtsCcst.Scheduling;
 
-/// <summary>What the server sends the planner process on its standard input: one JSON document.</summary>
+/// <summary>A planning of the whole instance.</summary>
 public sealed record PlanningRequest(PlanningInstance Instance, double TimeLimitSeconds, int Workers, int? Seed, PlannerWeights? Weights = null);
 
+/// <summary>A repair of one centre-day of <paramref name="Current"/> (<see cref="Repair.DayRepairer"/>).</summary>
+public sealed record RepairJob(
+    PlanningInstance Instance,
+    IReadOnlyList<ScheduledExam> Current,
+    Repair.RepairRequest Request,
+    double TimeLimitSeconds,
+    int Workers,
+    int? Seed,
+    IReadOnlyList<UnplacedOral> UnplacedBefore);
+
+/// <summary>What the server sends the solver process on its standard input: one JSON document holding one job.</summary>
+public sealed record SolverRequest(PlanningRequest? Plan = null, RepairJob? Repair = null);
+
 /// <summary>
-/// One line of the planner process's standard output: progress while it solves, then exactly one
-/// result or error. Anything else on stdout is ignored; stderr is kept for diagnosis.
+/// One line of the solver process's standard output: progress while it solves, then exactly one
+/// result (a plan or a repair) or error. Anything else on stdout is ignored; stderr is kept for diagnosis.
 /// </summary>
-public sealed record PlannerMessage(string Type, PlanningProgress? Progress = null, PlanResult? Result = null, string? Error = null)
+public sealed record PlannerMessage(string Type, PlanningProgress? Progress = null, PlanResult? Result = null, string? Error = null,
+    Repair.RepairResult? Repaired = null)
 {
     public const string ProgressType = "progress";
     public const string ResultType = "result";
+    public const string RepairType = "repair";
     public const string ErrorType = "error";
 }
 

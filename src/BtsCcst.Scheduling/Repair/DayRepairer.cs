@@ -84,9 +84,10 @@ public static class DayRepairer
         var removed = new List<ScheduledExam>();
         foreach (var row in dayRows.OrderBy(r => r.ExamStart))
         {
-            var started = Clock.Minutes(row.PrepStart ?? row.ExamStart) < now && !eventCandidates.Contains(row.CandidateNumber);
-            var u61Fixed = row.Unit == UnitCode.EF3 && dayRows.Any(r => r.CandidateNumber == row.CandidateNumber && r.Unit == UnitCode.U61
-                                                                        && Clock.Minutes(r.PrepStart ?? r.ExamStart) < now && !eventCandidates.Contains(row.CandidateNumber));
+            bool Started(ScheduledExam r) => request.Underway?.Contains(RepairRequest.ExamKey(r.CandidateNumber, r.Unit)) == true
+                                             || (Clock.Minutes(r.PrepStart ?? r.ExamStart) < now && !eventCandidates.Contains(r.CandidateNumber));
+            var started = Started(row);
+            var u61Fixed = row.Unit == UnitCode.EF3 && dayRows.Any(r => r.CandidateNumber == row.CandidateNumber && r.Unit == UnitCode.U61 && Started(r));
             if (absent.ContainsKey(row.CandidateNumber) && !started) { removed.Add(row); continue; }
             var candidate = candidates[row.CandidateNumber];
             var pin = instance.OralPins.FirstOrDefault(p => p.CandidateNumber == candidate.Number && p.Unit == row.Unit);
@@ -149,7 +150,8 @@ public static class DayRepairer
                 Clock.Time(pl.Start * CentreDayProblem.Slot), Clock.Time(job.End(pl.Start) * CentreDayProblem.Slot), members);
             items.Add(new RoomItem(exam, job.Fixed is not null));
         }
-        var dayExams = Rooms(items, day.Centre.ExamRooms);
+        var closedRooms = request.Events.OfType<RoomUnavailable>().Where(b => b.Room is not null).Select(b => new RoomClosure(b.Room!, b.From, b.To)).ToList();
+        var dayExams = Rooms(items, day.Centre.ExamRooms, closedRooms);
         exams.AddRange(dayExams);
 
         // ---- Changes and counts.
@@ -256,7 +258,7 @@ public static class DayRepairer
                     Clock.Time(pl.Start * CentreDayProblem.Slot), Clock.Time(job.End(pl.Start) * CentreDayProblem.Slot),
                     commissions[pl.Commission].Members.Select(m => m.Id).ToList()), false));
             }
-            var labelled = Rooms(items, other.Centre.ExamRooms);
+            var labelled = Rooms(items, other.Centre.ExamRooms, []);
             exams.RemoveAll(e => there.Contains(e));
             exams.AddRange(labelled.Where(e => e.CandidateNumber != candidate.Number));
             return labelled.Where(e => e.CandidateNumber == candidate.Number).ToList();
@@ -266,27 +268,31 @@ public static class DayRepairer
 
     private sealed record RoomItem(ScheduledExam Exam, bool Keep);
 
-    /// <summary>Labels rooms (HardRules.Rooms): kept exams keep theirs, the others keep theirs when free, else the first free one.</summary>
-    private static List<ScheduledExam> Rooms(List<RoomItem> items, int rooms)
+    private sealed record RoomClosure(string Room, TimeOnly From, TimeOnly To);
+
+    /// <summary>Labels rooms (HardRules.Rooms): kept exams keep theirs, the others keep theirs when free, else the first free
+    /// one; a closed room takes no exam over its closure but those kept.</summary>
+    private static List<ScheduledExam> Rooms(List<RoomItem> items, int rooms, IReadOnlyList<RoomClosure> closures)
     {
         var labels = Enumerable.Range(1, Math.Max(1, rooms)).Select(n => $"Salle {n}").ToList();
         var taken = new Dictionary<string, List<(TimeOnly Start, TimeOnly End)>>(StringComparer.OrdinalIgnoreCase);
         bool Free(string label, ScheduledExam e) => !taken.TryGetValue(label, out var list) || list.All(x => x.End <= e.ExamStart || e.ExamEnd <= x.Start);
-        void Take(string label, ScheduledExam e)
+        void Take(string label, TimeOnly start, TimeOnly end)
         {
             if (!taken.TryGetValue(label, out var list)) taken[label] = list = [];
-            list.Add((e.ExamStart, e.ExamEnd));
+            list.Add((start, end));
         }
         var result = new List<ScheduledExam>();
-        foreach (var item in items.Where(i => i.Keep)) { Take(item.Exam.Room, item.Exam); result.Add(item.Exam); }
+        foreach (var item in items.Where(i => i.Keep)) { Take(item.Exam.Room, item.Exam.ExamStart, item.Exam.ExamEnd); result.Add(item.Exam); }
+        foreach (var closure in closures) Take(closure.Room, closure.From, closure.To);
         var lastOf = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var item in items.Where(i => !i.Keep).OrderBy(i => i.Exam.ExamStart))
         {
             var e = item.Exam;
             var choices = new[] { e.Room, lastOf.GetValueOrDefault(e.CommissionId) ?? "" }.Where(l => labels.Contains(l, StringComparer.OrdinalIgnoreCase)).Concat(labels);
             var label = choices.FirstOrDefault(l => Free(l, e));
-            if (label is null) return Relabel(items.Select(i => i.Exam), labels);
-            Take(label, e);
+            if (label is null) return closures.Count > 0 ? Rooms(items, rooms, []) : Relabel(items.Select(i => i.Exam), labels);
+            Take(label, e.ExamStart, e.ExamEnd);
             lastOf[e.CommissionId] = label;
             result.Add(e with { Room = label });
         }

@@ -23,22 +23,28 @@ public sealed record CandidateAbsentExcused(string CandidateNumber, bool Reconvo
 /// <summary>An examiner absent from <paramref name="From"/> to <paramref name="To"/> (null: the start, or the end, of the day).</summary>
 public sealed record ExaminerAbsent(string ExaminerId, TimeOnly? From = null, TimeOnly? To = null) : RepairEvent;
 
-/// <summary><paramref name="Rooms"/> exam room(s) unavailable from <paramref name="From"/> to <paramref name="To"/>.</summary>
-public sealed record RoomUnavailable(TimeOnly From, TimeOnly To, int Rooms = 1) : RepairEvent;
+/// <summary><paramref name="Rooms"/> exam room(s) unavailable from <paramref name="From"/> to <paramref name="To"/>; with
+/// <paramref name="Room"/> (one room), that room is the one left empty, but for exams already under way in it.</summary>
+public sealed record RoomUnavailable(TimeOnly From, TimeOnly To, int Rooms = 1, string? Room = null) : RepairEvent;
 
 /// <summary>
 /// What to repair: one centre-day, the time now (exams ended or under way, i.e. whose preparation or exam started
 /// before <paramref name="Now"/>, are fixed; nothing else may start before it) and the events.
 /// <paramref name="MovableCandidates"/>, when given, restricts the candidates (besides those of the events) whose exams
 /// may change; the others keep their time and commission (a commission that lost a member or took a replacement counts
-/// as the same commission).
+/// as the same commission). <paramref name="Underway"/> names exams ("{candidate}/{unit}") started whatever the time
+/// says (a commission ahead of its schedule): they are fixed too.
 /// </summary>
 public sealed record RepairRequest(
     string CentreId,
     DateOnly Date,
     TimeOnly Now,
     IReadOnlyList<RepairEvent> Events,
-    IReadOnlySet<string>? MovableCandidates = null);
+    IReadOnlySet<string>? MovableCandidates = null,
+    IReadOnlySet<string>? Underway = null)
+{
+    public static string ExamKey(string candidateNumber, UnitCode unit) => $"{candidateNumber}/{unit}";
+}
 
 /// <summary>One exam whose time, date or commission changed (old fields null for an exam added, new fields null for one removed).</summary>
 public sealed record RepairedExam(

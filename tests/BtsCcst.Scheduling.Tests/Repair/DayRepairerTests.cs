@@ -142,6 +142,29 @@ public sealed class DayRepairerTests(ITestOutputHelper output)
         Assert.True(result.CandidatesMoved >= Math.Min(1, there));
     }
 
+    [Fact]
+    public async Task The_solver_process_repairs_a_named_closed_room_as_the_server_asks_it()
+    {
+        var (instance, plan) = Planned.Value;
+        var date = BusiestDay(plan);
+        var (from, to) = (new TimeOnly(14, 0), new TimeOnly(16, 0));
+        var room = plan.Exams.Where(e => e.Date == date && e.ExamStart < to && e.ExamEnd > from).GroupBy(e => e.Room).OrderByDescending(g => g.Count()).First().Key;
+        var late = plan.Exams.Where(e => e.Date == date && (e.PrepStart ?? e.ExamStart) >= new TimeOnly(13, 0)).OrderBy(e => e.ExamStart).First();
+        var request = new RepairRequest("CAEN-1", date, new TimeOnly(13, 0),
+            [new RoomUnavailable(from, to, Room: room), new CandidateLate(late.CandidateNumber, (late.PrepStart ?? late.ExamStart).AddMinutes(15))],
+            Underway: new HashSet<string> { RepairRequest.ExamKey(late.CandidateNumber, late.Unit) });
+
+        // Through the JSON protocol and the runner, as the server does it.
+        var result = await OutOfProcessPlanner.Beside().RepairAsync(new RepairJob(instance, plan.Exams, request, 5, 2, 1, plan.Unplaced), CancellationToken.None);
+
+        PlanAssert.KeepsEveryRule(instance, new PlanResult(result.Exams, result.Unplaced, [], 0, 0, result.Optimal));
+        Assert.True(result.Optimal);
+        Assert.DoesNotContain(result.Exams, e => e.Date == date && e.Room == room && e.ExamStart < to && e.ExamEnd > from);
+        // An exam under way stays, whatever the time and the lateness say.
+        Assert.Contains(result.Exams, e => (e.CandidateNumber, e.Unit, e.Date, e.ExamStart, e.CommissionId, e.Room)
+                                           == (late.CandidateNumber, late.Unit, late.Date, late.ExamStart, late.CommissionId, late.Room));
+    }
+
     /// <summary>Repairs, then checks the rules, the fixed exams and, by exhaustive search, the fewest candidates moved.</summary>
     private RepairResult Check(PlanningInstance instance, PlanResult plan, RepairRequest request)
     {
