@@ -174,6 +174,9 @@ public interface ICandidateGrain : IGrainWithStringKey
     /// </summary>
     Task SetConvocations(ScheduleRow[] convocations, int group);
 
+    /// <summary>After a repaired day: the convocations to these units become <paramref name="rows"/> (none: no longer convoked).</summary>
+    Task ReplaceConvocations(string[] units, ScheduleRow[] rows);
+
     Task<ScheduleRow[]> GetConvocations();
 
     /// <summary>The session's thresholds changed: recompute the outcome and tell the jury.</summary>

@@ -38,6 +38,13 @@ public static class DayEventKinds
     public const string RoomUnavailable = "room-unavailable";
     /// <summary>Recorded by the closing of the day itself, never sent.</summary>
     public const string DayClosed = "day-closed";
+    /// <summary>Recorded by the repairs of the day (never sent as events): proposed, accepted, rejected.</summary>
+    public const string RepairProposed = "repair-proposed";
+    public const string RepairAccepted = "repair-accepted";
+    public const string RepairRejected = "repair-rejected";
+
+    /// <summary>The events a repair absorbs.</summary>
+    public static IReadOnlyList<string> ForRepair { get; } = [CandidateLate, CandidateExcused, ExaminerAbsent, RoomUnavailable];
 
     public static IReadOnlyList<string> Recordable { get; } =
         [CandidatePresent, CandidateAbsent, CandidateExcused, CandidateLate, PreparationStarted, ExamStarted, ExamDone, ExaminerAbsent, RoomUnavailable];
@@ -75,17 +82,21 @@ public sealed record DayEvent(
     [property: Id(10)] string? Room,
     [property: Id(11)] TimeOnly? From,
     [property: Id(12)] TimeOnly? To,
-    [property: Id(13)] string? Reason);
+    [property: Id(13)] string? Reason,
+    [property: Id(14)] TimeOnly? ExpectedAt = null);
 
-/// <summary>One exam of a centre's day with its status (no candidate names: the API adds them, never the school).</summary>
+/// <summary>One exam of a centre's day with its status (no candidate names: the API adds them, never the school);
+/// <paramref name="Withdrawn"/>: taken out of the plan by a repair (an excused candidate not re-convoked), kept for the closing.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ExamOfDay(
     [property: Id(0)] ScheduleRow Row,
     [property: Id(1)] string Status,
     [property: Id(2)] int? LateMinutes,
-    [property: Id(3)] int Group);
+    [property: Id(3)] int Group,
+    [property: Id(4)] bool Withdrawn = false);
 
-/// <summary>A centre's exam day: its exams by room and commission, their statuses, what is unavailable, whether it is closed.</summary>
+/// <summary>A centre's exam day: its exams by room and commission, their statuses, what is unavailable, whether it is closed,
+/// and the repair proposal awaiting the manager's decision, if any.</summary>
 [GenerateSerializer, Immutable]
 public sealed record CentreDay(
     [property: Id(0)] string CentreId,
@@ -93,7 +104,8 @@ public sealed record CentreDay(
     [property: Id(2)] DateOnly Date,
     [property: Id(3)] bool Closed,
     [property: Id(4)] ExamOfDay[] Exams,
-    [property: Id(5)] DayEvent[] Unavailabilities);
+    [property: Id(5)] DayEvent[] Unavailabilities,
+    [property: Id(6)] string? PendingRepairId = null);
 
 [GenerateSerializer, Immutable]
 public sealed record ClosedExam(

@@ -26,6 +26,9 @@ public static class GrainKeys
     public static ICommissionGrain Commission(this IGrainFactory grains, string sessionId, string commissionId) =>
         grains.GetGrain<ICommissionGrain>(Of(sessionId, commissionId));
 
+    public static IDayRepairGrain DayRepair(this IGrainFactory grains, string sessionId, string repairId) =>
+        grains.GetGrain<IDayRepairGrain>(Of(sessionId, repairId));
+
     public static ISessionGrain Session(this IGrainFactory grains, string sessionId) =>
         grains.GetGrain<ISessionGrain>(sessionId);
 }

@@ -152,6 +152,22 @@ public interface IOralCentreGrain : IGrainWithStringKey
 
     Task<ScheduleRow[]> GetDay(DateOnly date);
 
+    /// <summary>The centre's exams of one group (1 or 2) in the current plan, repairs included.</summary>
+    Task<ScheduleRow[]> GetPlan(int group);
+
+    /// <summary>What a repair of the day starts from (the centre's manager): refused when the day is closed, over, or has nothing to absorb.</summary>
+    Task<RepairBasis> PrepareRepair(DateOnly date, TimeOnly? from, Actor actor);
+
+    /// <summary>Records a repair proposal in the day's audit trail and shows it to the day's screens.</summary>
+    Task RepairProposed(RepairProposal proposal);
+
+    /// <summary>Applies an accepted repair to the plan (refused when the day changed since), then updates the commissions and
+    /// the convocations of the candidates concerned, and the screens. Idempotent.</summary>
+    Task ApplyRepair(RepairProposal proposal, Actor actor);
+
+    /// <summary>Records a rejected repair in the day's audit trail.</summary>
+    Task RepairRejected(RepairProposal proposal, Actor actor);
+
     /// <summary>The exam day with each exam's status (ExamDays.cs); for the organiser, the centre's manager and the day's examiners.</summary>
     Task<CentreDay> GetExamDay(DateOnly date, Actor actor);
 

@@ -307,6 +307,15 @@ public sealed class CandidateGrain(
         await store.WriteStateAsync();
     }
 
+    public async Task ReplaceConvocations(string[] units, ScheduleRow[] rows)
+    {
+        _ = Registration;
+        State.Convocations = [.. State.Convocations.Where(c => !units.Contains(c.Unit)).Concat(rows)
+            .OrderBy(c => c.Date).ThenBy(c => c.PrepStart ?? c.ExamStart)];
+        foreach (var row in rows) State.Examiners[row.Unit] = row.ExaminerIds;
+        await store.WriteStateAsync();
+    }
+
     public Task<CandidatePlanningData> GetControlePlanningData()
     {
         var registration = Registration;

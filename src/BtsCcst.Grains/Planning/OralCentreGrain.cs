@@ -13,6 +13,8 @@ public sealed class OralCentreState
     [Id(1)] public List<ScheduleRow> Plan { get; set; } = [];
     /// <summary>The exam days that have events, by date (yyyy-MM-dd).</summary>
     [Id(2)] public Dictionary<string, ExamDayLog> Days { get; set; } = [];
+    /// <summary>Changes with every change of the plan (adoption, accepted repair): a repair applies to the plan it was computed on.</summary>
+    [Id(3)] public long PlanVersion { get; set; }
 }
 
 /// <summary>One exam day of a centre: its audit trail, each exam's progress, its closing.</summary>
@@ -29,6 +31,14 @@ public sealed class ExamDayLog
     [Id(5)] public List<ClosedExam> NotRecorded { get; set; } = [];
     /// <summary>ABS/ABSJ the candidates accepted, by "{candidate}/{unit}".</summary>
     [Id(6)] public Dictionary<string, string> Entered { get; set; } = [];
+    /// <summary>Exams an accepted repair took out of the plan without placing them again: still the day's for its closing.</summary>
+    [Id(7)] public List<ScheduleRow> Withdrawn { get; set; } = [];
+    /// <summary>Each repair of the day and its state (RepairStates).</summary>
+    [Id(8)] public Dictionary<string, string> Repairs { get; set; } = [];
+    /// <summary>The latest proposal awaiting the manager's decision.</summary>
+    [Id(9)] public string? PendingRepairId { get; set; }
+    /// <summary>Examiners an accepted repair took off the day: they still see it (empty of them), so their screen learns it.</summary>
+    [Id(10)] public List<string> FormerExaminers { get; set; } = [];
 }
 
 [GenerateSerializer]
@@ -43,7 +53,7 @@ public sealed class ExamProgress
 /// and its exam days: the events the centre manager and the commissions record, each exam's status,
 /// and the closing of a day, which enters ABS/ABSJ for the absent candidates.
 /// </summary>
-public sealed class OralCentreGrain(
+public sealed partial class OralCentreGrain(
     [PersistentState("centre", StorageNames.Grains)] IPersistentState<OralCentreState> store,
     TimeProvider clock,
     ILogger<OralCentreGrain> logger) : Grain, IOralCentreGrain
@@ -99,9 +109,12 @@ public sealed class OralCentreGrain(
     {
         store.State.Plan = [.. store.State.Plan.Where(r => PlanningGroups.Of(r.Unit) != group).Concat(rows)
             .OrderBy(r => r.Date).ThenBy(r => r.Room, StringComparer.Ordinal).ThenBy(r => r.ExamStart)];
+        store.State.PlanVersion++;
         await store.WriteStateAsync();
         await NotifyChanged(null);
     }
+
+    public Task<ScheduleRow[]> GetPlan(int group) => Task.FromResult(store.State.Plan.Where(r => PlanningGroups.Of(r.Unit) == group).ToArray());
 
     public Task<CentreDefinition?> GetDefinition() => Task.FromResult(store.State.Definition);
 
@@ -138,10 +151,11 @@ public sealed class OralCentreGrain(
 
     private bool ManagesThisCentre(Actor actor) => actor.Role == Roles.CentreManager && actor.Scope == CentreId;
 
-    private void EnsureMayRead(Actor actor, ScheduleRow[] rows, bool trail)
+    private void EnsureMayRead(Actor actor, DateOnly date, ScheduleRow[] rows, bool trail)
     {
         if (actor.Role == Roles.Organiser || ManagesThisCentre(actor)) return;
-        if (!trail && actor.Role == Roles.Examiner && rows.Any(r => r.ExaminerIds.Contains(actor.Name))) return;
+        if (!trail && actor.Role == Roles.Examiner
+                   && (rows.Any(r => r.ExaminerIds.Contains(actor.Name)) || LogOf(date)?.FormerExaminers.Contains(actor.Name) == true)) return;
         throw new RefusedException(RefusalKind.Forbidden, actor.Role == Roles.CentreManager
             ? $"Vous êtes responsable du centre {actor.Scope}, pas du centre {CentreId}."
             : trail
@@ -152,7 +166,7 @@ public sealed class OralCentreGrain(
     public Task<CentreDay> GetExamDay(DateOnly date, Actor actor)
     {
         var (definition, rows) = DayOf(date);
-        EnsureMayRead(actor, rows, trail: false);
+        EnsureMayRead(actor, date, rows, trail: false);
         return Task.FromResult(ViewOf(definition, date, rows, actor));
     }
 
@@ -161,18 +175,19 @@ public sealed class OralCentreGrain(
         var log = LogOf(date);
         // An examiner sees the exams of the commissions they sit on.
         var visible = actor.Role == Roles.Examiner ? rows.Where(r => r.ExaminerIds.Contains(actor.Name)) : rows;
-        var exams = visible
-            .OrderBy(r => r.Room, StringComparer.Ordinal).ThenBy(r => r.ExamStart)
-            .Select(r => new ExamOfDay(r, StatusOf(log, r), log?.Exams.GetValueOrDefault(ExamKey(r))?.LateMinutes, PlanningGroups.Of(r.Unit)))
+        var withdrawn = (log?.Withdrawn ?? []).Where(r => actor.Role != Roles.Examiner || r.ExaminerIds.Contains(actor.Name));
+        var exams = visible.Select(r => (Row: r, Withdrawn: false)).Concat(withdrawn.Select(r => (Row: r, Withdrawn: true)))
+            .OrderBy(x => x.Row.Room, StringComparer.Ordinal).ThenBy(x => x.Row.ExamStart)
+            .Select(x => new ExamOfDay(x.Row, StatusOf(log, x.Row), log?.Exams.GetValueOrDefault(ExamKey(x.Row))?.LateMinutes, PlanningGroups.Of(x.Row.Unit), x.Withdrawn))
             .ToArray();
         var unavailable = log?.Events.Where(e => e.Kind is DayEventKinds.ExaminerAbsent or DayEventKinds.RoomUnavailable).ToArray() ?? [];
-        return new CentreDay(CentreId, definition.Name, date, log?.Closed ?? false, exams, unavailable);
+        return new CentreDay(CentreId, definition.Name, date, log?.Closed ?? false, exams, unavailable, log?.PendingRepairId);
     }
 
     public Task<DayEvent[]> GetEvents(DateOnly date, Actor actor)
     {
         var (_, rows) = DayOf(date);
-        EnsureMayRead(actor, rows, trail: true);
+        EnsureMayRead(actor, date, rows, trail: true);
         return Task.FromResult(LogOf(date)?.Events.ToArray() ?? []);
     }
 
@@ -267,11 +282,16 @@ public sealed class OralCentreGrain(
                     $"L'examinateur {actor.Name} n'examine pas le candidat {number}{(request.Unit is null ? "" : $" en {request.Unit}")} : seule sa commission enregistre cet événement.");
         }
         int? minutes = null;
+        TimeOnly? expectedAt = null;
         if (kind == DayEventKinds.CandidateLate)
         {
             if (request.Minutes is not (>= 1 and <= MaxLateMinutes))
                 throw new RefusedException(RefusalKind.Invalid, $"Le retard se donne en minutes (« minutes ») : un entier de 1 à {MaxLateMinutes}.");
             minutes = request.Minutes;
+            // Late against the convocation they had: their first preparation or exam of the day.
+            var convoked = rows.Where(r => r.CandidateNumber == number).Min(r => r.PrepStart ?? r.ExamStart);
+            var arrival = convoked.AddMinutes(minutes.Value, out var wrappedDays);
+            expectedAt = wrappedDays == 0 ? arrival : new TimeOnly(23, 59);
         }
         if (kind == DayEventKinds.CandidateExcused && reason is null)
             throw new RefusedException(RefusalKind.Invalid, "Une absence excusée exige son motif (« reason ») : le justificatif présenté.");
@@ -304,7 +324,7 @@ public sealed class OralCentreGrain(
         };
         if (reason is not null && kind != DayEventKinds.CandidateExcused) description += $" Motif : {reason}";
         return new Recorded(
-            NewEvent(date, kind, description, candidate: number, units: units, minutes: minutes, reason: reason),
+            NewEvent(date, kind, description, candidate: number, units: units, minutes: minutes, reason: reason) with { ExpectedAt = expectedAt },
             eligible.Select(r => (r, to ?? StatusOf(log, r), minutes)).ToArray());
     }
 
@@ -349,12 +369,19 @@ public sealed class OralCentreGrain(
         return new Recorded(NewEvent(date, DayEventKinds.RoomUnavailable, description, room: room, from: from, to: to, reason: reason), []);
     }
 
-    private static DateOnly LocalToday(CentreDefinition centre, DateTimeOffset now) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(centre.TimeZone)).DateTime);
+    private static DateOnly LocalToday(CentreDefinition centre, DateTimeOffset now) => LocalNow(centre, now).Date;
+
+    /// <summary>The centre's wall-clock date and time (its own time zone: overseas centres differ from Paris).</summary>
+    private static (DateOnly Date, TimeOnly Time) LocalNow(CentreDefinition centre, DateTimeOffset now)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(centre.TimeZone)).DateTime;
+        return (DateOnly.FromDateTime(local), TimeOnly.FromDateTime(local));
+    }
 
     public async Task<DayClosing> CloseDay(DateOnly date, Actor actor)
     {
-        var (_, rows) = DayOf(date);
+        var (_, planned) = DayOf(date);
+        var rows = planned.Concat(LogOf(date)?.Withdrawn ?? []).ToArray();
         if (!ManagesThisCentre(actor))
             throw new RefusedException(RefusalKind.Forbidden, $"Seul le responsable du centre {CentreId} clôt sa journée.");
         var log = EnsureLog(date);
@@ -412,7 +439,7 @@ public sealed class OralCentreGrain(
     {
         var log = LogOf(date);
         if (log is not { Closed: true }) return Task.FromResult<string?>(null);
-        var row = store.State.Plan.FirstOrDefault(r => r.Date == date && r.CandidateNumber == candidateNumber && r.Unit == unit);
+        var row = store.State.Plan.Concat(log.Withdrawn).FirstOrDefault(r => r.Date == date && r.CandidateNumber == candidateNumber && r.Unit == unit);
         return Task.FromResult(row is null ? null : StatusOf(log, row) switch
         {
             ExamStatuses.Absent => "ABS",

@@ -218,14 +218,19 @@ internal static class RepairModel
             changed.Add(ch);
         }
 
-        // ---- Goal, lexicographic by weights: placed ≫ candidates moved ≫ examiners changed ≫ delay (minutes).
+        // ---- Goal, lexicographic by weights: the other candidates' orals kept ≫ the event candidates' orals placed ≫ candidates
+        // moved ≫ examiners changed ≫ delay (minutes). A candidate on time never loses an oral to make room for a late one.
         long delayWeight = 1;
         var examinerWeight = (long)delay.Count * CentreDayProblem.DaySlots * slot + 1;
         var movedWeight = examinerWeight * (changed.Count + 1);
         var placedWeight = movedWeight * (moved.Count + 1);
+        var counted = new bool[jobs.Count];
+        for (var k = 0; k < p.Candidates.Count; k++)
+            foreach (var i in p.JobsOf[k]) counted[i] = spec.Counted[k];
+        var keptWeight = placedWeight * (jobs.Count + 1);
         var objective = LinearExpr.NewBuilder();
         for (var i = 0; i < jobs.Count; i++)
-            if (modelled[i] && jobs[i].Fixed is null) objective.AddTerm(placed[i]!, -placedWeight);
+            if (modelled[i] && jobs[i].Fixed is null) objective.AddTerm(placed[i]!, counted[i] ? -keptWeight : -placedWeight);
         foreach (var m in moved) objective.AddTerm(m, movedWeight);
         foreach (var c in changed) objective.AddTerm(c, examinerWeight);
         foreach (var d in delay) objective.AddTerm(d, delayWeight * slot);

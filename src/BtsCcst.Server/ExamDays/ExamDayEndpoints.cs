@@ -13,7 +13,7 @@ public sealed record DayEventBody(
 
 public sealed record ExamOfDayResponse(
     string CandidateNumber, string LastName, string FirstName, string Unit, int Group, string Room, string CommissionId, string[] ExaminerIds,
-    string? PrepStart, string ExamStart, string ExamEnd, string Status, int? LateMinutes);
+    string? PrepStart, string ExamStart, string ExamEnd, string Status, int? LateMinutes, bool Withdrawn);
 
 public sealed record CommissionOfDayResponse(string CommissionId, string[] ExaminerIds, ExamOfDayResponse[] Exams);
 
@@ -21,9 +21,11 @@ public sealed record RoomOfDayResponse(string Room, CommissionOfDayResponse[] Co
 
 public sealed record UnavailabilityResponse(string Kind, string? ExaminerId, string? Room, string? From, string? To, string? Reason, string Description);
 
-/// <summary>A centre's exam day: its rooms, the commissions in each, their exams with status. Never the candidate's school.</summary>
+/// <summary>A centre's exam day: its rooms, the commissions in each, their exams with status (withdrawn: taken out of the plan by a
+/// repair, kept for the closing), and the repair awaiting the manager's decision. Never the candidate's school.</summary>
 public sealed record CentreDayResponse(
-    string SessionId, string CentreId, string CentreName, string Date, bool Closed, RoomOfDayResponse[] Rooms, UnavailabilityResponse[] Unavailabilities);
+    string SessionId, string CentreId, string CentreName, string Date, bool Closed, RoomOfDayResponse[] Rooms, UnavailabilityResponse[] Unavailabilities,
+    string? PendingRepairId);
 
 public sealed record DayEventResponse(
     int Sequence, string Kind, string Description, Actor By, DateTimeOffset At, string? CandidateNumber, string[] Units,
@@ -49,6 +51,7 @@ public static class ExamDayEndpoints
             .WithSummary("The day's audit trail: every event with who and when (organiser, the centre's manager).");
         day.MapPost("/close", CloseDay)
             .WithSummary("Closes the day (the centre's manager): ABS for every exam still absent, ABSJ for the excused ones, entered on the candidates; lists the exams still convoked as non renseignés. Idempotent.");
+        day.MapRepairsApi();
     }
 
     private static async ValueTask<object?> ValidateCentreAndDate(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -64,9 +67,9 @@ public static class ExamDayEndpoints
     internal static bool TryParseDate(string? text, out DateOnly date) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
-    private static DateOnly DateOf(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+    internal static DateOnly DateOf(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static string? Time(TimeOnly? time) => time?.ToString("HH:mm", CultureInfo.InvariantCulture);
+    internal static string? Time(TimeOnly? time) => time?.ToString("HH:mm", CultureInfo.InvariantCulture);
 
     private static async Task<IResult> GetDay(string session, string centre, string date, ClaimsPrincipal user, IGrainFactory grains)
     {
@@ -85,7 +88,7 @@ public static class ExamDayEndpoints
         return Results.Ok(await ResponseOf(session, day, grains));
     }
 
-    private static bool TryParseTime(string? text, string field, out TimeOnly? time, out string? error)
+    internal static bool TryParseTime(string? text, string field, out TimeOnly? time, out string? error)
     {
         time = null;
         error = null;
@@ -134,16 +137,17 @@ public static class ExamDayEndpoints
                     .Select(e => new ExamOfDayResponse(
                         e.Row.CandidateNumber, names[e.Row.CandidateNumber].Last, names[e.Row.CandidateNumber].First, e.Row.Unit, e.Group,
                         e.Row.Room, e.Row.CommissionId, e.Row.ExaminerIds, Time(e.Row.PrepStart), Time(e.Row.ExamStart)!, Time(e.Row.ExamEnd)!,
-                        e.Status, e.LateMinutes))]))]))
+                        e.Status, e.LateMinutes, e.Withdrawn))]))]))
             .ToArray();
         var unavailable = day.Unavailabilities
             .Select(u => new UnavailabilityResponse(u.Kind, u.ExaminerId, u.Room, Time(u.From), Time(u.To), u.Reason, u.Description))
             .ToArray();
-        return new CentreDayResponse(session, day.CentreId, day.CentreName, day.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), day.Closed, rooms, unavailable);
+        return new CentreDayResponse(session, day.CentreId, day.CentreName, day.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), day.Closed, rooms, unavailable,
+            day.PendingRepairId);
     }
 
     /// <summary>The candidate's name from their summary, which never carries the school.</summary>
-    private static async Task<(string Last, string First)> NameOf(IGrainFactory grains, string session, string number)
+    internal static async Task<(string Last, string First)> NameOf(IGrainFactory grains, string session, string number)
     {
         var candidate = grains.Candidate(session, number);
         if (!await candidate.IsRegistered()) return ("", "");

@@ -89,15 +89,27 @@ public static class DocumentsEndpoints
     private static async Task<IResult> SessionConvocations(string session, int? group, IGrainFactory grains, IConfiguration configuration)
     {
         if (GroupOf(group) is not { } g) return BadGroup(group);
-        if (await LoadPlanAsync(grains, session, g) is not { } plan) return NoPlan(session, g);
-        var byCandidate = plan.Rows.GroupBy(r => r.CandidateNumber, StringComparer.Ordinal)
+        return await ConvocationsAsync(grains, configuration, session, g, only: null,
+            g == PlanningGroups.Second ? $"convocations-controle-{session}.pdf" : $"convocations-{session}.pdf");
+    }
+
+    /// <summary>
+    /// The convocations of the current plan of one group, one page per candidate with orals in candidate-number order:
+    /// everyone's, or only those of <paramref name="only"/> (the candidates a repaired day concerns).
+    /// </summary>
+    public static async Task<IResult> ConvocationsAsync(IGrainFactory grains, IConfiguration configuration, string session, int group,
+        IReadOnlyCollection<string>? only, string fileName)
+    {
+        if (await LoadPlanAsync(grains, session, group) is not { } plan) return NoPlan(session, group);
+        var byCandidate = plan.Rows.Where(r => only is null || only.Contains(r.CandidateNumber)).GroupBy(r => r.CandidateNumber, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
         if (byCandidate.Length == 0)
-            return Problems.Problem(StatusCodes.Status409Conflict, "Action refusée",
-                $"Le planning adopté de la session {session} ne contient aucune épreuve orale : il n'y a aucune convocation à éditer.");
+            return Problems.Problem(StatusCodes.Status409Conflict, "Action refusée", only is null
+                ? $"Le planning adopté de la session {session} ne contient aucune épreuve orale : il n'y a aucune convocation à éditer."
+                : "Aucun des candidats concernés n'a plus d'épreuve orale au planning : il n'y a aucune convocation à éditer.");
         var registrations = await Task.WhenAll(byCandidate.Select(async g => (await grains.Candidate(session, g.Key).GetView()).Registration));
         var pages = byCandidate.Select((g, i) => new ConvocationPage(registrations[i], g.ToArray())).ToArray();
-        return Pdf(configuration, plan.SessionLabel, pages, plan.Centres, g == PlanningGroups.Second ? $"convocations-controle-{session}.pdf" : $"convocations-{session}.pdf");
+        return Pdf(configuration, plan.SessionLabel, pages, plan.Centres, fileName);
     }
 
     private static async Task<IResult> ExaminerCalendarFile(string session, string examinerId, ClaimsPrincipal user, IGrainFactory grains, TimeProvider clock)

@@ -144,17 +144,9 @@ public static class PlanningEndpoints
         return Results.Ok(new { valid = violations.Count == 0, violations = violations.Select(v => new { rule = v.Rule, message = v.Message }) });
     }
 
-    /// <summary>The session's schedule: the adopted plan of the first group, then that of the second group's contrôle orals.</summary>
-    public static async Task<ScheduleRow[]> AdoptedScheduleAsync(IGrainFactory grains, string session, int? group = null)
-    {
-        var sessionGrain = grains.Session(session);
-        var rows = new List<ScheduleRow>();
-        foreach (var g in group is { } only ? [only] : new[] { PlanningGroups.First, PlanningGroups.Second })
-        {
-            if (await sessionGrain.GetScheduleRunId(g) is { } runId) rows.AddRange(await grains.PlanningRun(session, runId).GetSchedule());
-        }
-        return [.. rows];
-    }
+    /// <summary>The session's schedule: the adopted plan of each group with the repairs accepted since (CurrentSchedule).</summary>
+    public static Task<ScheduleRow[]> AdoptedScheduleAsync(IGrainFactory grains, string session, int? group = null) =>
+        CurrentSchedule.OfSessionAsync(grains, session, group);
 
     private static async Task<IResult> GetConvocations(string session, string number, ClaimsPrincipal user, IGrainFactory grains)
     {

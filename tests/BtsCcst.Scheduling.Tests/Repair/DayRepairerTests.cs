@@ -160,6 +160,7 @@ public sealed class DayRepairerTests(ITestOutputHelper output)
         PlanAssert.KeepsEveryRule(instance, new PlanResult(result.Exams, result.Unplaced, [], 0, 0, result.Optimal));
         Assert.True(result.Optimal);
         Assert.DoesNotContain(result.Exams, e => e.Date == date && e.Room == room && e.ExamStart < to && e.ExamEnd > from);
+        Assert.Empty(RepairValidator.Validate(request, plan.Exams, result.Exams));
         // An exam under way stays, whatever the time and the lateness say.
         Assert.Contains(result.Exams, e => (e.CandidateNumber, e.Unit, e.Date, e.ExamStart, e.CommissionId, e.Room)
                                            == (late.CandidateNumber, late.Unit, late.Date, late.ExamStart, late.CommissionId, late.Room));
@@ -176,6 +177,7 @@ public sealed class DayRepairerTests(ITestOutputHelper output)
             output.WriteLine($"  {c.CandidateNumber} {c.Unit}: {c.OldDate} {c.OldStart} {c.OldCommissionId} [{string.Join(",", c.OldExaminerIds)}] -> {c.NewDate} {c.NewStart} {c.NewCommissionId} [{string.Join(",", c.NewExaminerIds)}]");
 
         PlanAssert.KeepsEveryRule(instance, new PlanResult(result.Exams, result.Unplaced, [], 0, 0, result.Optimal));
+        Assert.Empty(RepairValidator.Validate(request, plan.Exams, result.Exams));
         Assert.True(result.Optimal);
         var events = request.Events.Select(e => e switch { CandidateLate l => l.CandidateNumber, CandidateAbsentExcused a => a.CandidateNumber, _ => null })
             .OfType<string>().ToHashSet();

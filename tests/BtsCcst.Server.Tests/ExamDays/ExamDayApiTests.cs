@@ -184,13 +184,24 @@ public sealed class ExamDayApiTests(ServerFixture server)
     /// <summary>Four candidates on CAEN-1's one day, planned by the real solver; returns the adopted schedule.</summary>
     internal static async Task<PlannedExam[]> PlanOneDayAsync(HttpClient organiser, string session = Session)
     {
-        await ImportOk(organiser, session, "candidates", SampleFiles.Candidates(
+        var schedule = await PlanAsync(organiser, session, SampleFiles.Candidates(
             SampleFiles.Candidate(Present, category: "PRIVE_HORS_CONTRAT"),
             SampleFiles.Candidate(Absent, category: "PRIVE_HORS_CONTRAT"),
             SampleFiles.Candidate(Excused, category: "PRIVE_HORS_CONTRAT"),
-            SampleFiles.Candidate(Late, category: "PRIVE_HORS_CONTRAT")));
-        await ImportOk(organiser, session, "centres", SampleFiles.OneDayCentre);
-        await ImportOk(organiser, session, "examiners", SampleFiles.OneDayExaminers);
+            SampleFiles.Candidate(Late, category: "PRIVE_HORS_CONTRAT")), SampleFiles.OneDayCentre, SampleFiles.OneDayExaminers);
+        var rows = schedule.Select(r => new PlannedExam(
+            r.GetProperty("candidateNumber").GetString()!, r.GetProperty("unit").GetString()!, r.GetProperty("room").GetString()!,
+            r.GetProperty("commissionId").GetString()!, [.. r.GetProperty("examinerIds").EnumerateArray().Select(x => x.GetString()!)])).ToArray();
+        Assert.All(new[] { Present, Absent, Excused, Late }, c => Assert.Contains(rows, r => r.Candidate == c && r.Unit == "E4"));
+        return rows;
+    }
+
+    /// <summary>Imports the files, plans with the real solver, waits for success; returns the schedule's rows (GET …/schedule).</summary>
+    internal static async Task<JsonElement[]> PlanAsync(HttpClient organiser, string session, string candidates, string centres, string examiners)
+    {
+        await ImportOk(organiser, session, "candidates", candidates);
+        await ImportOk(organiser, session, "centres", centres);
+        await ImportOk(organiser, session, "examiners", examiners);
         var start = await organiser.PostAsJsonAsync($"/api/sessions/{session}/planning-runs", new { timeLimitSeconds = 10 });
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
         var runId = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
@@ -208,14 +219,10 @@ public sealed class ExamDayApiTests(ServerFixture server)
             await Task.Delay(250);
         }
         var schedule = await organiser.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}/schedule");
-        var rows = schedule.EnumerateArray().Select(r => new PlannedExam(
-            r.GetProperty("candidateNumber").GetString()!, r.GetProperty("unit").GetString()!, r.GetProperty("room").GetString()!,
-            r.GetProperty("commissionId").GetString()!, [.. r.GetProperty("examinerIds").EnumerateArray().Select(x => x.GetString()!)])).ToArray();
-        Assert.All(new[] { Present, Absent, Excused, Late }, c => Assert.Contains(rows, r => r.Candidate == c && r.Unit == "E4"));
-        return rows;
+        return [.. schedule.EnumerateArray()];
     }
 
-    private static async Task ImportOk(HttpClient organiser, string session, string kind, string csv)
+    internal static async Task ImportOk(HttpClient organiser, string session, string kind, string csv)
     {
         var response = await organiser.ImportAsync(session, kind, csv);
         Assert.True(response.IsSuccessStatusCode, $"{kind}: {await response.Content.ReadAsStringAsync()}");
@@ -244,7 +251,7 @@ public sealed class ExamDayApiTests(ServerFixture server)
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private static JsonElement[] ExamsOf(JsonElement day) =>
+    internal static JsonElement[] ExamsOf(JsonElement day) =>
         [.. day.GetProperty("rooms").EnumerateArray()
             .SelectMany(r => r.GetProperty("commissions").EnumerateArray())
             .SelectMany(c => c.GetProperty("exams").EnumerateArray())];

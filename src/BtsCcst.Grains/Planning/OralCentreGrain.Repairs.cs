@@ -1,0 +1,146 @@
+using BtsCcst.Grains.Abstractions;
+
+namespace BtsCcst.Grains.Planning;
+
+/// <summary>
+/// The centre's side of a repair: what a repair of the day starts from, its audit trail, and the application of an
+/// accepted proposal to the plan, the commissions and the convocations of the candidates concerned.
+/// </summary>
+public sealed partial class OralCentreGrain
+{
+    /// <summary>Exams in these states are under way or over: a repair keeps them where they are.</summary>
+    private static readonly string[] UnderwayStatuses = [ExamStatuses.InPreparation, ExamStatuses.InExam, ExamStatuses.Done];
+
+    public Task<RepairBasis> PrepareRepair(DateOnly date, TimeOnly? from, Actor actor)
+    {
+        var (definition, rows) = DayOf(date);
+        if (!ManagesThisCentre(actor))
+            throw new RefusedException(RefusalKind.Forbidden, $"Seul le responsable du centre {CentreId} fait réparer sa journée.");
+        var log = LogOf(date);
+        if (log is { Closed: true })
+            throw new RefusedException(RefusalKind.Conflict, $"La journée du {French(date)} du centre {CentreId} est close : elle ne se répare plus.");
+        if (rows.Length == 0)
+            throw new RefusedException(RefusalKind.Conflict, $"Le centre {CentreId} n'a aucune épreuve planifiée le {French(date)} : rien à réparer.");
+        if (from is { } f && (f < definition.DayStart || f > definition.DayEnd))
+            throw new RefusedException(RefusalKind.Invalid,
+                $"« from » ({f:HH\\:mm}) sort de la journée du centre ({definition.DayStart:HH\\:mm}–{definition.DayEnd:HH\\:mm}).");
+        var now = RepairFrom(definition, date, from);
+
+        var repairEvents = log?.Events.Where(e => DayEventKinds.ForRepair.Contains(e.Kind)).ToList() ?? [];
+        var events = new List<(int Sequence, RepairEventData Data)>();
+        // The candidate's latest delay counts, unless they are absent since.
+        foreach (var late in repairEvents.Where(e => e.Kind == DayEventKinds.CandidateLate).GroupBy(e => e.CandidateNumber!).Select(g => g.Last()))
+            if (rows.Any(r => r.CandidateNumber == late.CandidateNumber && StatusOf(log, r) is ExamStatuses.Convoked or ExamStatuses.Present))
+                events.Add((late.Sequence, new RepairEventData(late.Kind, late.CandidateNumber, late.ExpectedAt, null, null, null, null)));
+        // Excused and still so: their exams of the day not under way leave it.
+        foreach (var excused in repairEvents.Where(e => e.Kind == DayEventKinds.CandidateExcused).GroupBy(e => e.CandidateNumber!).Select(g => g.Last()))
+            if (rows.Any(r => r.CandidateNumber == excused.CandidateNumber && StatusOf(log, r) == ExamStatuses.AbsentExcused))
+                events.Add((excused.Sequence, new RepairEventData(excused.Kind, excused.CandidateNumber, null, null, null, null, null)));
+        foreach (var absence in repairEvents.Where(e => e.Kind == DayEventKinds.ExaminerAbsent))
+            events.Add((absence.Sequence, new RepairEventData(absence.Kind, null, null, absence.ExaminerId, absence.From, absence.To, null)));
+        foreach (var closure in repairEvents.Where(e => e.Kind == DayEventKinds.RoomUnavailable))
+            events.Add((closure.Sequence, new RepairEventData(closure.Kind, null, null, null,
+                closure.From ?? definition.DayStart, closure.To ?? definition.DayEnd, closure.Room)));
+        if (events.Count == 0)
+            throw new RefusedException(RefusalKind.Conflict,
+                $"Rien à réparer le {French(date)} au centre {CentreId} : aucun retard, absence excusée, examinateur absent ni salle indisponible n'est enregistré.");
+
+        var underway = rows.Where(r => UnderwayStatuses.Contains(StatusOf(log, r))).Select(r => $"{r.CandidateNumber}/{r.Unit}").ToArray();
+        var ordered = events.OrderBy(e => e.Sequence).ToList();
+        return Task.FromResult(new RepairBasis(CentreId, date, PlanningGroups.Of(rows[0].Unit), now, store.State.PlanVersion,
+            [.. ordered.Select(e => e.Sequence)], [.. ordered.Select(e => e.Data)], underway));
+    }
+
+    /// <summary>
+    /// From when exams may move: now on the centre's clock for today (or later, when asked); the day's start, or the time
+    /// asked, for a day to come; a day gone by is repaired only from a time given (a rehearsal of the day, say).
+    /// </summary>
+    private TimeOnly RepairFrom(CentreDefinition definition, DateOnly date, TimeOnly? from)
+    {
+        var (today, time) = LocalNow(definition, clock.GetUtcNow());
+        if (date > today) return from ?? definition.DayStart;
+        if (date < today)
+            return from ?? throw new RefusedException(RefusalKind.Conflict,
+                $"La journée du {French(date)} est passée : indiquez l'heure (« from », HH:mm) à partir de laquelle la réparer.");
+        if (from is { } asked && asked < time)
+            throw new RefusedException(RefusalKind.Invalid, $"Il est {time:HH\\:mm} au centre {CentreId} : une réparation ne déplace rien avant.");
+        return from ?? time;
+    }
+
+    public async Task RepairProposed(RepairProposal proposal)
+    {
+        var log = EnsureLog(proposal.Date);
+        if (log.Repairs.ContainsKey(proposal.RepairId)) return;
+        log.Repairs[proposal.RepairId] = proposal.State;
+        if (proposal.State == RepairStates.Proposed) log.PendingRepairId = proposal.RepairId;
+        var description = proposal.State == RepairStates.Proposed
+            ? $"Réparation {proposal.RepairId} proposée : {proposal.Changes.Length} épreuve(s) changée(s), {proposal.CandidatesMoved} autre(s) candidat(s) déplacé(s), "
+              + $"{proposal.ExaminersChanged} examinateur(s) dont la journée change, {proposal.TotalDelayMinutes} min de retard cumulé, {proposal.Unplaced.Length} épreuve(s) non replacée(s)."
+            : $"Réparation {proposal.RepairId} impossible : {proposal.Failure}";
+        AddRepairEvent(log, proposal.Date, DayEventKinds.RepairProposed, proposal.RequestedBy, description);
+        await store.WriteStateAsync();
+        await NotifyChanged(proposal.Date);
+    }
+
+    public async Task ApplyRepair(RepairProposal proposal, Actor actor)
+    {
+        if (!ManagesThisCentre(actor))
+            throw new RefusedException(RefusalKind.Forbidden, $"Seul le responsable du centre {CentreId} accepte une réparation de sa journée.");
+        var log = EnsureLog(proposal.Date);
+        if (log.Repairs.GetValueOrDefault(proposal.RepairId) == RepairStates.Accepted) return;
+        if (log.Closed)
+            throw new RefusedException(RefusalKind.Conflict, $"La journée du {French(proposal.Date)} est close : la réparation {proposal.RepairId} ne s'applique plus.");
+        if (store.State.PlanVersion != proposal.Basis.PlanVersion)
+            throw new RefusedException(RefusalKind.Conflict,
+                $"Le planning du centre {CentreId} a changé depuis la réparation {proposal.RepairId} (une autre réparation, une nouvelle planification) : demandez-en une nouvelle.");
+        string Key(ScheduleRow r) => $"{r.CandidateNumber}/{r.Unit}";
+        var plan = store.State.Plan.ToDictionary(Key);
+        var started = proposal.Changes.Select(c => c.Old).OfType<ScheduleRow>()
+            .Where(old => old.Date == proposal.Date && UnderwayStatuses.Contains(StatusOf(log, old))).Select(old => $"{old.CandidateNumber} ({old.Unit})").ToArray();
+        if (started.Length > 0)
+            throw new RefusedException(RefusalKind.Conflict,
+                $"Depuis la réparation {proposal.RepairId}, ces épreuves qu'elle déplace ont commencé : {string.Join(", ", started)}. Demandez une nouvelle réparation.");
+
+        foreach (var change in proposal.Changes)
+        {
+            if (change.Old is { } old && old.CentreId == CentreId)
+            {
+                plan.Remove(Key(old));
+                if (change.New is null && old.Date == proposal.Date) log.Withdrawn.Add(old);
+            }
+            if (change.New is { } placed && placed.CentreId == CentreId) plan[Key(placed)] = placed;
+        }
+        var stillSitting = plan.Values.Where(r => r.Date == proposal.Date).SelectMany(r => r.ExaminerIds).ToHashSet();
+        log.FormerExaminers = [.. log.FormerExaminers.Union(proposal.Changes.Select(c => c.Old).OfType<ScheduleRow>()
+            .Where(r => r.Date == proposal.Date).SelectMany(r => r.ExaminerIds).Where(id => !stillSitting.Contains(id))).Order(StringComparer.Ordinal)];
+        store.State.Plan = [.. plan.Values.OrderBy(r => r.Date).ThenBy(r => r.Room, StringComparer.Ordinal).ThenBy(r => r.ExamStart)];
+        store.State.PlanVersion++;
+        log.Repairs[proposal.RepairId] = RepairStates.Accepted;
+        if (log.PendingRepairId == proposal.RepairId) log.PendingRepairId = null;
+        AddRepairEvent(log, proposal.Date, DayEventKinds.RepairAccepted, actor,
+            $"Réparation {proposal.RepairId} acceptée : {proposal.Changes.Length} épreuve(s) changée(s) ; nouvelles convocations pour {proposal.CandidatesConcerned.Length} candidat(s), "
+            + $"calendriers pour {proposal.ExaminersConcerned.Length} examinateur(s).");
+        await store.WriteStateAsync();
+
+        // The commissions the repair touches, and the candidates it moves, from the plan now written.
+        var commissions = proposal.Changes.SelectMany(c => new[] { c.Old?.CommissionId, c.New?.CommissionId }).OfType<string>().Distinct();
+        await Task.WhenAll(commissions.Select(id => GrainFactory.Commission(SessionId, id).SetPlan([.. store.State.Plan.Where(r => r.CommissionId == id)])));
+        await Task.WhenAll(proposal.Changes.GroupBy(c => (c.Old ?? c.New)!.CandidateNumber).Select(g => GrainFactory.Candidate(SessionId, g.Key)
+            .ReplaceConvocations([.. g.Select(c => (c.Old ?? c.New)!.Unit)], [.. g.Select(c => c.New).OfType<ScheduleRow>()])));
+        await NotifyChanged(null);
+    }
+
+    public async Task RepairRejected(RepairProposal proposal, Actor actor)
+    {
+        var log = EnsureLog(proposal.Date);
+        if (log.Repairs.GetValueOrDefault(proposal.RepairId) == RepairStates.Rejected) return;
+        log.Repairs[proposal.RepairId] = RepairStates.Rejected;
+        if (log.PendingRepairId == proposal.RepairId) log.PendingRepairId = null;
+        AddRepairEvent(log, proposal.Date, DayEventKinds.RepairRejected, actor, $"Réparation {proposal.RepairId} refusée : le planning de la journée reste inchangé.");
+        await store.WriteStateAsync();
+        await NotifyChanged(proposal.Date);
+    }
+
+    private void AddRepairEvent(ExamDayLog log, DateOnly date, string kind, Actor by, string description) =>
+        log.Events.Add(NewEvent(date, kind, description) with { Sequence = log.Events.Count + 1, By = by, At = clock.GetUtcNow() });
+}
