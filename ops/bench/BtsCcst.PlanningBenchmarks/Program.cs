@@ -14,6 +14,7 @@ usage: BtsCcst.PlanningBenchmarks [options]      (run through ops/bench/plan.sh,
   --no-greedy           skip the greedy baseline
   --results PATH        (ops/bench/RESULTS.md)             --no-results      do not touch the results file
   --render JSON         write RESULTS.md again from the figures a run saved (its path is printed at the end), run nothing
+  --repair [options]    the exam-day repair benchmark instead (ops/bench/repair.sh; --repair --help lists its options)
 Each measurement runs in a child process of its own (this program with --worker).
 """;
 
@@ -23,6 +24,8 @@ var json = new JsonSerializerOptions { WriteIndented = false };
 const string ResultPrefix = "RESULT ";
 
 if (args.Length > 0 && args[0] == "--worker") return Worker(args[1..]);
+// The exam-day repair benchmark (ops/bench/repair.sh): Repairs.cs, RepairReport.cs.
+if (args.Length > 0 && args[0] == "--repair") return RepairBenchmark.Run(args[1..], FindRepositoryRoot(), DescribeSource);
 
 var options = new Dictionary<string, string> { ["sizes"] = "small,academy,national", ["limits"] = "30,120", ["workers"] = "2", ["seed"] = "42" };
 string? solverSeed = null;

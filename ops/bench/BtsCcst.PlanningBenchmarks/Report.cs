@@ -59,7 +59,7 @@ public sealed class Report
         File.WriteAllText(path, text);
     }
 
-    private static string Replace(string text, string begin, string end, string body)
+    internal static string Replace(string text, string begin, string end, string body)
     {
         var from = text.IndexOf(begin, StringComparison.Ordinal);
         var to = text.IndexOf(end, from, StringComparison.Ordinal);
@@ -129,13 +129,13 @@ public sealed class Report
         average, which moves the figures.
         """;
 
-    private static string F(double? v, string format = "0.0") => v is { } x && !double.IsNaN(x) ? x.ToString(format, CultureInfo.InvariantCulture) : "–";
+    internal static string F(double? v, string format = "0.0") => v is { } x && !double.IsNaN(x) ? x.ToString(format, CultureInfo.InvariantCulture) : "–";
 
-    private static string P(double? v) => v is { } x && !double.IsNaN(x) ? (x * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %" : "–";
+    internal static string P(double? v) => v is { } x && !double.IsNaN(x) ? (x * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %" : "–";
 
-    private static string N(double? v) => v is { } x && !double.IsNaN(x) ? x.ToString("#,0", CultureInfo.InvariantCulture) : "–";
+    internal static string N(double? v) => v is { } x && !double.IsNaN(x) ? x.ToString("#,0", CultureInfo.InvariantCulture) : "–";
 
-    private static string Verdict(bool met) => met ? "**met**" : "**missed**";
+    internal static string Verdict(bool met) => met ? "**met**" : "**missed**";
 
     private string Figures()
     {
@@ -266,5 +266,5 @@ public sealed class Report
 
     private static string Plan(RunResult r) => r.Kind == "greedy" ? "greedy" : $"planner {F(r.TimeLimitSeconds, "0")} s";
 
-    private static string Short(string text) => (text.Length <= 300 ? text : text[..300] + "…").Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    internal static string Short(string text) => (text.Length <= 300 ? text : text[..300] + "…").Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }
