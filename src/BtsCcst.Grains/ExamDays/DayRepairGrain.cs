@@ -56,7 +56,13 @@ public sealed class DayRepairGrain(
         {
             var result = await solver.RepairAsync(
                 new RepairJob(instance, current, request, timeLimitSeconds, Workers, Seed: 1, unplacedBefore), CancellationToken.None);
-            proposal = Propose(proposal, instance, request, current, result);
+            proposal = result.Solved
+                ? Propose(proposal, instance, request, current, result)
+                : proposal with
+                {
+                    Failure = $"aucun planning réparé de la journée trouvé en {timeLimitSeconds.ToString("0.#", System.Globalization.CultureInfo.GetCultureInfo("fr-FR"))} s ; "
+                              + "le planning reste inchangé. Demandez une réparation avec plus de temps (timeLimitSeconds).",
+                };
         }
         catch (PlannerProcessException e)
         {

@@ -22,6 +22,7 @@ public static class DayRepairer
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var session = new PlanningSession(instance);
         var day = session.Find(request.CentreId, request.Date)
                   ?? throw new ArgumentException($"Le centre {request.CentreId} n'est pas ouvert le {Clock.Day(request.Date)}.", nameof(request));
@@ -124,11 +125,14 @@ public static class DayRepairer
                 return (from, to, b.Rooms);
             }).ToList(),
         };
-        var solution = RepairModel.Solve(problem, spec, options.TimeLimit.TotalSeconds, options.Workers, options.Seed);
-        var placements = solution.Solved ? solution.Placements : spec.Old.Select((o, i) => jobs[i].Fixed).ToArray();
+        // One deadline for the whole repair; re-convocations, when asked, keep a share of it.
+        var total = options.TimeLimit.TotalSeconds;
+        var reserve = absent.Values.Any(reconvoke => reconvoke) ? total / 4 : 0;
+        var solution = SolveDay(problem, spec, touched: TouchedCandidates(problem, spec, eventCandidates), total - reserve - clock.Elapsed.TotalSeconds, options);
         if (!solution.Solved)
-            foreach (var job in jobs.Where(j => j.Fixed is null))
-                reasons[(job.Oral.Candidate.Number, job.Oral.Unit)] = $"Réparation du {day.Label} : aucun plan de la journée ne garde toutes les règles avec les candidats non déplaçables.";
+            // No plan in time (none proved impossible either): the schedule stays as it is, and the caller says so.
+            return new RepairResult(current, [], 0, 0, 0, [.. (unplacedBefore ?? [])], false, Solved: false);
+        var placements = solution.Placements;
 
         // ---- Read back the day: unchanged exams keep their row; rooms kept where possible.
         var items = new List<RoomItem>();
@@ -180,7 +184,8 @@ public static class DayRepairer
         foreach (var group in removed.GroupBy(r => r.CandidateNumber, StringComparer.Ordinal))
         {
             var candidate = candidates[group.Key];
-            var placedAgain = absent[group.Key] ? Reconvoke(instance, session, current, exams, day, candidate, group.ToList(), allIds, options) : null;
+            var left = TimeSpan.FromSeconds(Math.Max(0.2, total - clock.Elapsed.TotalSeconds));
+            var placedAgain = absent[group.Key] ? Reconvoke(instance, session, current, exams, day, candidate, group.ToList(), allIds, options with { TimeLimit = left }) : null;
             foreach (var row in group)
             {
                 var again = placedAgain?.FirstOrDefault(e => e.Unit == row.Unit);
@@ -204,6 +209,39 @@ public static class DayRepairer
         return new RepairResult(
             exams.OrderBy(e => e.CentreId, StringComparer.Ordinal).ThenBy(e => e.Date).ThenBy(e => e.ExamStart).ThenBy(e => e.Room, StringComparer.Ordinal).ToList(),
             changes, movedCandidates.Count, examinersChanged, delay, unplaced, solution.Optimal);
+    }
+
+    /// <summary>
+    /// Solves the day in two steps within <paramref name="seconds"/>: first with only the candidates the events touch free to
+    /// move (small, fast, nearly always feasible), then with everyone free, hinted with that plan; the better one wins.
+    /// </summary>
+    private static RepairSolution SolveDay(CentreDayProblem problem, RepairSpec spec, bool[] touched, double seconds, PlannerOptions options)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var narrow = spec with { Locked = [.. spec.Locked.Select((locked, k) => locked || !touched[k])] };
+        var first = RepairModel.Solve(problem, narrow, Math.Max(0.1, seconds * 0.4), options.Workers, options.Seed);
+        var full = RepairModel.Solve(problem, spec with { Hint = first.Solved ? first.Placements : null },
+            Math.Max(0.1, seconds - watch.Elapsed.TotalSeconds), options.Workers, options.Seed);
+        if (full.Solved && (!first.Solved || full.Objective <= first.Objective)) return full;
+        return first with { Optimal = false };
+    }
+
+    /// <summary>The candidates the events reach: those of the events, and those whose exam meets an absence or a closed room,
+    /// or has lost every possible commission.</summary>
+    private static bool[] TouchedCandidates(CentreDayProblem problem, RepairSpec spec, HashSet<string> eventCandidates)
+    {
+        var touched = problem.Candidates.Select(c => eventCandidates.Contains(c.Number)).ToArray();
+        foreach (var job in problem.Jobs.Where(j => j.Fixed is null))
+        {
+            if (spec.Old[job.Index] is not { } old) { touched[job.Candidate] = true; continue; }
+            var (from, to) = (old.Start - job.PrepSlots, old.Start + job.ExamSlots);
+            var members = problem.Commissions[old.Commission].Members;
+            if (!problem.Modelled[job.Index] || from < spec.Earliest[job.Index]
+                || spec.Absences.Any(a => members.Contains(problem.Examiners[a.Examiner]) && a.From < to && a.To > old.Start)
+                || spec.RoomBlocks.Any(b => b.From < to && b.To > old.Start))
+                touched[job.Candidate] = true;
+        }
+        return touched;
     }
 
     private static HashSet<(string, UnitCode, TimeOnly)> Sittings(IEnumerable<ScheduledExam> rows, string examiner, HashSet<(string, UnitCode)> kept) =>
@@ -246,7 +284,7 @@ public static class DayRepairer
                 Absences = [],
                 RoomBlocks = [],
             };
-            var solution = RepairModel.Solve(problem, spec, Math.Max(0.5, options.TimeLimit.TotalSeconds / 4), options.Workers, options.Seed);
+            var solution = RepairModel.Solve(problem, spec, Math.Min(options.TimeLimit.TotalSeconds, 0.5), options.Workers, options.Seed);
             if (!solution.Solved || problem.Jobs.Any(j => j.Fixed is null && solution.Placements[j.Index] is null)) continue;
             var items = there.Select(r => new RoomItem(r, true)).ToList();
             var newIds = new Dictionary<int, string>();

@@ -16,7 +16,8 @@ public abstract record RepairEvent;
 /// start (preparation included) before.</summary>
 public sealed record CandidateLate(string CandidateNumber, TimeOnly ArrivesAt) : RepairEvent;
 
-/// <summary>A candidate absent with an excuse: their exams of the day not yet under way leave the day and, when
+/// <summary>A candidate absent with an excuse: their exams of the day not under way (<see cref="RepairRequest.Underway"/>, or
+/// before now for a candidate not of the events) leave the day and, when
 /// <paramref name="Reconvoke"/>, are placed on a later date of the centre's window where they fit without moving anyone.</summary>
 public sealed record CandidateAbsentExcused(string CandidateNumber, bool Reconvoke = true) : RepairEvent;
 
@@ -66,7 +67,8 @@ public sealed record RepairedExam(
 /// absent member or with a replacement) or left out; <see cref="ExaminersChanged"/> the examiners, absent ones apart,
 /// whose exams of the day (which candidates, at what time) changed; <see cref="TotalDelayMinutes"/> the sum of the
 /// delays of the day's exams; <see cref="Unplaced"/> every oral of the instance missing from <see cref="Exams"/>, with
-/// its reason in French; <see cref="Optimal"/> whether the solver proved the (lexicographic) optimum of the day.
+/// its reason in French; <see cref="Optimal"/> whether the solver proved the (lexicographic) optimum of the day;
+/// <see cref="Solved"/> false when no repaired plan of the day was found in time: the schedule is then the current one.
 /// </summary>
 public sealed record RepairResult(
     IReadOnlyList<ScheduledExam> Exams,
@@ -75,4 +77,5 @@ public sealed record RepairResult(
     int ExaminersChanged,
     int TotalDelayMinutes,
     IReadOnlyList<UnplacedOral> Unplaced,
-    bool Optimal);
+    bool Optimal,
+    bool Solved = true);

@@ -6,7 +6,7 @@ using OrDomain = Google.OrTools.Util.Domain;
 namespace BtsCcst.Scheduling.Repair;
 
 /// <summary>What the repair model knows beyond the centre-day's problem (indices are those of the <see cref="CentreDayProblem"/>).</summary>
-internal sealed class RepairSpec
+internal sealed record RepairSpec
 {
     /// <summary>Each job's place in the current schedule (null for an oral added to the day).</summary>
     public required Placement?[] Old { get; init; }
@@ -24,9 +24,12 @@ internal sealed class RepairSpec
     public required IReadOnlyList<(int Examiner, int From, int To)> Absences { get; init; }
     /// <summary>Rooms closed over [From, To) in slots.</summary>
     public required IReadOnlyList<(int From, int To, int Count)> RoomBlocks { get; init; }
+    /// <summary>A complete plan to start from (another repair's), instead of the current schedule.</summary>
+    public Placement?[]? Hint { get; init; }
 }
 
-internal sealed record RepairSolution(Placement?[] Placements, bool Solved, bool Optimal);
+/// <summary>A repair's placements; <see cref="Objective"/> is comparable between solves of the same problem and spec weights.</summary>
+internal sealed record RepairSolution(Placement?[] Placements, bool Solved, bool Optimal, long Objective = long.MaxValue);
 
 /// <summary>
 /// The CP-SAT model of a centre-day's repair. The hard rules are those of <see cref="CentreDayModel"/> (same blocks under the
@@ -63,7 +66,7 @@ internal static class RepairModel
                 continue;
             }
             start[i] = model.NewIntVarFromDomain(OrDomain.FromValues(job.Starts.Select(s => (long)s).ToArray()), $"start_{i}");
-            var old = spec.Old[i];
+            var old = spec.Hint is { } hint ? hint[i] : spec.Old[i];
             model.AddHint(start[i]!, old is { } o && job.Starts.Contains(o.Start) ? o.Start : job.Starts[0]);
             model.AddHint(placed[i]!, old is not null);
             foreach (var c in p.Options[i])
@@ -237,8 +240,9 @@ internal static class RepairModel
         model.Minimize(objective);
 
         using var solver = new CpSolver();
+        // No probing: on these models it spends the whole of a short time limit in presolve (a day's repair has 1.5 s).
         var parameters = string.Create(CultureInfo.InvariantCulture,
-            $"num_workers:{Math.Max(1, workers)} max_time_in_seconds:{Math.Max(0.05, seconds):0.###} max_memory_in_mb:2048 log_search_progress:false");
+            $"num_workers:{Math.Max(1, workers)} max_time_in_seconds:{Math.Max(0.05, seconds):0.###} max_memory_in_mb:2048 log_search_progress:false cp_model_probing_level:0");
         if (seed is { } sd) parameters += $" random_seed:{sd}";
         solver.StringParameters = parameters;
         var status = solver.Solve(model);
@@ -253,6 +257,6 @@ internal static class RepairModel
             var c = examinedBy[i].First(x => solver.BooleanValue(x.Value)).Key;
             result[i] = new Placement(c, (int)solver.Value(start[i]!));
         }
-        return new RepairSolution(result, true, status == CpSolverStatus.Optimal);
+        return new RepairSolution(result, true, status == CpSolverStatus.Optimal, (long)Math.Round(solver.ObjectiveValue));
     }
 }

@@ -1,5 +1,6 @@
 // Live centre day: rooms → commissions → exams with their status, pushed over /hubs/exam-day.
-// With the centre manager's token, each exam has its buttons and the day can be closed.
+// With the centre manager's token, each exam has its buttons, the day can be repaired after its events
+// (a proposal shown as a diff, then accepted or refused) and closed.
 "use strict";
 
 (() => {
@@ -15,6 +16,8 @@
   const el = id => document.getElementById(id);
   const text = s => String(s ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" })[c]);
   const frDate = d => d.split("-").reverse().join("/");
+  // Rooms are named by the plan ("Salle 1") or by the centre: "Salle" only when the name does not say it.
+  const roomLabel = r => /^salle\b/i.test(String(r)) ? String(r) : `Salle ${r}`;
   let current = null;
 
   el("centre-id").textContent = centreId;
@@ -44,11 +47,13 @@
   function examRow(exam, closed) {
     const times = `${exam.prepStart ? `${exam.prepStart} (prép.) · ` : ""}${exam.examStart}–${exam.examEnd}`;
     const late = exam.lateMinutes ? `+${exam.lateMinutes} min` : "";
-    const buttons = isManager() && !closed
-      ? actions.filter(a => a.when.includes(exam.status) && (!a.prep || exam.prepStart))
-        .map(a => `<button type="button" data-kind="${a.kind}">${a.label}</button>`).join(" ")
-      : "";
-    return `<tr data-candidate="${text(exam.candidateNumber)}" data-unit="${text(exam.unit)}">
+    const buttons = exam.withdrawn
+      ? `<span class="withdrawn-note">retiré du planning</span>`
+      : isManager() && !closed
+        ? actions.filter(a => a.when.includes(exam.status) && (!a.prep || exam.prepStart))
+          .map(a => `<button type="button" data-kind="${a.kind}">${a.label}</button>`).join(" ")
+        : "";
+    return `<tr data-candidate="${text(exam.candidateNumber)}" data-unit="${text(exam.unit)}"${exam.withdrawn ? ` class="withdrawn" data-withdrawn title="Retiré du planning par une réparation"` : ""}>
       <td class="time">${text(times)}</td><td class="number">${text(exam.candidateNumber)}</td>
       <td class="name">${text(exam.lastName)} ${text(exam.firstName)}</td><td class="unit">${text(exam.unit)}</td>
       <td class="status" data-status="${text(exam.status)}">${text(statusLabels[exam.status] || exam.status)}</td>
@@ -69,7 +74,7 @@
     el("empty").hidden = day.rooms.length > 0;
     el("rooms").innerHTML = day.rooms.map(room => `
       <section class="room" data-room="${text(room.room)}">
-        <h2>Salle ${text(room.room)}</h2>
+        <h2>${text(roomLabel(room.room))}</h2>
         ${room.commissions.map(c => `
           <div class="commission" data-commission="${text(c.commissionId)}">
             <h3>Commission ${text(c.commissionId)} <span class="hint">(${text(c.examinerIds.join(", "))})</span></h3>
@@ -77,6 +82,7 @@
             <tbody>${c.exams.map(e => examRow(e, day.closed)).join("")}</tbody></table>
           </div>`).join("")}
       </section>`).join("");
+    syncRepair(day);
   }
 
   const api = (method, path, body) => page.api(method, dayUrl + path, body);
@@ -119,6 +125,201 @@
       el("closing").hidden = false;
       message("Journée close.", true);
     } catch (error) { message(error.message, false); }
+  });
+
+  // ——— Repair of the day: propose from a time, see the diff, accept or refuse ———
+
+  const repairStates = {
+    PROPOSED: "proposée, en attente de décision", ACCEPTED: "acceptée", REJECTED: "refusée", FAILED: "impossible",
+  };
+  const changeKinds = {
+    moved: "Déplacée", commission: "Autre commission", room: "Autre salle", withdrawn: "Retirée du planning", added: "Ajoutée",
+  };
+  let repair = null;        // the proposal shown
+  let repairVersion = 0;    // bumped by each request of this screen, so that an older answer does not overwrite a newer one
+  let repairBusy = false;   // a proposal, acceptance or refusal of this screen is under way
+  let loadingRepair = null; // the repair being read (GET)
+  const mayRepair = () => isManager();
+  const maySeeRepairs = () => isManager() || page.claims().role === "organiser";
+  const repairPath = id => `/repairs/${encodeURIComponent(id)}`;
+  const frDateTime = iso => new Date(iso).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" });
+  const plural = (n, one, many) => `${n} ${n > 1 ? many : one}`;
+
+  // "À partir de": now when the day is today (on this computer's clock), empty otherwise. Left as filled, it
+  // follows the clock: the server then repairs from its own "now" (a minute's skew would make it refuse the time).
+  const pad = n => String(n).padStart(2, "0");
+  const clockNow = () => { const now = new Date(); return `${pad(now.getHours())}:${pad(now.getMinutes())}`; };
+  const isToday = (() => { const now = new Date(); return date === `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`; })();
+  let prefilled = isToday ? clockNow() : null;
+  if (prefilled) el("repair-from").value = prefilled;
+
+  function repairError(value) {
+    el("repair-error").textContent = value || "";
+  }
+
+  /** An exam's place in the diff: times (and the date when it is another day), room, commission. */
+  function slot(s) {
+    if (!s) return "—";
+    const times = `${s.prepStart ? `${s.prepStart} (prép.) · ` : ""}${s.examStart}–${s.examEnd}`;
+    const day = s.date !== date ? `le ${frDate(s.date)}, ` : "";
+    return `<span class="slot-time">${text(day)}${text(times)}</span><br><span class="slot-room">${text(roomLabel(s.room))}</span>
+      · <span class="slot-commission">commission ${text(s.commissionId)} (${text(s.examinerIds.join(", "))})</span>`;
+  }
+
+  function changeRow(c) {
+    return `<tr data-candidate="${text(c.candidateNumber)}" data-unit="${text(c.unit)}" data-kind="${text(c.kind)}">
+      <td class="name">${text(c.candidateNumber)} ${text(c.lastName)} ${text(c.firstName)}</td><td class="unit">${text(c.unit)}</td>
+      <td class="before">${slot(c.before)}</td><td class="after">${slot(c.after)}</td>
+      <td class="kind" title="${text(c.description)}">${text(changeKinds[c.kind] || c.kind)}</td></tr>`;
+  }
+
+  function showRepair(proposal) {
+    repair = proposal;
+    el("repair").hidden = false;
+    el("repair-proposal").hidden = false;
+    el("repair-id").textContent = proposal.repairId;
+    el("repair-state").textContent = repairStates[proposal.state] || proposal.state;
+    el("repair-state").dataset.state = proposal.state;
+    const decided = proposal.decidedBy
+      ? ` ${proposal.state === "ACCEPTED" ? "Acceptée" : "Refusée"} par ${proposal.decidedBy.name} le ${frDateTime(proposal.decidedAt)}.` : "";
+    el("repair-summary").textContent =
+      `Demandée par ${proposal.requestedBy.name} le ${frDateTime(proposal.requestedAt)}, à partir de ${proposal.from} ; `
+      + `calculée en ${proposal.seconds.toLocaleString("fr-FR", { maximumFractionDigits: 1 })} s`
+      + `${proposal.state === "FAILED" ? "" : proposal.optimal ? " (solution optimale)" : " (meilleure solution trouvée dans le temps imparti)"}.${decided}`;
+    el("repair-failure").hidden = !proposal.failure;
+    el("repair-failure").textContent = proposal.failure ? `Réparation impossible : ${proposal.failure}` : "";
+
+    const tile = (label, value, id) => `<div class="tile" id="${id}"><span class="label">${label}</span><span class="value">${text(value)}</span></div>`;
+    el("repair-figures").innerHTML = proposal.state === "FAILED" ? "" : [
+      tile("Épreuves qui changent", proposal.changes.length, "repair-changed"),
+      tile("Autres candidats déplacés", proposal.candidatesMoved, "repair-moved"),
+      tile("Examinateurs dont la journée change", proposal.examinersChanged, "repair-examiners-changed"),
+      tile("Retard cumulé", `${proposal.totalDelayMinutes} min`, "repair-delay"),
+      tile("Épreuves non replacées", proposal.unplaced.length, "repair-unplaced-count"),
+    ].join("");
+
+    el("repair-changes").innerHTML = proposal.state === "FAILED" ? "" : proposal.changes.length === 0
+      ? `<p class="hint">Aucune épreuve ne change.</p>`
+      : `<table id="repair-diff" class="diff"><thead><tr><th class="name">Candidat</th><th class="unit">Épreuve</th>
+          <th class="before">Avant</th><th class="after">Après</th><th class="kind">Changement</th></tr></thead>
+          <tbody>${proposal.changes.map(changeRow).join("")}</tbody></table>`;
+
+    el("repair-unplaced").hidden = proposal.unplaced.length === 0;
+    el("repair-unplaced").innerHTML = `<h4>Épreuves non replacées</h4><ul>${proposal.unplaced.map(u =>
+      `<li data-unplaced="${text(u.candidateNumber)}/${text(u.unit)}">Candidat ${text(u.candidateNumber)}, ${text(u.unit)} : ${text(u.reason)}</li>`).join("")}</ul>`;
+    el("repair-violations").hidden = proposal.violations.length === 0;
+    el("repair-violations").innerHTML = `<h4 class="error">Règles enfreintes par cette proposition</h4><ul class="error">${proposal.violations.map(v =>
+      `<li>${text(v)}</li>`).join("")}</ul>`;
+
+    el("repair-decision").hidden = !(mayRepair() && proposal.state === "PROPOSED" && !current?.closed);
+    el("repair-accept").disabled = el("repair-reject").disabled = repairBusy;
+
+    const accepted = proposal.state === "ACCEPTED";
+    el("repair-documents").hidden = !accepted;
+    el("repair-documents").innerHTML = !accepted ? "" : `
+      <h4>Documents à diffuser</h4>
+      <p><button id="repair-convocations" type="button">Nouvelles convocations (PDF, ${plural(proposal.candidates.length, "candidat", "candidats")})</button>
+        <span id="repair-documents-message" role="status"></span></p>
+      <p>Candidats concernés (nouvelle convocation) : ${proposal.candidates.map(c => `${text(c.candidateNumber)} ${text(c.lastName)} ${text(c.firstName)}`).join(", ") || "aucun"}.</p>
+      <p>Examinateurs concernés (leur calendrier à jour, à télécharger par eux-mêmes ou par l'organisateur) :</p>
+      <ul id="repair-examiners">${proposal.examiners.map(x =>
+        `<li data-examiner="${text(x.examinerId)}">${text(x.examinerId)} — calendrier : <code>${text(x.calendarUrl)}</code></li>`).join("") || "<li>aucun</li>"}</ul>`;
+  }
+
+  /** Follows the day's pending repair: a proposal made on another screen, or decided there. */
+  function syncRepair(day) {
+    // The manager's panel; the organiser sees the proposals, without deciding.
+    el("repair").hidden = !mayRepair() && !(maySeeRepairs() && repair);
+    el("repair-form").hidden = !mayRepair() || day.closed;
+    if (repair && day.closed) el("repair-decision").hidden = true;
+    if (!maySeeRepairs() || repairBusy) return;
+    const pending = day.pendingRepairId;
+    if (pending && pending !== repair?.repairId) loadRepair(pending);
+    else if (!pending && repair?.state === "PROPOSED") loadRepair(repair.repairId);
+  }
+
+  // One read at a time; a day pushed meanwhile has it read again once done (it may have been decided since).
+  let loadAgain = false;
+  async function loadRepair(id) {
+    if (loadingRepair) { loadAgain = true; return; }
+    loadingRepair = id;
+    loadAgain = false;
+    const version = repairVersion;
+    try {
+      const proposal = await api("GET", repairPath(id));
+      if (version === repairVersion && !repairBusy) showRepair(proposal);
+    } catch (error) {
+      if (version === repairVersion) repairError(error.message);
+    } finally {
+      loadingRepair = null;
+      if (loadAgain && current) { loadAgain = false; syncRepair(current); }
+    }
+  }
+
+  /** Runs one of this screen's repair requests: the others wait, and what it answers is shown. */
+  async function repairRequest(progress, request) {
+    if (repairBusy) return;
+    repairBusy = true;
+    repairVersion++;
+    repairError("");
+    el("repair-progress").textContent = progress;
+    el("repair-propose").disabled = el("repair-accept").disabled = el("repair-reject").disabled = true;
+    try {
+      showRepair(await request());
+    } catch (error) {
+      repairError(error.message);
+    } finally {
+      repairBusy = false;
+      el("repair-progress").textContent = "";
+      el("repair-propose").disabled = el("repair-accept").disabled = el("repair-reject").disabled = false;
+    }
+  }
+
+  el("repair-form").addEventListener("submit", e => {
+    e.preventDefault();
+    let from = el("repair-from").value;
+    if (prefilled && from === prefilled) {
+      el("repair-from").value = prefilled = clockNow();
+      from = "";
+    }
+    repairRequest("Calcul de la réparation…", () => api("POST", "/repairs", from ? { from } : {}));
+  });
+  el("repair-accept").addEventListener("click", () => {
+    if (!repair) return;
+    repairRequest("Application de la réparation…", () => api("POST", `${repairPath(repair.repairId)}/accept`));
+  });
+  el("repair-reject").addEventListener("click", () => {
+    if (!repair) return;
+    repairRequest("Refus de la réparation…", () => api("POST", `${repairPath(repair.repairId)}/reject`));
+  });
+
+  // The convocations need the token, so they are fetched here and handed to the browser as a blob.
+  el("repair-documents").addEventListener("click", async e => {
+    const button = e.target.closest("#repair-convocations");
+    if (!button || !repair) return;
+    const say = (value, ok) => { el("repair-documents-message").textContent = value; el("repair-documents-message").className = ok ? "ok" : "error"; };
+    button.disabled = true;
+    say("Préparation des convocations…", true);
+    try {
+      const response = await fetch(repair.convocationsUrl, { headers: { "Authorization": `Bearer ${page.token()}` } });
+      if (!response.ok) {
+        const problem = await response.json().catch(() => null);
+        throw new Error(problem?.detail || `Erreur ${response.status}`);
+      }
+      const url = URL.createObjectURL(await response.blob());
+      const link = document.createElement("a");
+      link.href = url;
+      link.download = `convocations-${sessionId}-${centreId}-${repair.repairId}.pdf`;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      say(`Convocations téléchargées (${link.download}).`, true);
+    } catch (error) {
+      say(`Convocations : ${error.message}`, false);
+    } finally {
+      button.disabled = false;
+    }
   });
 
   page.start();

@@ -42,18 +42,21 @@
     el("login").hidden = true;
     el("day").hidden = false;
     el("closed-banner").hidden = !day.closed;
-    const exams = day.rooms.flatMap(r => r.commissions).filter(c => c.commissionId === commissionId)
+    // A repair that takes a member away or brings a replacement names the commission "{id}-R{n}": still this commission's day.
+    const exams = day.rooms.flatMap(r => r.commissions).filter(c => c.commissionId === commissionId || c.commissionId.startsWith(`${commissionId}-R`))
       .flatMap(c => c.exams).sort((a, b) => (a.prepStart || a.examStart).localeCompare(b.prepStart || b.examStart) || a.examStart.localeCompare(b.examStart));
-    const next = exams.find(e => waiting.includes(e.status));
+    const next = exams.find(e => !e.withdrawn && waiting.includes(e.status));
     el("next-candidate").textContent = next
       ? `${next.candidateNumber} ${next.lastName} ${next.firstName} — ${next.unit} à ${next.examStart} (${statusLabels[next.status]})`
       : "aucun";
     el("empty").hidden = exams.length > 0;
     el("exams").querySelector("tbody").innerHTML = exams.map(e => {
-      const buttons = day.closed ? "" : actions.filter(a => a.when.includes(e.status) && (!a.prep || e.prepStart))
-        .map(a => `<button type="button" data-kind="${a.kind}">${a.label}</button>`).join(" ");
-      const mark = e.status === "DONE" || e.status === "IN_EXAM" ? ` <button type="button" data-mark>Saisir la note</button>` : "";
-      return `<tr data-candidate="${text(e.candidateNumber)}" data-unit="${text(e.unit)}" class="${e === next ? "next" : ""}">
+      // An exam a repair took out of the plan stays, greyed, until the day is closed.
+      const buttons = e.withdrawn ? `<span class="withdrawn-note">retiré du planning</span>`
+        : day.closed ? "" : actions.filter(a => a.when.includes(e.status) && (!a.prep || e.prepStart))
+          .map(a => `<button type="button" data-kind="${a.kind}">${a.label}</button>`).join(" ");
+      const mark = !e.withdrawn && (e.status === "DONE" || e.status === "IN_EXAM") ? ` <button type="button" data-mark>Saisir la note</button>` : "";
+      return `<tr data-candidate="${text(e.candidateNumber)}" data-unit="${text(e.unit)}" class="${e === next ? "next" : e.withdrawn ? "withdrawn" : ""}"${e.withdrawn ? " data-withdrawn" : ""}>
         <td class="time">${text(e.prepStart ? `${e.prepStart} (prép.) · ` : "")}${text(e.examStart)}–${text(e.examEnd)}</td>
         <td class="number">${text(e.candidateNumber)}</td><td class="name">${text(e.lastName)} ${text(e.firstName)}</td>
         <td class="unit">${text(e.unit)}</td><td>${text(e.room)}</td>
