@@ -57,8 +57,7 @@ public sealed record RepairOutcome
     public int UnplacedLate { get; init; }
     /// <summary>Reasons of the orals unplaced by the repair, most frequent first.</summary>
     public IReadOnlyList<string> UnplacedReasons { get; init; } = [];
-    /// <summary>The day's model gave no plan: DayRepairer then leaves out every oral of the day not under way, with the reason
-    /// "aucun plan de la journée ne garde toutes les règles…" (recognised by that text).</summary>
+    /// <summary>The day's model gave no plan in time (<see cref="RepairResult.Solved"/> false): the schedule stays as it was.</summary>
     public bool NoDayPlan { get; init; }
     /// <summary>Orals the excused candidates had on the day in the plan, and those placed again on a later date.</summary>
     public int ExcusedOrals { get; init; }
@@ -265,9 +264,6 @@ public static class RepairBenchmark
         };
     }
 
-    /// <summary>Text of DayRepairer's reason when the day's model gave no plan (every oral of the day not under way is then left out).</summary>
-    public const string NoDayPlanReason = "aucun plan de la journée ne garde toutes les règles";
-
     private static RepairOutcome Repair(BenchInstance bench, PlanResult plan, RepairRequest request, PlannerOptions options)
     {
         var instance = bench.Instance;
@@ -306,7 +302,7 @@ public static class RepairBenchmark
             UnplacedOthers = byRepair.Count(u => !events.Contains(u.CandidateNumber)),
             UnplacedLate = byRepair.Count(u => late.Contains(u.CandidateNumber)),
             UnplacedReasons = byRepair.GroupBy(u => u.Reason).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} × {g.Key}").ToList(),
-            NoDayPlan = byRepair.Any(u => u.Reason.Contains(NoDayPlanReason, StringComparison.Ordinal)),
+            NoDayPlan = !result.Solved,
             ExcusedOrals = plan.Exams.Count(e => SameDay(e, request) && excused.Contains(e.CandidateNumber)),
             Reconvoked = result.Exams.Count(e => excused.Contains(e.CandidateNumber) && e.Date > request.Date),
             Optimal = result.Optimal,
