@@ -145,17 +145,7 @@ public sealed class RepairReport
     {
         var s = new StringBuilder();
         void L(string line = "") => s.AppendLine(line);
-        L($"## Latest run — {Started:yyyy-MM-dd HH:mm} UTC");
-        L();
-        L($"Command: `{Command}` (from the repository root; took {(Finished - Started).TotalMinutes:0.0} min)");
-        L();
-        L("| Machine | |");
-        L("|---|---|");
-        L($"| nproc | {Machine.Cores} |");
-        L($"| CPU | {Machine.CpuModel} |");
-        L($"| RAM | {Machine.Memory} |");
-        L($"| OS | {Machine.Os}, kernel {Machine.Kernel} |");
-        L($"| .NET | {Machine.DotNet} |");
+        Report.RunHeader(L, Command, Started, Finished, Machine);
         L($"| Load average at start | {Machine.LoadAverage} (shared machine) |");
         L($"| Code measured | {Source} |");
         L($"| Settings | sample seed {Seed}; plan: `OralPlanner`, {F(PlanLimitSeconds, "0")} s, {Workers} workers; repairs: `DayRepairer.Repair` with **`PlannerOptions(TimeSpan.FromSeconds({Limit(RepairLimitSeconds)}), Workers: {Workers}, Seed: trial)`**"

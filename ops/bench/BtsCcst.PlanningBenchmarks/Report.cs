@@ -137,21 +137,27 @@ public sealed class Report
 
     internal static string Verdict(bool met) => met ? "**met**" : "**missed**";
 
+    /// <summary>A run's title, its command and the machine table's first rows (each report adds its own rows after them).</summary>
+    internal static void RunHeader(Action<string> line, string command, DateTimeOffset started, DateTimeOffset finished, Machine machine)
+    {
+        line($"## Latest run — {started:yyyy-MM-dd HH:mm} UTC");
+        line("");
+        line($"Command: `{command}` (from the repository root; took {(finished - started).TotalMinutes:0.0} min)");
+        line("");
+        line("| Machine | |");
+        line("|---|---|");
+        line($"| nproc | {machine.Cores} |");
+        line($"| CPU | {machine.CpuModel} |");
+        line($"| RAM | {machine.Memory} |");
+        line($"| OS | {machine.Os}, kernel {machine.Kernel} |");
+        line($"| .NET | {machine.DotNet} |");
+    }
+
     private string Figures()
     {
         var s = new StringBuilder();
         void L(string line = "") => s.AppendLine(line);
-        L($"## Latest run — {Started:yyyy-MM-dd HH:mm} UTC");
-        L();
-        L($"Command: `{Command}` (from the repository root; took {(Finished - Started).TotalMinutes:0.0} min)");
-        L();
-        L("| Machine | |");
-        L("|---|---|");
-        L($"| nproc | {Machine.Cores} |");
-        L($"| CPU | {Machine.CpuModel} |");
-        L($"| RAM | {Machine.Memory} |");
-        L($"| OS | {Machine.Os}, kernel {Machine.Kernel} |");
-        L($"| .NET | {Machine.DotNet} |");
+        RunHeader(L, Command, Started, Finished, Machine);
         L($"| Load average at start / end | {Machine.LoadAverage} / {Runs.LastOrDefault()?.LoadAverageAtEnd ?? "–"} (shared machine) |");
         L($"| Date | {Started:yyyy-MM-dd HH:mm:ss} UTC |");
         L($"| Code measured | {Source} |");
