@@ -178,8 +178,8 @@ public sealed class RepairReport
               + $"{F(Median(ok.Select(r => r.ProcessCores)), "0.00")} / {F(Median(ok.Select(r => r.MachineCores)), "0.00")} |");
         }
         L();
-        L("*No day plan*: CP-SAT returned no solution of the day's model within the limit; DayRepairer then leaves out every oral of the day");
-        L("not under way, with the reason \"aucun plan de la journée ne garde toutes les règles avec les candidats non déplaçables\". *Unplaced");
+        L("*No day plan*: no plan of the day within the limit (`RepairResult.Solved` false): the schedule stays as it was and the server's");
+        L("proposal fails with that reason. *Unplaced");
         L("by the repair*: orals the plan had placed and the repair reports unplaced: all, those of late candidates (too late for the day),");
         L("those of candidates without an event (the excused candidates' orals not re-convoked are the rest). *Excused orals re-convoked*:");
         L("orals of excused candidates placed again on a later date of the centre, of all the orals excused candidates had on the day (sum).");
@@ -213,6 +213,12 @@ public sealed class RepairReport
             var met = ok.Count == runs.Count && over.Count == 0 && ok.Count > 0;
             L($"- {size}: at most {F(target, "0")} s per repair ({Limit(RepairLimitSeconds)} s limit): {Verdict(met)} — {perN}; {over.Count} of {runs.Count} repairs over the target"
               + (runs.Count > ok.Count ? $", {runs.Count - ok.Count} failed" : "") + ".");
+            var viaProcess = ok.Where(r => r.Main.ProcessSeconds is not null).ToList();
+            var overViaProcess = viaProcess.Count(r => r.Main.ProcessSeconds > target);
+            var perNViaProcess = string.Join("; ", viaProcess.GroupBy(r => r.Events).Select(g =>
+                $"{g.Key} event(s): median {F(Median(g.Select(r => r.Main.ProcessSeconds!.Value)), "0.00")} s, max {F(g.Max(r => r.Main.ProcessSeconds!.Value), "0.00")} s"));
+            L($"- {size}, through the solver process as the server runs it (process start, JSON, solve): {Verdict(viaProcess.Count > 0 && overViaProcess == 0)} — "
+              + $"{perNViaProcess}; {overViaProcess} of {viaProcess.Count} over the target.");
         }
         var main = Results.Select(r => r.Main).Where(r => r.Error is null).ToList();
         var noPlan = main.Where(r => r.NoDayPlan).ToList();

@@ -42,6 +42,9 @@ public sealed record RepairOutcome
     public required double LimitSeconds { get; init; }
     /// <summary>Wall time of <c>DayRepairer.Repair</c> (Stopwatch around the call).</summary>
     public double Seconds { get; init; }
+    /// <summary>Wall time of the same repair through the solver process, as the server runs it (process start, JSON both
+    /// ways, the solve): <c>OutOfProcessPlanner.RepairAsync</c>; null when not measured (the reference runs).</summary>
+    public double? ProcessSeconds { get; init; }
     /// <summary>CPU of this process during the call, and busy cores of the machine (/proc/stat), in cores.</summary>
     public double ProcessCores { get; init; }
     public double MachineCores { get; init; }
@@ -259,12 +262,12 @@ public static class RepairBenchmark
             Late = request.Events.OfType<CandidateLate>().Count(), Excused = request.Events.OfType<CandidateAbsentExcused>().Count(),
             ExaminersAbsent = request.Events.OfType<ExaminerAbsent>().Count(), RoomsClosed = request.Events.OfType<RoomUnavailable>().Count(),
             EventList = request.Events.Select(Describe).ToList(),
-            Main = Repair(bench, plan, request, options),
-            Reference = referenceLimit is { } limit ? Repair(bench, plan, request, options with { TimeLimit = TimeSpan.FromSeconds(limit) }) : null,
+            Main = Repair(bench, plan, request, options, throughProcess: true),
+            Reference = referenceLimit is { } limit ? Repair(bench, plan, request, options with { TimeLimit = TimeSpan.FromSeconds(limit) }, throughProcess: false) : null,
         };
     }
 
-    private static RepairOutcome Repair(BenchInstance bench, PlanResult plan, RepairRequest request, PlannerOptions options)
+    private static RepairOutcome Repair(BenchInstance bench, PlanResult plan, RepairRequest request, PlannerOptions options, bool throughProcess)
     {
         var instance = bench.Instance;
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
@@ -285,6 +288,14 @@ public static class RepairBenchmark
         }
         var seconds = clock.Elapsed.TotalSeconds;
         var (processCores, machineCores) = cpu.Stop();
+        double? processSeconds = null;
+        if (throughProcess)
+        {
+            var job = new RepairJob(instance, plan.Exams, request, options.TimeLimit.TotalSeconds, options.Workers, options.Seed, plan.Unplaced);
+            var viaProcess = Stopwatch.StartNew();
+            OutOfProcessPlanner.Beside().RepairAsync(job, CancellationToken.None).GetAwaiter().GetResult();
+            processSeconds = viaProcess.Elapsed.TotalSeconds;
+        }
 
         var validate = Stopwatch.StartNew();
         var violations = ScheduleValidator.Validate(instance, result.Exams, result.Unplaced);
@@ -296,7 +307,7 @@ public static class RepairBenchmark
         var late = request.Events.OfType<CandidateLate>().Select(e => e.CandidateNumber).ToHashSet(StringComparer.Ordinal);
         return new RepairOutcome
         {
-            LimitSeconds = options.TimeLimit.TotalSeconds, Seconds = seconds, ProcessCores = processCores, MachineCores = machineCores,
+            LimitSeconds = options.TimeLimit.TotalSeconds, Seconds = seconds, ProcessSeconds = processSeconds, ProcessCores = processCores, MachineCores = machineCores,
             CandidatesMoved = result.CandidatesMoved, ExaminersChanged = result.ExaminersChanged, DelayMinutes = result.TotalDelayMinutes, Changes = result.Changes.Count,
             UnplacedByRepair = byRepair.Count, UnplacedOfEventCandidates = byRepair.Count(u => events.Contains(u.CandidateNumber)),
             UnplacedOthers = byRepair.Count(u => !events.Contains(u.CandidateNumber)),
