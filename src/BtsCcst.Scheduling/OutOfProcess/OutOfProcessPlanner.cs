@@ -7,13 +7,88 @@ namespace BtsCcst.Scheduling;
 public sealed class PlannerProcessException(string message) : Exception(message);
 
 /// <summary>
-/// Runs <see cref="OralPlanner"/> in a child process (BtsCcst.Scheduling.Runner), so that a native
-/// crash of OR-Tools or an exhausted memory ends that process, not the server.
+/// Runs <see cref="OralPlanner"/> and <see cref="Repair.DayRepairer"/> in a child process (BtsCcst.Scheduling.Runner), one job
+/// per process, so that a native crash of OR-Tools or an exhausted memory ends that process, not the server. With
+/// <c>keepSpare</c>, one process is started ahead and waits, warmed up, for the next job: its start (the runtime, the JIT,
+/// OR-Tools' native library: about 1 s) is then paid between jobs, not by the centre manager waiting for a repair.
 /// </summary>
-public sealed class OutOfProcessPlanner(string fileName, params string[] arguments)
+public sealed class OutOfProcessPlanner(string fileName, string[] arguments, bool keepSpare) : IDisposable
 {
+    private readonly Lock _gate = new();
+    private Started? _spare;
+    private bool _disposed;
+
+    public OutOfProcessPlanner(string fileName, params string[] arguments) : this(fileName, arguments, keepSpare: false)
+    {
+    }
+
     /// <summary>The runner beside the calling assembly (it is copied there by a project reference), run by <c>dotnet</c>.</summary>
-    public static OutOfProcessPlanner Beside() => new("dotnet", Path.Combine(AppContext.BaseDirectory, "BtsCcst.Scheduling.Runner.dll"));
+    public static OutOfProcessPlanner Beside(bool keepSpare = false) =>
+        new("dotnet", [Path.Combine(AppContext.BaseDirectory, "BtsCcst.Scheduling.Runner.dll")], keepSpare);
+
+    /// <summary>The process waiting for the next job, if one is (for diagnosis and tests).</summary>
+    public int? SpareProcessId
+    {
+        get { lock (_gate) return _spare is { Process.HasExited: false } spare ? spare.Process.Id : null; }
+    }
+
+    /// <summary>A started runner and the reading of its standard error, begun at once so that its pipe never fills.</summary>
+    private sealed record Started(Process Process, Task<string> Stderr);
+
+    /// <summary>Starts the spare process now, if this planner keeps one and none is waiting.</summary>
+    public void Prestart()
+    {
+        if (!keepSpare) return;
+        lock (_gate)
+        {
+            if (_disposed || _spare is { Process.HasExited: false }) return;
+            _spare?.Process.Dispose();
+            _spare = Spawn();
+        }
+    }
+
+    private Started Spawn()
+    {
+        if (fileName == "dotnet" && arguments.FirstOrDefault() is { } runnerDll && !File.Exists(runnerDll))
+            throw new PlannerProcessException($"Le planificateur est introuvable ({runnerDll}).");
+        var start = new ProcessStartInfo(fileName, arguments)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var process = Process.Start(start) ?? throw new PlannerProcessException("Le planificateur n'a pas pu démarrer.");
+        return new Started(process, process.StandardError.ReadToEndAsync());
+    }
+
+    /// <summary>The spare if it is alive, else a new process.</summary>
+    private Started Take()
+    {
+        Started? spare;
+        lock (_gate)
+        {
+            spare = _spare;
+            _spare = null;
+        }
+        if (spare is { Process.HasExited: false }) return spare;
+        spare?.Process.Dispose();
+        return Spawn();
+    }
+
+    public void Dispose()
+    {
+        Started? spare;
+        lock (_gate)
+        {
+            _disposed = true;
+            spare = _spare;
+            _spare = null;
+        }
+        if (spare is null) return;
+        try { spare.Process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        spare.Process.Dispose();
+    }
 
     public async Task<PlanResult> PlanAsync(PlanningInstance instance, PlannerOptions options, IProgress<PlanningProgress>? progress, CancellationToken cancellationToken)
     {
@@ -30,17 +105,22 @@ public sealed class OutOfProcessPlanner(string fileName, params string[] argumen
     /// <summary>Runs one job in a child process and returns its result message (a plan or a repair).</summary>
     private async Task<PlannerMessage> RunAsync(SolverRequest request, IProgress<PlanningProgress>? progress, CancellationToken cancellationToken)
     {
-        if (fileName == "dotnet" && arguments.FirstOrDefault() is { } runnerDll && !File.Exists(runnerDll))
-            throw new PlannerProcessException($"Le planificateur est introuvable ({runnerDll}).");
-        var start = new ProcessStartInfo(fileName, arguments)
+        var started = Take();
+        try
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start) ?? throw new PlannerProcessException("Le planificateur n'a pas pu démarrer.");
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+            return await RunAsync(started, request, progress, cancellationToken);
+        }
+        finally
+        {
+            started.Process.Dispose();
+            // The next job's process starts once this one is over: its warm-up does not take this job's cores.
+            Prestart();
+        }
+    }
+
+    private static async Task<PlannerMessage> RunAsync(Started started, SolverRequest request, IProgress<PlanningProgress>? progress, CancellationToken cancellationToken)
+    {
+        var (process, stderr) = started;
         await using (cancellationToken.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }))
         {
             await process.StandardInput.WriteAsync(JsonSerializer.Serialize(request, PlanningProtocol.Json));

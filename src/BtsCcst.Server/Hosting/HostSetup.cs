@@ -46,7 +46,9 @@ public static class HostSetup
             }
         });
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(OutOfProcessPlanner.Beside());
+        // Created by the container, so that it is disposed (its waiting spare process ended) at shutdown; SolverSpare starts it.
+        builder.Services.AddSingleton(_ => OutOfProcessPlanner.Beside(keepSpare: true));
+        builder.Services.AddHostedService<BtsCcst.Server.Planning.SolverSpare>();
 
         // Silos of one PostgreSQL cluster accept each other's tokens when they share TokenIssuerKeyFile.
         var tokens = new TokenService(options.SigningKeyFile());

@@ -26,6 +26,34 @@ public sealed class OutOfProcessPlannerTests
     }
 
     [Fact]
+    public async Task A_spare_process_waits_for_the_next_job_and_a_dead_spare_is_replaced_by_a_new_process()
+    {
+        using var planner = OutOfProcessPlanner.Beside(keepSpare: true);
+        planner.Prestart();
+        var first = planner.SpareProcessId ?? throw new Xunit.Sdk.XunitException("no spare after Prestart");
+
+        Assert.NotNull(await planner.PlanAsync(Empty, Options, null, CancellationToken.None));
+        // The job took the spare; the next one waits already.
+        var second = planner.SpareProcessId ?? throw new Xunit.Sdk.XunitException("no spare after a job");
+        Assert.NotEqual(first, second);
+
+        // The spare dies before any job (a crash, a kill): the job starts a process of its own.
+        using (var spare = System.Diagnostics.Process.GetProcessById(second))
+        {
+            spare.Kill();
+            await spare.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        Assert.NotNull(await planner.PlanAsync(Empty, Options, null, CancellationToken.None));
+
+        // Disposing ends the waiting spare.
+        var last = planner.SpareProcessId ?? throw new Xunit.Sdk.XunitException("no spare after the second job");
+        using var waiting = System.Diagnostics.Process.GetProcessById(last);
+        planner.Dispose();
+        await waiting.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Null(planner.SpareProcessId);
+    }
+
+    [Fact]
     public async Task A_missing_runner_is_named()
     {
         var missing = new OutOfProcessPlanner("dotnet", "/nowhere/BtsCcst.Scheduling.Runner.dll");
