@@ -217,7 +217,7 @@ public sealed class RepairReport
             var overViaProcess = viaProcess.Count(r => r.Main.ProcessSeconds > target);
             var perNViaProcess = string.Join("; ", viaProcess.GroupBy(r => r.Events).Select(g =>
                 $"{g.Key} event(s): median {F(Median(g.Select(r => r.Main.ProcessSeconds!.Value)), "0.00")} s, max {F(g.Max(r => r.Main.ProcessSeconds!.Value), "0.00")} s"));
-            L($"- {size}, through the solver process as the server runs it (its spare process, JSON, solve): {Verdict(viaProcess.Count > 0 && overViaProcess == 0)} — "
+            L($"- {size}, through the solver process as the server runs it (its spare process, warmed up for {F(RepairBenchmark.SpareWarmUp.TotalSeconds, "0")} s after the previous job; JSON, solve): {Verdict(viaProcess.Count > 0 && overViaProcess == 0)} — "
               + $"{perNViaProcess}; {overViaProcess} of {viaProcess.Count} over the target.");
         }
         var main = Results.Select(r => r.Main).Where(r => r.Error is null).ToList();

@@ -38,7 +38,7 @@ public sealed record RepairResponse(
 /// </summary>
 public static class RepairEndpoints
 {
-    public const double DefaultTimeLimitSeconds = 1.5;
+    public static readonly double DefaultTimeLimitSeconds = BtsCcst.Scheduling.Repair.DayRepairer.DefaultTimeLimit.TotalSeconds;
     private const double MaxTimeLimitSeconds = 30;
 
     public static void MapRepairsApi(this RouteGroupBuilder day)
