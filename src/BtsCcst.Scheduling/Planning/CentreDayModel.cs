@@ -1,7 +1,6 @@
 using System.Globalization;
 using BtsCcst.Domain;
 using Google.OrTools.Sat;
-using OrDomain = Google.OrTools.Util.Domain;
 
 namespace BtsCcst.Scheduling.Planning;
 
@@ -32,8 +31,7 @@ internal static class CentreDayModel
         // ---- Data: options that break a rule were filtered out before any variable (CentreDayProblem.Options, Starts).
         var modelled = p.Modelled;
         // The list scheduler's plan is the hint of every variable below, so that the solver starts from a full plan.
-        var given = Enumerable.Range(0, jobs.Count)
-            .Select(i => hint[i] is { } h && modelled[i] && p.Options[i].Contains(h.Commission) ? h : (Placement?)null).ToArray();
+        var given = CentreDayRules.Usable(p, hint);
         var hintLoad = new long[p.Examiners.Count];
         var hintUsed = new bool[p.Commissions.Count];
         foreach (var job in jobs)
@@ -43,72 +41,9 @@ internal static class CentreDayModel
             foreach (var m in p.MembersOf[g.Commission]) hintLoad[m] += job.ExamSlots * slot;
         }
 
-        // ---- Variables: a start per oral (its domain is HardRules.Durations, CentreHours, LunchBreak and WrittenExams:
-        // preparation and exam inside one free stretch of the day), whether it is placed, and which commission examines it.
-        var start = new IntVar?[jobs.Count];
-        var placed = new BoolVar?[jobs.Count];
-        var examinedBy = new Dictionary<int, BoolVar>[jobs.Count];
-        for (var i = 0; i < jobs.Count; i++)
-        {
-            examinedBy[i] = [];
-            if (!modelled[i]) continue;
-            var job = jobs[i];
-            placed[i] = model.NewBoolVar($"placed_{i}");
-            if (job.Fixed is { } f)
-            {
-                // HardRules.Pins (and every earlier placement): an oral placed by an earlier solve keeps its slot and commission.
-                start[i] = model.NewIntVar(f.Start, f.Start, $"start_{i}");
-                model.Add(placed[i]! == 1);
-                examinedBy[i][f.Commission] = placed[i]!;
-                continue;
-            }
-            start[i] = model.NewIntVarFromDomain(OrDomain.FromValues(job.Starts.Select(s => (long)s).ToArray()), $"start_{i}");
-            model.AddHint(start[i]!, given[i]?.Start ?? job.Starts[0]);
-            model.AddHint(placed[i]!, given[i] is not null);
-            foreach (var c in p.Options[i])
-            {
-                examinedBy[i][c] = model.NewBoolVar($"x_{i}_{c}");
-                model.AddHint(examinedBy[i][c], given[i]?.Commission == c);
-            }
-        }
-        var examInterval = new Dictionary<(int Job, int Commission), IntervalVar>();
-        for (var i = 0; i < jobs.Count; i++)
-            foreach (var (c, x) in examinedBy[i])
-                examInterval[(i, c)] = model.NewOptionalFixedSizeIntervalVar(start[i]!, jobs[i].ExamSlots, x, $"exam_{i}_{c}");
-        var anyExam = new Dictionary<int, IntervalVar>();
-        var prep = new Dictionary<int, IntervalVar>();
-        for (var i = 0; i < jobs.Count; i++)
-        {
-            if (!modelled[i]) continue;
-            anyExam[i] = model.NewOptionalFixedSizeIntervalVar(start[i]!, jobs[i].ExamSlots, placed[i]!, $"room_{i}");
-            if (jobs[i].PrepSlots > 0)
-                prep[i] = model.NewOptionalFixedSizeIntervalVar(start[i]! - jobs[i].PrepSlots, jobs[i].PrepSlots, placed[i]!, $"prep_{i}");
-        }
-
-        // HardRules.EveryOralOnce: an oral is placed once, before exactly one commission.
-        for (var i = 0; i < jobs.Count; i++)
-            if (modelled[i] && jobs[i].Fixed is null)
-                model.Add(LinearExpr.Sum(examinedBy[i].Values) == placed[i]!);
-
-        // HardRules.CommissionComposition, ExaminerNotOwnSchool: filtered out before the variables (CentreDayProblem.Options).
-        // HardRules.CommissionFixedMembers, ExaminerAvailableDates, ExaminerListedCentres, ExaminerOneCentreADay,
-        // CentreServesAcademy, Pins: kept by the centre-day's data (its commissions, examiners and candidates were formed,
-        // called and assigned to it for that day).
-
-        // HardRules.CommissionOneCandidateAtATime: the exams of a commission do not overlap.
-        for (var c = 0; c < p.Commissions.Count; c++)
-        {
-            var intervals = examInterval.Where(e => e.Key.Commission == c).Select(e => e.Value).ToList();
-            if (intervals.Count > 1) model.AddNoOverlap(intervals);
-        }
-
-        // HardRules.ExaminerOneCommissionAtATime: an examiner sitting in several commissions of the day is in one at a time.
-        for (var e = 0; e < p.Examiners.Count; e++)
-        {
-            if (p.CommissionsOf[e].Length < 2) continue;
-            var mine = p.CommissionsOf[e].ToHashSet();
-            model.AddNoOverlap(examInterval.Where(x => mine.Contains(x.Key.Commission)).Select(x => x.Value));
-        }
+        // ---- Variables and the hard rules every centre-day model shares (CentreDayRules), hinted with the list scheduler's plan.
+        var rules = CentreDayRules.Add(model, p, given);
+        var (start, placed, examinedBy) = (rules.Start, rules.Placed, rules.ExaminedBy);
 
         // Whether an examiner is called (one of their commissions examines), for the goal of fewest examiner-days below;
         // declared here because the daily maximum is stated against it.
@@ -130,51 +65,6 @@ internal static class CentreDayModel
             if (redundant) model.Add(examinerLoad[e] <= Math.Min(p.MaxMinutes(e), freeMinutes) * called[e]);
             else model.Add(examinerLoad[e] <= p.MaxMinutes(e));
         }
-
-        // HardRules.CandidateOneThingAtATime: a candidate's preparations and exams do not overlap, with 10 minutes from the
-        // end of an exam to their next preparation or exam; a U61 followed by its EF3 has no gap before it.
-        foreach (var mine in p.JobsOf)
-        {
-            var intervals = new List<IntervalVar>();
-            foreach (var i in mine.Where(i => modelled[i]))
-            {
-                var job = jobs[i];
-                var from = start[i]! - job.PrepSlots;
-                if (job.FollowedBy >= 0 && modelled[job.FollowedBy])
-                {
-                    var length = job.PrepSlots + job.ExamSlots;
-                    var withEf3 = given[job.FollowedBy] is not null || jobs[job.FollowedBy].Fixed is not null;
-                    var size = model.NewIntVar(length, length + gap, $"candidate_size_{i}");
-                    model.Add(size == length + gap - gap * placed[job.FollowedBy]!);
-                    model.AddHint(size, withEf3 ? length : length + gap);
-                    var end = model.NewIntVar(-CentreDayProblem.DaySlots, 2 * CentreDayProblem.DaySlots, $"candidate_end_{i}");
-                    model.Add(end == from + size);
-                    model.AddHint(end, (given[i]?.Start ?? job.Fixed?.Start ?? job.Starts[0]) - job.PrepSlots + (withEf3 ? length : length + gap));
-                    intervals.Add(model.NewOptionalIntervalVar(from, size, end, placed[i]!, $"candidate_{i}"));
-                }
-                else intervals.Add(model.NewOptionalFixedSizeIntervalVar(from, job.PrepSlots + job.ExamSlots + gap, placed[i]!, $"candidate_{i}"));
-            }
-            if (intervals.Count > 1) model.AddNoOverlap(intervals);
-        }
-
-        // HardRules.Ef3AfterU61: the EF3 starts when the U61 ends, before the same commission.
-        foreach (var ef3 in jobs.Where(j => j.Follows >= 0 && modelled[j.Index]))
-        {
-            var u61 = jobs[ef3.Follows];
-            model.AddImplication(placed[ef3.Index]!, placed[u61.Index]!);
-            model.Add(start[ef3.Index]! == start[u61.Index]! + u61.ExamSlots).OnlyEnforceIf(placed[ef3.Index]!);
-            foreach (var (c, x) in examinedBy[ef3.Index])
-                if (examinedBy[u61.Index].TryGetValue(c, out var same)) model.AddImplication(x, same);
-                else model.Add(x == 0);
-        }
-
-        // HardRules.Rooms: at most exam_rooms commissions examine at the same time (rooms are labelled on reading back).
-        var rooms = model.AddCumulative(p.Rooms);
-        foreach (var interval in anyExam.Values) rooms.AddDemand(interval, 1);
-
-        // HardRules.PreparationSeats: a preparation ends when its exam starts and takes one seat.
-        var seats = model.AddCumulative(p.PrepSeats);
-        foreach (var interval in prep.Values) seats.AddDemand(interval, 1);
 
         // ---- Soft goals (PlannerWeights).
         var objective = LinearExpr.NewBuilder();

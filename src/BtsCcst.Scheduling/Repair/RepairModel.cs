@@ -1,7 +1,6 @@
 using System.Globalization;
 using BtsCcst.Scheduling.Planning;
 using Google.OrTools.Sat;
-using OrDomain = Google.OrTools.Util.Domain;
 
 namespace BtsCcst.Scheduling.Repair;
 
@@ -32,11 +31,11 @@ internal sealed record RepairSpec
 internal sealed record RepairSolution(Placement?[] Placements, bool Solved, bool Optimal, long Objective = long.MaxValue);
 
 /// <summary>
-/// The CP-SAT model of a centre-day's repair. The hard rules are those of <see cref="CentreDayModel"/> (same blocks under the
-/// names of <see cref="HardRules"/>, on the options <see cref="CentreDayProblem"/> filtered), plus the day's events: earliest
-/// starts (now, late arrivals), absent examiners' stretches, closed rooms. The goal is lexicographic by weights: every oral
-/// placed, then fewest other candidates moved, fewest examiners whose day changes, least total delay. The current schedule
-/// is the hint of every variable.
+/// The CP-SAT model of a centre-day's repair. The hard rules are the planner's (<see cref="CentreDayRules"/>, the same blocks
+/// under the names of <see cref="HardRules"/>, on the options <see cref="CentreDayProblem"/> filtered, and the examiners'
+/// minutes), plus the day's events: earliest starts (now, late arrivals), absent examiners' stretches, closed rooms. The goal
+/// is lexicographic by weights: the other candidates' orals kept, the event candidates' orals placed, then fewest other
+/// candidates moved, fewest examiners whose day changes, least total delay. The current schedule is the hint of every variable.
 /// </summary>
 internal static class RepairModel
 {
@@ -48,55 +47,13 @@ internal static class RepairModel
         const int slot = CentreDayProblem.Slot;
         var gap = CentreDayProblem.GapSlots;
 
-        var start = new IntVar?[jobs.Count];
-        var placed = new BoolVar?[jobs.Count];
-        var examinedBy = new Dictionary<int, BoolVar>[jobs.Count];
+        // The current schedule (or another repair's plan) is the hint of every variable.
+        var rules = CentreDayRules.Add(model, p, CentreDayRules.Usable(p, spec.Hint ?? spec.Old));
+        var (start, placed, examinedBy, examInterval) = (rules.Start, rules.Placed, rules.ExaminedBy, rules.ExamInterval);
+        // Nothing starts before now, nor before a late candidate arrives.
         for (var i = 0; i < jobs.Count; i++)
-        {
-            examinedBy[i] = [];
-            if (!modelled[i]) continue;
-            var job = jobs[i];
-            placed[i] = model.NewBoolVar($"placed_{i}");
-            if (job.Fixed is { } f)
-            {
-                // Done or under way (and every other oral of a day a candidate is re-convoked to): it stays.
-                start[i] = model.NewIntVar(f.Start, f.Start, $"start_{i}");
-                model.Add(placed[i]! == 1);
-                examinedBy[i][f.Commission] = placed[i]!;
-                continue;
-            }
-            start[i] = model.NewIntVarFromDomain(OrDomain.FromValues(job.Starts.Select(s => (long)s).ToArray()), $"start_{i}");
-            var old = spec.Hint is { } hint ? hint[i] : spec.Old[i];
-            model.AddHint(start[i]!, old is { } o && job.Starts.Contains(o.Start) ? o.Start : job.Starts[0]);
-            model.AddHint(placed[i]!, old is not null);
-            foreach (var c in p.Options[i])
-            {
-                examinedBy[i][c] = model.NewBoolVar($"x_{i}_{c}");
-                model.AddHint(examinedBy[i][c], old?.Commission == c);
-            }
-            // HardRules.EveryOralOnce: once, before exactly one commission.
-            model.Add(LinearExpr.Sum(examinedBy[i].Values) == placed[i]!);
-            // Nothing starts before now, nor before a late candidate arrives.
-            model.Add(start[i]! - job.PrepSlots >= spec.Earliest[i]).OnlyEnforceIf(placed[i]!);
-        }
-        var examInterval = new Dictionary<(int Job, int Commission), IntervalVar>();
-        for (var i = 0; i < jobs.Count; i++)
-            foreach (var (c, x) in examinedBy[i])
-                examInterval[(i, c)] = model.NewOptionalFixedSizeIntervalVar(start[i]!, jobs[i].ExamSlots, x, $"exam_{i}_{c}");
-
-        // HardRules.CommissionOneCandidateAtATime.
-        for (var c = 0; c < p.Commissions.Count; c++)
-        {
-            var intervals = examInterval.Where(e => e.Key.Commission == c).Select(e => e.Value).ToList();
-            if (intervals.Count > 1) model.AddNoOverlap(intervals);
-        }
-        // HardRules.ExaminerOneCommissionAtATime.
-        for (var e = 0; e < p.Examiners.Count; e++)
-        {
-            if (p.CommissionsOf[e].Length < 2) continue;
-            var mine = p.CommissionsOf[e].ToHashSet();
-            model.AddNoOverlap(examInterval.Where(x => mine.Contains(x.Key.Commission)).Select(x => x.Value));
-        }
+            if (modelled[i] && jobs[i].Fixed is null)
+                model.Add(start[i]! - jobs[i].PrepSlots >= spec.Earliest[i]).OnlyEnforceIf(placed[i]!);
         // An absent examiner sits in none of their commissions while absent (exams done or under way stay as they are).
         foreach (var (e, from, to) in spec.Absences)
         {
@@ -115,48 +72,9 @@ internal static class RepairModel
             if (terms.Count == 0) continue;
             model.Add(LinearExpr.WeightedSum(terms.Select(k => examinedBy[k.Job][k.Commission]), terms.Select(k => (long)jobs[k.Job].ExamSlots * slot)) <= p.MaxMinutes(e));
         }
-        // HardRules.CandidateOneThingAtATime (a U61 followed by its EF3 has no gap before it).
-        foreach (var mine in p.JobsOf)
-        {
-            var intervals = new List<IntervalVar>();
-            foreach (var i in mine.Where(i => modelled[i]))
-            {
-                var job = jobs[i];
-                var from = start[i]! - job.PrepSlots;
-                if (job.FollowedBy >= 0 && modelled[job.FollowedBy])
-                {
-                    var length = job.PrepSlots + job.ExamSlots;
-                    var size = model.NewIntVar(length, length + gap, $"candidate_size_{i}");
-                    model.Add(size == length + gap - gap * placed[job.FollowedBy]!);
-                    var end = model.NewIntVar(-CentreDayProblem.DaySlots, 2 * CentreDayProblem.DaySlots, $"candidate_end_{i}");
-                    model.Add(end == from + size);
-                    intervals.Add(model.NewOptionalIntervalVar(from, size, end, placed[i]!, $"candidate_{i}"));
-                }
-                else intervals.Add(model.NewOptionalFixedSizeIntervalVar(from, job.PrepSlots + job.ExamSlots + gap, placed[i]!, $"candidate_{i}"));
-            }
-            if (intervals.Count > 1) model.AddNoOverlap(intervals);
-        }
-        // HardRules.Ef3AfterU61.
-        foreach (var ef3 in jobs.Where(j => j.Follows >= 0 && modelled[j.Index]))
-        {
-            var u61 = jobs[ef3.Follows];
-            model.AddImplication(placed[ef3.Index]!, placed[u61.Index]!);
-            model.Add(start[ef3.Index]! == start[u61.Index]! + u61.ExamSlots).OnlyEnforceIf(placed[ef3.Index]!);
-            foreach (var (c, x) in examinedBy[ef3.Index])
-                if (examinedBy[u61.Index].TryGetValue(c, out var same)) model.AddImplication(x, same);
-                else model.Add(x == 0);
-        }
         // HardRules.Rooms, less the rooms closed for a while.
-        var rooms = model.AddCumulative(p.Rooms);
-        for (var i = 0; i < jobs.Count; i++)
-            if (modelled[i]) rooms.AddDemand(model.NewOptionalFixedSizeIntervalVar(start[i]!, jobs[i].ExamSlots, placed[i]!, $"room_{i}"), 1);
         foreach (var (from, to, count) in spec.RoomBlocks)
-            if (to > from && count > 0) rooms.AddDemand(model.NewFixedSizeIntervalVar(from, to - from, $"closed_{from}"), Math.Min(count, p.Rooms));
-        // HardRules.PreparationSeats.
-        var seats = model.AddCumulative(p.PrepSeats);
-        for (var i = 0; i < jobs.Count; i++)
-            if (modelled[i] && jobs[i].PrepSlots > 0)
-                seats.AddDemand(model.NewOptionalFixedSizeIntervalVar(start[i]! - jobs[i].PrepSlots, jobs[i].PrepSlots, placed[i]!, $"prep_{i}"), 1);
+            if (to > from && count > 0) rules.Rooms.AddDemand(model.NewFixedSizeIntervalVar(from, to - from, $"closed_{from}"), Math.Min(count, p.Rooms));
 
         // ---- What changes: same start, same commission (family), for every job of the current schedule.
         var sameStart = new BoolVar?[jobs.Count];
