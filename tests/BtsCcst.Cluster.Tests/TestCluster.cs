@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using BtsCcst.Grains.Abstractions;
+using BtsCcst.Grains.Tests.Storage;
 using BtsCcst.Server.Auth;
 
 namespace BtsCcst.Cluster.Tests;
@@ -27,7 +28,7 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly List<string> _notes = [];
     private ChildProcess? _proxy;
 
-    private TestCluster(TestDatabase database, int silos)
+    private TestCluster(PostgreSqlTestDatabase database, int silos)
     {
         Database = database;
         Directory.CreateDirectory(_root);
@@ -36,7 +37,7 @@ public sealed class TestCluster : IAsyncDisposable
         Silos = Enumerable.Range(1, silos).Select(i => new Silo(i, Path.Combine(_root, $"silo{i}"))).ToList();
     }
 
-    public TestDatabase Database { get; }
+    public PostgreSqlTestDatabase Database { get; }
 
     public string KeyFile { get; }
 
@@ -56,7 +57,7 @@ public sealed class TestCluster : IAsyncDisposable
     {
         if (!File.Exists(ServerDll))
             throw new InvalidOperationException($"{ServerDll} is missing: build src/BtsCcst.Server (the test project's reference builds it).");
-        var database = await TestDatabase.CreateAsync(purpose);
+        var database = await PostgreSqlTestDatabase.CreateAsync($"cluster_{purpose}");
         var cluster = new TestCluster(database, silos);
         try
         {
