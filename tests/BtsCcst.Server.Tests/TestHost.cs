@@ -18,7 +18,15 @@ namespace BtsCcst.Server.Tests;
 /// </summary>
 public class TestHost : IAsyncDisposable
 {
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private WebApplicationFactory<Program>? _factory;
+
+    public TestHost() : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <param name="settings">Settings on top of the test defaults (configuration keys, e.g. "BtsCcst:Dashboard").</param>
+    protected TestHost(IReadOnlyDictionary<string, string> settings) => _settings = settings;
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "btsccst-tests", "rt-" + Guid.NewGuid().ToString("N"));
 
@@ -38,6 +46,7 @@ public class TestHost : IAsyncDisposable
             web.UseSetting("BtsCcst:SiloPort", FreePort().ToString());
             web.UseSetting("BtsCcst:GatewayPort", FreePort().ToString());
             web.UseSetting("Logging:LogLevel:Default", "Warning");
+            foreach (var (key, value) in _settings) web.UseSetting(key, value);
         });
         var port = Port;
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
@@ -80,7 +89,14 @@ public class TestHost : IAsyncDisposable
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
 
+    /// <summary>The running host's services (its meter factory scopes the instruments the operations tests read).</summary>
+    public IServiceProvider Services => (_factory ?? throw new InvalidOperationException("The server is not running.")).Services;
+
     public HttpClient Anonymous() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>A client without cookies that may leave redirects unfollowed (to see where the server sends a browser).</summary>
+    public HttpClient Anonymous(bool followRedirects) =>
+        new(new HttpClientHandler { AllowAutoRedirect = followRedirects, UseCookies = false }) { BaseAddress = BaseAddress };
 
     public async Task<string> TokenAsync(string role, string? name = null, string? scope = null)
     {
