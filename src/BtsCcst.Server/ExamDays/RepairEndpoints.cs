@@ -39,7 +39,8 @@ public sealed record RepairResponse(
 public static class RepairEndpoints
 {
     public static readonly double DefaultTimeLimitSeconds = BtsCcst.Scheduling.Repair.DayRepairer.DefaultTimeLimit.TotalSeconds;
-    private const double MaxTimeLimitSeconds = 30;
+    // Below the grain call timeout (30 s), with room for gathering the inputs and the solver process.
+    private const double MaxTimeLimitSeconds = 20;
 
     public static void MapRepairsApi(this RouteGroupBuilder day)
     {
