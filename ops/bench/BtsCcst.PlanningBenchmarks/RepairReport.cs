@@ -51,27 +51,8 @@ public sealed class RepairReport
     public List<RepairTrial> Results { get; } = [];
     public List<string> Failures { get; } = [];
 
-    private const string Title = "# Benchmark: exam-day repair";
-    private const string MethodBegin = "<!-- repair:method (written by the repair benchmark) -->";
-    private const string MethodEnd = "<!-- /repair:method -->";
-    private const string ResultsBegin = "<!-- repair:results (written by the repair benchmark at every run) -->";
-    private const string ResultsEnd = "<!-- /repair:results -->";
-    private const string PlanningEnd = "<!-- /planning:results -->";
-
-    public void WriteInto(string path)
-    {
-        var text = File.Exists(path) ? File.ReadAllText(path) : "";
-        if (!text.Contains(MethodBegin, StringComparison.Ordinal) || !text.Contains(ResultsBegin, StringComparison.Ordinal))
-        {
-            var blocks = $"{Title}\n\n{MethodBegin}\n{MethodEnd}\n\n{ResultsBegin}\n{ResultsEnd}\n";
-            var planning = text.IndexOf(PlanningEnd, StringComparison.Ordinal);
-            var next = planning < 0 ? -1 : text.IndexOf("\n# ", planning, StringComparison.Ordinal);
-            text = next < 0 ? text.TrimEnd() + "\n\n" + blocks : text[..(next + 1)] + blocks + "\n" + text[(next + 1)..];
-        }
-        text = Replace(text, MethodBegin, MethodEnd, Method());
-        text = Replace(text, ResultsBegin, ResultsEnd, Figures());
-        File.WriteAllText(path, text);
-    }
+    public void WriteInto(string path) =>
+        Report.WriteBlocks(path, "repair", "repair benchmark", "# Benchmark: exam-day repair", Method(), Figures(), afterTag: "planning");
 
     private string Method()
     {

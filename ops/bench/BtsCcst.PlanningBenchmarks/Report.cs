@@ -43,19 +43,28 @@ public sealed class Report
     public List<RunResult> Runs { get; } = [];
     public List<string> Failures { get; } = [];
 
-    private const string Title = "# Benchmark: oral planning";
-    private const string MethodBegin = "<!-- planning:method (written by the planning benchmark) -->";
-    private const string MethodEnd = "<!-- /planning:method -->";
-    private const string ResultsBegin = "<!-- planning:results (written by the planning benchmark at every run) -->";
-    private const string ResultsEnd = "<!-- /planning:results -->";
+    public void WriteInto(string path) => WriteBlocks(path, "planning", "planning benchmark", "# Benchmark: oral planning", Method(), Figures());
 
-    public void WriteInto(string path)
+    /// <summary>
+    /// Rewrites a benchmark's two blocks in RESULTS.md (its method, and its figures), marked
+    /// <c>&lt;!-- {tag}:method … --&gt;</c> and <c>&lt;!-- {tag}:results … --&gt;</c>, leaving the rest of the file as it is.
+    /// Missing, they are added under <paramref name="title"/>: at the end, or before the section that follows the blocks
+    /// of <paramref name="afterTag"/>.
+    /// </summary>
+    internal static void WriteBlocks(string path, string tag, string writtenBy, string title, string method, string figures, string? afterTag = null)
     {
+        var (methodBegin, methodEnd) = ($"<!-- {tag}:method (written by the {writtenBy}) -->", $"<!-- /{tag}:method -->");
+        var (resultsBegin, resultsEnd) = ($"<!-- {tag}:results (written by the {writtenBy} at every run) -->", $"<!-- /{tag}:results -->");
         var text = File.Exists(path) ? File.ReadAllText(path) : "";
-        if (!text.Contains(MethodBegin, StringComparison.Ordinal) || !text.Contains(ResultsBegin, StringComparison.Ordinal))
-            text = text.TrimEnd() + $"\n\n{Title}\n\n{MethodBegin}\n{MethodEnd}\n\n{ResultsBegin}\n{ResultsEnd}\n";
-        text = Replace(text, MethodBegin, MethodEnd, Method());
-        text = Replace(text, ResultsBegin, ResultsEnd, Figures());
+        if (!text.Contains(methodBegin, StringComparison.Ordinal) || !text.Contains(resultsBegin, StringComparison.Ordinal))
+        {
+            var blocks = $"{title}\n\n{methodBegin}\n{methodEnd}\n\n{resultsBegin}\n{resultsEnd}\n";
+            var after = afterTag is null ? -1 : text.IndexOf($"<!-- /{afterTag}:results -->", StringComparison.Ordinal);
+            var next = after < 0 ? -1 : text.IndexOf("\n# ", after, StringComparison.Ordinal);
+            text = next < 0 ? text.TrimEnd() + "\n\n" + blocks : text[..(next + 1)] + blocks + "\n" + text[(next + 1)..];
+        }
+        text = Replace(text, methodBegin, methodEnd, method);
+        text = Replace(text, resultsBegin, resultsEnd, figures);
         File.WriteAllText(path, text);
     }
 
