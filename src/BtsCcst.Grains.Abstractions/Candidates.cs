@@ -102,6 +102,15 @@ public sealed record CandidateSummary
 
     public bool HasReserve => Results.Any(r => r.UnderReserve);
 
+    /// <summary>The same row, arrays compared item by item (a record compares them by reference).</summary>
+    public bool SameAs(CandidateSummary? other) =>
+        other is not null
+        && this with { Results = [], MissingUnits = [], OptionalUnits = [], ControleChoices = [], Controles = [] }
+           == other with { Results = [], MissingUnits = [], OptionalUnits = [], ControleChoices = [], Controles = [] }
+        && Results.SequenceEqual(other.Results) && MissingUnits.SequenceEqual(other.MissingUnits)
+        && OptionalUnits.SequenceEqual(other.OptionalUnits) && ControleChoices.SequenceEqual(other.ControleChoices)
+        && Controles.SequenceEqual(other.Controles);
+
     /// <summary>D643-26: the jury must examine the livret before adjourning this candidate.</summary>
     public bool LivretToAcknowledge => Livret && !LivretAcknowledged && Decision == "AJOURNE";
 }

@@ -18,14 +18,19 @@ public sealed record MarkImportRow(
 [GenerateSerializer, Immutable]
 public sealed record CandidateImportRow([property: Id(0)] int Line, [property: Id(1)] CandidateRegistration Registration);
 
-/// <summary>One import of the audit trail: the file kind, who sent it and when, and what it did (counts) or how many rows refused it.</summary>
+/// <summary>
+/// One import of the audit trail: the file kind, who sent it and when, and what it did (counts) or how many rows refused it;
+/// or, with <paramref name="Failure"/>, an import interrupted by a storage failure after its checks, which may have stored
+/// part of its rows (the same file imported again completes it).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ImportRecord(
     [property: Id(0)] string Kind,
     [property: Id(1)] Actor By,
     [property: Id(2)] DateTimeOffset At,
     [property: Id(3)] ImportCounts? Counts,
-    [property: Id(4)] int RefusedRows);
+    [property: Id(4)] int RefusedRows,
+    [property: Id(5)] string? Failure = null);
 
 /// <summary>The outcome of an import: counts when stored, or every refused row (and nothing stored).</summary>
 [GenerateSerializer, Immutable]
@@ -72,6 +77,9 @@ public interface ISessionGrain : IGrainWithStringKey
 
     /// <summary>Adds an import (stored or refused) to the session's audit trail, with who sent it (HTTP route or btsccst tool).</summary>
     Task RecordImport(string kind, ImportOutcome outcome, Actor actor);
+
+    /// <summary>Records an import that a failure interrupted after its checks: some of its rows may be stored.</summary>
+    Task RecordInterruptedImport(string kind, string failure, Actor actor);
 
     /// <summary>The audit trail of imports, oldest first (the latest <c>1000</c>).</summary>
     Task<ImportRecord[]> GetImportLog();

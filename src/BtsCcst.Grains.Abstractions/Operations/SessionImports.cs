@@ -19,10 +19,25 @@ public static class SessionImports
     /// <summary>Imports the file whole or refuses it, and records either in the session's audit trail under <paramref name="actor"/>.</summary>
     public static async Task<ImportOutcome> RunAsync(ISessionGrain session, string kind, TextReader file, Actor actor)
     {
-        var outcome = await ImportAsync(session, kind, file, actor);
+        ImportOutcome outcome;
+        try
+        {
+            outcome = await ImportAsync(session, kind, file, actor);
+        }
+        catch (Exception e) when (e is not (RefusedException or ArgumentOutOfRangeException))
+        {
+            // Stopped after its checks (storage, a silo gone): some rows may be stored. The trail says so, if it can.
+            try { await session.RecordInterruptedImport(kind, InterruptedMessage, actor); }
+            catch (Exception) { /* the trail's own storage failing too: the caller still gets the first failure */ }
+            throw;
+        }
         await session.RecordImport(kind, outcome, actor);
         return outcome;
     }
+
+    /// <summary>What the audit trail says of an import that a failure interrupted.</summary>
+    public const string InterruptedMessage =
+        "Import interrompu par une panne (base de données ou serveur) : une partie des lignes a pu être enregistrée. Importez de nouveau le même fichier pour le terminer.";
 
     private static async Task<ImportOutcome> ImportAsync(ISessionGrain session, string kind, TextReader file, Actor actor)
     {

@@ -1,6 +1,7 @@
 using BtsCcst.Domain;
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Grains.Storage;
+using Orleans.Serialization;
 
 namespace BtsCcst.Grains.Deliberation;
 
@@ -23,6 +24,8 @@ public sealed class CandidateState
     [Id(8)] public List<string> ControleChoices { get; set; } = [];
     /// <summary>The phase of the candidate's jury beyond the first-group freeze (SECOND_OPEN, CLOSED).</summary>
     [Id(9)] public JuryPhase JuryPhase { get; set; } = JuryPhase.FirstOpen;
+    /// <summary>The jury the candidate last left: told again on a retried registration, in case the first telling failed.</summary>
+    [Id(10)] public string? LeftJuryId { get; set; }
 }
 
 [GenerateSerializer, Immutable]
@@ -34,13 +37,19 @@ public sealed record StoredResult([property: Id(0)] string Result, [property: Id
 /// </summary>
 public sealed class CandidateGrain(
     [PersistentState("candidate", StorageNames.Grains)] IPersistentState<CandidateState> store,
+    DeepCopier copier,
     TimeProvider clock) : Grain, ICandidateGrain
 {
     private const int MaxReasonLength = 1000;
 
+    private DurableState<CandidateState>? _stored;
+
+    /// <summary>Write, then change (<see cref="DurableState{T}"/>): every change goes through here.</summary>
+    private DurableState<CandidateState> Stored => _stored ??= new(store, this, copier);
+
     private DeliberationRules _rules = DeliberationRules.Session2024;
 
-    private CandidateState State => store.State;
+    private CandidateState State => Stored.State;
 
     private string SessionId => GrainKeys.Split(this.GetPrimaryKeyString()).SessionId;
 
@@ -65,12 +74,18 @@ public sealed class CandidateGrain(
     public async Task<ChangeKind> Register(CandidateRegistration registration)
     {
         var kind = Check(registration);
-        if (kind == ChangeKind.Unchanged) return kind;
-        var movedFrom = State.Registration?.JuryId;
-        State.Registration = registration;
-        await store.WriteStateAsync();
-        if (movedFrom is not null && movedFrom != registration.JuryId)
-            await GrainFactory.Jury(SessionId, movedFrom).RemoveCandidate(Number);
+        if (kind != ChangeKind.Unchanged)
+        {
+            var movedFrom = State.Registration?.JuryId;
+            await Stored.Update(s =>
+            {
+                s.Registration = registration;
+                if (movedFrom is not null && movedFrom != registration.JuryId) s.LeftJuryId = movedFrom;
+            });
+        }
+        // Told every time, stored change or not: a retry after a failed telling completes it (both are idempotent).
+        if (State.LeftJuryId is { } left && left != registration.JuryId)
+            await GrainFactory.Jury(SessionId, left).RemoveCandidate(Number);
         await PublishAsync();
         return kind;
     }
@@ -108,11 +123,12 @@ public sealed class CandidateGrain(
 
         var counts = EntryCounts.None;
         var now = clock.GetUtcNow();
+        var draft = Stored.Draft();
         foreach (var entry in entries)
         {
             var unit = CanonicalUnit(entry.Unit);
             var canonical = UnitResult.Parse(entry.Result).ToString();
-            var old = State.Results.GetValueOrDefault(unit);
+            var old = draft.Results.GetValueOrDefault(unit);
             // A plain entry of the same result (marks.csv again) leaves a reserve standing: only the president lifts it.
             var keepsReserve = old is { UnderReserve: true } && !entry.UnderReserve && actor.Role != Roles.JuryPresident;
             if (old is not null && old.Result == canonical && (old.UnderReserve == entry.UnderReserve || keepsReserve))
@@ -120,13 +136,13 @@ public sealed class CandidateGrain(
                 counts = counts.Add(ChangeKind.Unchanged);
                 continue;
             }
-            State.Results[unit] = new StoredResult(canonical, entry.UnderReserve);
+            draft.Results[unit] = new StoredResult(canonical, entry.UnderReserve);
             var action = entry.UnderReserve ? "saisie sous réserve" : old is null ? "saisie" : "modification";
-            State.History.Add(new ResultChange(unit, old?.Result, canonical, actor, now, entry.Reason?.Trim(), action));
+            draft.History.Add(new ResultChange(unit, old?.Result, canonical, actor, now, entry.Reason?.Trim(), action));
             counts = counts.Add(old is null ? ChangeKind.Created : ChangeKind.Updated);
         }
-        if (counts.Created + counts.Updated == 0) return counts;
-        await store.WriteStateAsync();
+        if (counts.Created + counts.Updated > 0) await Stored.Commit(draft);
+        // The jury is told even when nothing changed: the same entry sent again after a failed telling completes it.
         await PublishAsync();
         return counts;
     }
@@ -266,14 +282,9 @@ public sealed class CandidateGrain(
         }
         if (errors.Count > 0 || checkOnly) return [.. errors];
 
-        var changed = false;
-        foreach (var entry in entries.Where(e => !SameConformity(e)))
-        {
-            State.Conformity[entry.Unit] = entry with { Line = 0 };
-            changed = true;
-        }
-        if (!changed) return [];
-        await store.WriteStateAsync();
+        var changes = entries.Where(e => !SameConformity(e)).ToArray();
+        if (changes.Length > 0)
+            await Stored.Update(s => { foreach (var entry in changes) s.Conformity[entry.Unit] = entry with { Line = 0 }; });
         await PublishAsync();
         return [];
     }
@@ -301,19 +312,23 @@ public sealed class CandidateGrain(
     public async Task SetConvocations(ScheduleRow[] convocations, int group)
     {
         _ = Registration;
-        State.Convocations = [.. State.Convocations.Where(c => PlanningGroups.Of(c.Unit) != group).Concat(convocations)
-            .OrderBy(c => c.Date).ThenBy(c => c.PrepStart ?? c.ExamStart)];
-        foreach (var convocation in convocations) State.Examiners[convocation.Unit] = convocation.ExaminerIds;
-        await store.WriteStateAsync();
+        await Stored.Update(s =>
+        {
+            s.Convocations = [.. s.Convocations.Where(c => PlanningGroups.Of(c.Unit) != group).Concat(convocations)
+                .OrderBy(c => c.Date).ThenBy(c => c.PrepStart ?? c.ExamStart)];
+            foreach (var convocation in convocations) s.Examiners[convocation.Unit] = convocation.ExaminerIds;
+        });
     }
 
     public async Task ReplaceConvocations(string[] units, ScheduleRow[] rows)
     {
         _ = Registration;
-        State.Convocations = [.. State.Convocations.Where(c => !units.Contains(c.Unit)).Concat(rows)
-            .OrderBy(c => c.Date).ThenBy(c => c.PrepStart ?? c.ExamStart)];
-        foreach (var row in rows) State.Examiners[row.Unit] = row.ExaminerIds;
-        await store.WriteStateAsync();
+        await Stored.Update(s =>
+        {
+            s.Convocations = [.. s.Convocations.Where(c => !units.Contains(c.Unit)).Concat(rows)
+                .OrderBy(c => c.Date).ThenBy(c => c.PrepStart ?? c.ExamStart)];
+            foreach (var row in rows) s.Examiners[row.Unit] = row.ExaminerIds;
+        });
     }
 
     public Task<CandidatePlanningData> GetControlePlanningData()
@@ -351,11 +366,15 @@ public sealed class CandidateGrain(
         var dropped = State.ControleChoices.Where(u => !codes.Contains(u) && State.Results.ContainsKey(u)).ToArray();
         if (dropped.Length > 0)
             throw new RefusedException(RefusalKind.Conflict, $"{string.Join(", ", dropped)} a déjà une note : ce choix ne peut plus être retiré.");
-        if (codes.SequenceEqual(State.ControleChoices)) return Summarize();
-        var old = State.ControleChoices.Count == 0 ? null : string.Join(";", State.ControleChoices);
-        State.ControleChoices = codes;
-        State.History.Add(new ResultChange("CONTROLE", old, string.Join(";", codes), actor, clock.GetUtcNow(), null, "choix des épreuves de contrôle"));
-        await store.WriteStateAsync();
+        if (!codes.SequenceEqual(State.ControleChoices))
+        {
+            var old = State.ControleChoices.Count == 0 ? null : string.Join(";", State.ControleChoices);
+            await Stored.Update(s =>
+            {
+                s.ControleChoices = codes;
+                s.History.Add(new ResultChange("CONTROLE", old, string.Join(";", codes), actor, clock.GetUtcNow(), null, "choix des épreuves de contrôle"));
+            });
+        }
         return await PublishAsync();
     }
 
@@ -364,10 +383,14 @@ public sealed class CandidateGrain(
         _ = Registration;
         if (!Codes.TryParse<JuryPhase>(phase, out var next) || next is not (JuryPhase.SecondOpen or JuryPhase.Closed))
             throw new RefusedException(RefusalKind.Invalid, $"Phase {phase} : attendu SECOND_OPEN ou CLOSED.");
-        if (State.JuryPhase == next && State.Frozen) return Summarize();
-        State.JuryPhase = next;
-        State.Frozen = true;
-        await store.WriteStateAsync();
+        if (State.JuryPhase != next || !State.Frozen)
+        {
+            await Stored.Update(s =>
+            {
+                s.JuryPhase = next;
+                s.Frozen = true;
+            });
+        }
         return await PublishAsync();
     }
 
@@ -390,9 +413,11 @@ public sealed class CandidateGrain(
             if (ResultRules.Check(code, parsed, UnitsOf(registration)) is { } ruleError) throw new RefusedException(RefusalKind.Invalid, ruleError);
             result = parsed.ToString();
         }
-        State.Results[code.ToString()] = new StoredResult(result, UnderReserve: false);
-        State.History.Add(new ResultChange(code.ToString(), current.Result, result, actor, clock.GetUtcNow(), reason.Trim(), "levée de réserve"));
-        await store.WriteStateAsync();
+        await Stored.Update(s =>
+        {
+            s.Results[code.ToString()] = new StoredResult(result, UnderReserve: false);
+            s.History.Add(new ResultChange(code.ToString(), current.Result, result, actor, clock.GetUtcNow(), reason.Trim(), "levée de réserve"));
+        });
         return await PublishAsync();
     }
 
@@ -402,11 +427,15 @@ public sealed class CandidateGrain(
         EnsureJuryPresident(actor, registration);
         if (!registration.Livret)
             throw new RefusedException(RefusalKind.Conflict, $"Le candidat {Number} n'a pas fourni de livret scolaire.");
-        if (State.LivretAcknowledged) return Summarize();
-        if (Phase == JuryPhase.Closed) throw new RefusedException(RefusalKind.Conflict, $"La délibération du jury {registration.JuryId} est close.");
-        State.LivretAcknowledged = true;
-        State.History.Add(new ResultChange("LIVRET", null, null, actor, clock.GetUtcNow(), null, "livret examiné"));
-        await store.WriteStateAsync();
+        if (!State.LivretAcknowledged)
+        {
+            if (Phase == JuryPhase.Closed) throw new RefusedException(RefusalKind.Conflict, $"La délibération du jury {registration.JuryId} est close.");
+            await Stored.Update(s =>
+            {
+                s.LivretAcknowledged = true;
+                s.History.Add(new ResultChange("LIVRET", null, null, actor, clock.GetUtcNow(), null, "livret examiné"));
+            });
+        }
         return await PublishAsync();
     }
 
@@ -419,8 +448,7 @@ public sealed class CandidateGrain(
     public async Task AssignExaminers(string unit, string[] examinerIds)
     {
         if (!UnitCatalogue.TryParse(unit, out var code)) throw new RefusedException(RefusalKind.Invalid, $"Épreuve inconnue : « {unit} ».");
-        State.Examiners[code.ToString()] = examinerIds.Distinct().Order().ToArray();
-        await store.WriteStateAsync();
+        await Stored.Update(s => s.Examiners[code.ToString()] = examinerIds.Distinct().Order().ToArray());
     }
 
     public Task<bool> IsExaminedBy(string examinerId) =>
@@ -436,19 +464,25 @@ public sealed class CandidateGrain(
         _ = Registration;
         if (!State.Frozen)
         {
-            State.Frozen = true;
-            State.JuryPhase = JuryPhase.FirstClosed;
-            await store.WriteStateAsync();
+            await Stored.Update(s =>
+            {
+                s.Frozen = true;
+                s.JuryPhase = JuryPhase.FirstClosed;
+            });
         }
         return Summarize();
     }
 
     public async Task Unfreeze()
     {
-        if (!State.Frozen) return;
-        State.Frozen = false;
-        State.JuryPhase = JuryPhase.FirstOpen;
-        await store.WriteStateAsync();
+        if (State.Frozen)
+        {
+            await Stored.Update(s =>
+            {
+                s.Frozen = false;
+                s.JuryPhase = JuryPhase.FirstOpen;
+            });
+        }
         await PublishAsync();
     }
 

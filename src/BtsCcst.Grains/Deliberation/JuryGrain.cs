@@ -2,6 +2,7 @@ using BtsCcst.Domain;
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Grains.Storage;
 using Microsoft.Extensions.Logging;
+using Orleans.Serialization;
 using Orleans.Utilities;
 
 namespace BtsCcst.Grains.Deliberation;
@@ -26,9 +27,11 @@ public sealed record PhaseChange([property: Id(0)] JuryPhase Phase, [property: I
 /// </summary>
 public sealed class JuryGrain(
     [PersistentState("jury", StorageNames.Grains)] IPersistentState<JuryState> store,
+    DeepCopier copier,
     TimeProvider clock,
     ILogger<JuryGrain> logger) : Grain, IJuryGrain
 {
+
     /// <summary>Changes are pushed at most this often, so a burst of marks becomes one frame.</summary>
     private static readonly TimeSpan PushDelay = TimeSpan.FromMilliseconds(50);
 
@@ -41,7 +44,12 @@ public sealed class JuryGrain(
     private IGrainTimer? _pushTimer;
     private long _version;
 
-    private JuryState State => store.State;
+    private DurableState<JuryState>? _stored;
+
+    /// <summary>Write, then change (<see cref="DurableState{T}"/>): every change goes through here.</summary>
+    private DurableState<JuryState> Stored => _stored ??= new(store, this, copier);
+
+    private JuryState State => Stored.State;
 
     private string SessionId => GrainKeys.Split(this.GetPrimaryKeyString()).SessionId;
 
@@ -64,8 +72,7 @@ public sealed class JuryGrain(
         if (definition.SameAs(State.Definition)) return;
         if (State.Definition is not null && State.Phase != JuryPhase.FirstOpen)
             throw new RefusedException(RefusalKind.Conflict, $"Le jury {JuryId} a clos sa délibération : sa composition ne change plus.");
-        State.Definition = definition;
-        await store.WriteStateAsync();
+        await Stored.Update(s => s.Definition = definition);
         SchedulePush();
     }
 
@@ -75,17 +82,18 @@ public sealed class JuryGrain(
 
     public async Task AddCandidates(string[] candidateNumbers)
     {
-        var added = candidateNumbers.Where(State.CandidateNumbers.Add).ToArray();
-        if (added.Length == 0) return;
-        await store.WriteStateAsync();
-        var summaries = await Task.WhenAll(added.Select(n => GrainFactory.Candidate(SessionId, n).GetSummary()));
+        var added = candidateNumbers.Where(n => !State.CandidateNumbers.Contains(n)).Distinct().ToArray();
+        if (added.Length > 0) await Stored.Update(s => s.CandidateNumbers.UnionWith(added));
+        // Rows of members not yet on the board too: a retry after a failed read of their summaries completes the board.
+        var missing = candidateNumbers.Where(n => !_rows.ContainsKey(n)).Distinct().ToArray();
+        var summaries = await Task.WhenAll(missing.Select(n => GrainFactory.Candidate(SessionId, n).GetSummary()));
         foreach (var summary in summaries) Track(summary);
     }
 
     public async Task RemoveCandidate(string candidateNumber)
     {
-        if (!State.CandidateNumbers.Remove(candidateNumber)) return;
-        await store.WriteStateAsync();
+        if (!State.CandidateNumbers.Contains(candidateNumber)) return;
+        await Stored.Update(s => s.CandidateNumbers.Remove(candidateNumber));
         _rows.Remove(candidateNumber);
         _changed.Remove(candidateNumber);
         _removed.Add(candidateNumber);
@@ -94,7 +102,9 @@ public sealed class JuryGrain(
 
     public Task CandidateChanged(CandidateSummary summary)
     {
-        if (State.CandidateNumbers.Contains(summary.CandidateNumber)) Track(summary);
+        // A candidate tells again what it may not have told (a retried request): the board changes only if the row does.
+        if (State.CandidateNumbers.Contains(summary.CandidateNumber) && !summary.SameAs(_rows.GetValueOrDefault(summary.CandidateNumber)))
+            Track(summary);
         return Task.CompletedTask;
     }
 
@@ -144,8 +154,17 @@ public sealed class JuryGrain(
         }
 
         var secondGroup = frozen.Count(s => s.Decision == Decision.SecondGroupe.ToCode());
-        // deliberation.md: a jury with no SECOND_GROUPE candidate goes straight to CLOSED.
-        await EnterPhase(secondGroup > 0 ? JuryPhase.FirstClosed : JuryPhase.Closed, actor);
+        try
+        {
+            // deliberation.md: a jury with no SECOND_GROUPE candidate goes straight to CLOSED.
+            await EnterPhase(secondGroup > 0 ? JuryPhase.FirstClosed : JuryPhase.Closed, actor);
+        }
+        catch (StorageUnavailableException)
+        {
+            // The jury stays open: so do its candidates (closing again freezes them again).
+            await Task.WhenAll(State.CandidateNumbers.Select(n => GrainFactory.Candidate(SessionId, n).Unfreeze()));
+            throw;
+        }
         return new CloseOutcome(State.Phase.ToCode(), secondGroup);
     }
 
@@ -184,9 +203,11 @@ public sealed class JuryGrain(
 
     private async Task EnterPhase(JuryPhase phase, Actor actor)
     {
-        State.Phase = phase;
-        State.PhaseChanges.Add(new PhaseChange(phase, actor, clock.GetUtcNow()));
-        await store.WriteStateAsync();
+        await Stored.Update(s =>
+        {
+            s.Phase = phase;
+            s.PhaseChanges.Add(new PhaseChange(phase, actor, clock.GetUtcNow()));
+        });
         SchedulePush();
     }
 

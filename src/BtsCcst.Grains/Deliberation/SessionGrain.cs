@@ -1,6 +1,7 @@
 using BtsCcst.Domain.Imports;
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Grains.Storage;
+using Orleans.Serialization;
 
 namespace BtsCcst.Grains.Deliberation;
 
@@ -35,20 +36,31 @@ public sealed class SessionState
 /// </summary>
 public sealed partial class SessionGrain(
     [PersistentState("session", StorageNames.Grains)] IPersistentState<SessionState> store,
+    DeepCopier copier,
     TimeProvider clock) : Grain, ISessionGrain
 {
+    private DurableState<SessionState>? _stored;
+
+    /// <summary>Write, then change (<see cref="DurableState{T}"/>): every change goes through here.</summary>
+    private DurableState<SessionState> Stored => _stored ??= new(store, this, copier);
+
     private const int ImportLogLength = 1000;
 
-    public async Task RecordImport(string kind, ImportOutcome outcome, Actor actor)
+    public Task RecordImport(string kind, ImportOutcome outcome, Actor actor) =>
+        AppendImportRecord(new ImportRecord(kind, actor, clock.GetUtcNow(), outcome.Counts, outcome.Counts is null ? outcome.Errors.Length : 0));
+
+    public Task RecordInterruptedImport(string kind, string failure, Actor actor) =>
+        AppendImportRecord(new ImportRecord(kind, actor, clock.GetUtcNow(), null, 0, failure));
+
+    private Task AppendImportRecord(ImportRecord record) => Stored.Update(s =>
     {
-        State.ImportLog.Add(new ImportRecord(kind, actor, clock.GetUtcNow(), outcome.Counts, outcome.Counts is null ? outcome.Errors.Length : 0));
-        if (State.ImportLog.Count > ImportLogLength) State.ImportLog.RemoveRange(0, State.ImportLog.Count - ImportLogLength);
-        await store.WriteStateAsync();
-    }
+        s.ImportLog.Add(record);
+        if (s.ImportLog.Count > ImportLogLength) s.ImportLog.RemoveRange(0, s.ImportLog.Count - ImportLogLength);
+    });
 
     public Task<ImportRecord[]> GetImportLog() => Task.FromResult(State.ImportLog.ToArray());
 
-    private SessionState State => store.State;
+    private SessionState State => Stored.State;
 
     private string SessionId => this.GetPrimaryKeyString();
 
@@ -90,9 +102,11 @@ public sealed partial class SessionGrain(
                 : counts with { Updated = counts.Updated + 1 };
         }
         await Task.WhenAll(juryGrains.Select((g, i) => g.Configure(juries[i])));
-        State.ImportedJuries = [.. juries];
-        foreach (var academy in academyJury.Keys) State.DefaultJuries.Remove(Academies.DefaultJuryId(academy));
-        await store.WriteStateAsync();
+        await Stored.Update(s =>
+        {
+            s.ImportedJuries = [.. juries];
+            foreach (var academy in academyJury.Keys) s.DefaultJuries.Remove(Academies.DefaultJuryId(academy));
+        });
         return new ImportOutcome(counts, []);
     }
 
@@ -130,21 +144,22 @@ public sealed partial class SessionGrain(
         if (errors.Count > 0 || checkOnly) return ImportOutcome.Refused(errors);
 
         var kinds = await Task.WhenAll(placed.Select(row => Candidate(row).Register(row.Registration)));
+        var draft = Stored.Draft();
         foreach (var group in placed.GroupBy(r => r.Registration.JuryId))
         {
             var jury = GrainFactory.Jury(SessionId, group.Key);
-            if (!State.ImportedJuries.Any(j => j.JuryId == group.Key))
+            if (!draft.ImportedJuries.Any(j => j.JuryId == group.Key))
             {
                 var academies = group.Select(r => r.Registration.Academy)
-                    .Concat(State.DefaultJuries.GetValueOrDefault(group.Key)?.Academies ?? []).Distinct().Order().ToArray();
+                    .Concat(draft.DefaultJuries.GetValueOrDefault(group.Key)?.Academies ?? []).Distinct().Order().ToArray();
                 var definition = new JuryDefinition(group.Key, academies, "", []);
-                State.DefaultJuries[group.Key] = definition;
+                draft.DefaultJuries[group.Key] = definition;
                 await jury.Configure(definition);
             }
             await jury.AddCandidates(group.Select(r => r.Registration.CandidateNumber).ToArray());
-            foreach (var row in group) State.CandidateJury[row.Registration.CandidateNumber] = group.Key;
+            foreach (var row in group) draft.CandidateJury[row.Registration.CandidateNumber] = group.Key;
         }
-        await store.WriteStateAsync();
+        await Stored.Commit(draft);
         return new ImportOutcome(new ImportCounts(
             kinds.Count(k => k == ChangeKind.Created), kinds.Count(k => k == ChangeKind.Updated), kinds.Count(k => k == ChangeKind.Unchanged)), []);
     }
@@ -203,9 +218,9 @@ public sealed partial class SessionGrain(
         if (closed.Length > 0)
             throw new RefusedException(RefusalKind.Conflict,
                 $"Les seuils ne changent plus : le jury {string.Join(", ", closed)} a clos sa délibération.", closed);
-        if (settings.SameAs(State.Deliberation ?? DeliberationSettingsMapping.Default)) return settings;
-        State.Deliberation = settings;
-        await store.WriteStateAsync();
+        if (!settings.SameAs(State.Deliberation ?? DeliberationSettingsMapping.Default))
+            await Stored.Update(s => s.Deliberation = settings);
+        // Told every time: the same settings sent again after a failed telling reach every candidate.
         await Task.WhenAll(State.CandidateJury.Keys.Select(n => GrainFactory.Candidate(SessionId, n).ApplyDeliberationSettings(settings)));
         return settings;
     }

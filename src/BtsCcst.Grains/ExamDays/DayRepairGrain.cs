@@ -6,6 +6,7 @@ using BtsCcst.Grains.Storage;
 using BtsCcst.Scheduling;
 using BtsCcst.Scheduling.Repair;
 using Microsoft.Extensions.Logging;
+using Orleans.Serialization;
 
 namespace BtsCcst.Grains.ExamDays;
 
@@ -23,24 +24,30 @@ public sealed class DayRepairState
 /// </summary>
 public sealed class DayRepairGrain(
     [PersistentState("day-repair", StorageNames.Grains)] IPersistentState<DayRepairState> store,
+    DeepCopier copier,
     OutOfProcessPlanner solver,
     TimeProvider clock,
     ILogger<DayRepairGrain> logger) : Grain, IDayRepairGrain
 {
     private const int Workers = 2;
 
+    private DurableState<DayRepairState>? _stored;
+
+    /// <summary>Write, then change (<see cref="DurableState{T}"/>): every change goes through here.</summary>
+    private DurableState<DayRepairState> Stored => _stored ??= new(store, this, copier);
+
     private string SessionId => GrainKeys.Split(this.GetPrimaryKeyString()).SessionId;
 
     private string RepairId => GrainKeys.Split(this.GetPrimaryKeyString()).Id;
 
-    private RepairProposal Proposal => store.State.Proposal
+    private RepairProposal Proposal => Stored.State.Proposal
         ?? throw new RefusedException(RefusalKind.NotFound, $"Réparation {RepairId} inconnue.");
 
     private static bool Manages(Actor actor, string centreId) => actor.Role == Roles.CentreManager && actor.Scope == centreId;
 
     public async Task<RepairProposal> Propose(RepairBasis basis, double timeLimitSeconds, Actor actor)
     {
-        if (store.State.Proposal is not null) throw new RefusedException(RefusalKind.Conflict, $"La réparation {RepairId} est déjà calculée.");
+        if (Stored.State.Proposal is not null) throw new RefusedException(RefusalKind.Conflict, $"La réparation {RepairId} est déjà calculée.");
         if (!Manages(actor, basis.CentreId))
             throw new RefusedException(RefusalKind.Forbidden, $"Seul le responsable du centre {basis.CentreId} fait réparer sa journée.");
         var watch = Stopwatch.StartNew();
@@ -69,10 +76,10 @@ public sealed class DayRepairGrain(
             logger.LogWarning("Repair {RepairId} of {Centre} on {Date} failed: {Error}", RepairId, basis.CentreId, basis.Date, e.Message);
             proposal = proposal with { Failure = e.Message };
         }
-        store.State.Proposal = proposal with { Seconds = Math.Round(watch.Elapsed.TotalSeconds, 2) };
-        await store.WriteStateAsync();
-        await GrainFactory.OralCentre(SessionId, basis.CentreId).RepairProposed(store.State.Proposal);
-        return store.State.Proposal;
+        var timed = proposal with { Seconds = Math.Round(watch.Elapsed.TotalSeconds, 2) };
+        await Stored.Update(s => s.Proposal = timed);
+        await GrainFactory.OralCentre(SessionId, basis.CentreId).RepairProposed(timed);
+        return timed;
     }
 
     /// <summary>The planner's view of the group's orals, the current schedule (repairs accepted so far included) and what was unplaced.</summary>
@@ -174,8 +181,8 @@ public sealed class DayRepairGrain(
 
     private async Task<RepairProposal> DecideAsync(string state, Actor actor)
     {
-        store.State.Proposal = Proposal with { State = state, DecidedBy = actor, DecidedAt = clock.GetUtcNow() };
-        await store.WriteStateAsync();
-        return store.State.Proposal;
+        var decided = Proposal with { State = state, DecidedBy = actor, DecidedAt = clock.GetUtcNow() };
+        await Stored.Update(s => s.Proposal = decided);
+        return decided;
     }
 }

@@ -1,5 +1,6 @@
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Grains.Storage;
+using Orleans.Serialization;
 
 namespace BtsCcst.Grains.Planning;
 
@@ -14,18 +15,30 @@ public sealed class CommissionState
 
 /// <summary>A commission: a fixed set of members for one centre and day, its slots and the candidates it examines.</summary>
 public sealed class CommissionGrain(
-    [PersistentState("commission", StorageNames.Grains)] IPersistentState<CommissionState> store) : Grain, ICommissionGrain
+    [PersistentState("commission", StorageNames.Grains)] IPersistentState<CommissionState> store,
+    DeepCopier copier) : Grain, ICommissionGrain
 {
-    public async Task SetPlan(ScheduleRow[] slots)
+    private DurableState<CommissionState>? _stored;
+
+    /// <summary>Write, then change (<see cref="DurableState{T}"/>): every change goes through here.</summary>
+    private DurableState<CommissionState> Stored => _stored ??= new(store, this, copier);
+
+    public Task SetPlan(ScheduleRow[] slots)
     {
         var first = slots.FirstOrDefault();
-        store.State.CentreId = first?.CentreId ?? "";
-        store.State.Date = first?.Date ?? default;
-        store.State.Members = first?.ExaminerIds ?? [];
-        store.State.Slots = [.. slots.OrderBy(s => s.ExamStart)];
-        await store.WriteStateAsync();
+        return Stored.Update(s =>
+        {
+            s.CentreId = first?.CentreId ?? "";
+            s.Date = first?.Date ?? default;
+            s.Members = first?.ExaminerIds ?? [];
+            s.Slots = [.. slots.OrderBy(r => r.ExamStart)];
+        });
     }
 
-    public Task<CommissionView> GetView() => Task.FromResult(new CommissionView(
-        GrainKeys.Split(this.GetPrimaryKeyString()).Id, store.State.CentreId, store.State.Date, store.State.Members, [.. store.State.Slots]));
+    public Task<CommissionView> GetView()
+    {
+        var state = Stored.State;
+        return Task.FromResult(new CommissionView(
+            GrainKeys.Split(this.GetPrimaryKeyString()).Id, state.CentreId, state.Date, state.Members, [.. state.Slots]));
+    }
 }

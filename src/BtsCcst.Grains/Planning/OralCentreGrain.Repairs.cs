@@ -47,7 +47,7 @@ public sealed partial class OralCentreGrain
 
         var underway = rows.Where(r => UnderwayStatuses.Contains(StatusOf(log, r))).Select(r => $"{r.CandidateNumber}/{r.Unit}").ToArray();
         var ordered = events.OrderBy(e => e.Sequence).ToList();
-        return Task.FromResult(new RepairBasis(CentreId, date, PlanningGroups.Of(rows[0].Unit), now, store.State.PlanVersion,
+        return Task.FromResult(new RepairBasis(CentreId, date, PlanningGroups.Of(rows[0].Unit), now, State.PlanVersion,
             [.. ordered.Select(e => e.Sequence)], [.. ordered.Select(e => e.Data)], underway));
     }
 
@@ -69,16 +69,18 @@ public sealed partial class OralCentreGrain
 
     public async Task RepairProposed(RepairProposal proposal)
     {
-        var log = EnsureLog(proposal.Date);
-        if (log.Repairs.ContainsKey(proposal.RepairId)) return;
-        log.Repairs[proposal.RepairId] = proposal.State;
-        if (proposal.State == RepairStates.Proposed) log.PendingRepairId = proposal.RepairId;
+        if (LogOf(proposal.Date)?.Repairs.ContainsKey(proposal.RepairId) == true) return;
         var description = proposal.State == RepairStates.Proposed
             ? $"Réparation {proposal.RepairId} proposée : {proposal.Changes.Length} épreuve(s) changée(s), {proposal.CandidatesMoved} autre(s) candidat(s) déplacé(s), "
               + $"{proposal.ExaminersChanged} examinateur(s) dont la journée change, {proposal.TotalDelayMinutes} min de retard cumulé, {proposal.Unplaced.Length} épreuve(s) non replacée(s)."
             : $"Réparation {proposal.RepairId} impossible : {proposal.Failure}";
-        AddRepairEvent(log, proposal.Date, DayEventKinds.RepairProposed, proposal.RequestedBy, description);
-        await store.WriteStateAsync();
+        await Stored.Update(s =>
+        {
+            var log = EnsureLog(s, proposal.Date);
+            log.Repairs[proposal.RepairId] = proposal.State;
+            if (proposal.State == RepairStates.Proposed) log.PendingRepairId = proposal.RepairId;
+            AddRepairEvent(log, proposal.Date, DayEventKinds.RepairProposed, proposal.RequestedBy, description);
+        });
         await NotifyChanged(proposal.Date);
     }
 
@@ -86,15 +88,21 @@ public sealed partial class OralCentreGrain
     {
         if (!ManagesThisCentre(actor))
             throw new RefusedException(RefusalKind.Forbidden, $"Seul le responsable du centre {CentreId} accepte une réparation de sa journée.");
-        var log = EnsureLog(proposal.Date);
-        if (log.Repairs.GetValueOrDefault(proposal.RepairId) == RepairStates.Accepted) return;
+        if (LogOf(proposal.Date)?.Repairs.GetValueOrDefault(proposal.RepairId) == RepairStates.Accepted)
+        {
+            // Accepted and stored, but maybe not told: while nothing changed the plan since, tell again (idempotent).
+            if (State.PlanVersion == proposal.Basis.PlanVersion + 1) await TellRepairApplied(proposal);
+            return;
+        }
+        var draft = Stored.Draft();
+        var log = EnsureLog(draft, proposal.Date);
         if (log.Closed)
             throw new RefusedException(RefusalKind.Conflict, $"La journée du {French(proposal.Date)} est close : la réparation {proposal.RepairId} ne s'applique plus.");
-        if (store.State.PlanVersion != proposal.Basis.PlanVersion)
+        if (draft.PlanVersion != proposal.Basis.PlanVersion)
             throw new RefusedException(RefusalKind.Conflict,
                 $"Le planning du centre {CentreId} a changé depuis la réparation {proposal.RepairId} (une autre réparation, une nouvelle planification) : demandez-en une nouvelle.");
         string Key(ScheduleRow r) => $"{r.CandidateNumber}/{r.Unit}";
-        var plan = store.State.Plan.ToDictionary(Key);
+        var plan = draft.Plan.ToDictionary(Key);
         var started = proposal.Changes.Select(c => c.Old).OfType<ScheduleRow>()
             .Where(old => old.Date == proposal.Date && UnderwayStatuses.Contains(StatusOf(log, old))).Select(old => $"{old.CandidateNumber} ({old.Unit})").ToArray();
         if (started.Length > 0)
@@ -113,18 +121,22 @@ public sealed partial class OralCentreGrain
         var stillSitting = plan.Values.Where(r => r.Date == proposal.Date).SelectMany(r => r.ExaminerIds).ToHashSet();
         log.FormerExaminers = [.. log.FormerExaminers.Union(proposal.Changes.Select(c => c.Old).OfType<ScheduleRow>()
             .Where(r => r.Date == proposal.Date).SelectMany(r => r.ExaminerIds).Where(id => !stillSitting.Contains(id))).Order(StringComparer.Ordinal)];
-        store.State.Plan = [.. plan.Values.OrderBy(r => r.Date).ThenBy(r => r.Room, StringComparer.Ordinal).ThenBy(r => r.ExamStart)];
-        store.State.PlanVersion++;
+        draft.Plan = [.. plan.Values.OrderBy(r => r.Date).ThenBy(r => r.Room, StringComparer.Ordinal).ThenBy(r => r.ExamStart)];
+        draft.PlanVersion++;
         log.Repairs[proposal.RepairId] = RepairStates.Accepted;
         if (log.PendingRepairId == proposal.RepairId) log.PendingRepairId = null;
         AddRepairEvent(log, proposal.Date, DayEventKinds.RepairAccepted, actor,
             $"Réparation {proposal.RepairId} acceptée : {proposal.Changes.Length} épreuve(s) changée(s) ; nouvelles convocations pour {proposal.CandidatesConcerned.Length} candidat(s), "
             + $"calendriers pour {proposal.ExaminersConcerned.Length} examinateur(s).");
-        await store.WriteStateAsync();
+        await Stored.Commit(draft);
+        await TellRepairApplied(proposal);
+    }
 
-        // The commissions the repair touches, and the candidates it moves, from the plan now written.
+    /// <summary>The commissions the repair touches, and the candidates it moves, from the plan now written.</summary>
+    private async Task TellRepairApplied(RepairProposal proposal)
+    {
         var commissions = proposal.Changes.SelectMany(c => new[] { c.Old?.CommissionId, c.New?.CommissionId }).OfType<string>().Distinct();
-        await Task.WhenAll(commissions.Select(id => GrainFactory.Commission(SessionId, id).SetPlan([.. store.State.Plan.Where(r => r.CommissionId == id)])));
+        await Task.WhenAll(commissions.Select(id => GrainFactory.Commission(SessionId, id).SetPlan([.. State.Plan.Where(r => r.CommissionId == id)])));
         await Task.WhenAll(proposal.Changes.GroupBy(c => (c.Old ?? c.New)!.CandidateNumber).Select(g => GrainFactory.Candidate(SessionId, g.Key)
             .ReplaceConvocations([.. g.Select(c => (c.Old ?? c.New)!.Unit)], [.. g.Select(c => c.New).OfType<ScheduleRow>()])));
         await NotifyChanged(null);
@@ -132,12 +144,14 @@ public sealed partial class OralCentreGrain
 
     public async Task RepairRejected(RepairProposal proposal, Actor actor)
     {
-        var log = EnsureLog(proposal.Date);
-        if (log.Repairs.GetValueOrDefault(proposal.RepairId) == RepairStates.Rejected) return;
-        log.Repairs[proposal.RepairId] = RepairStates.Rejected;
-        if (log.PendingRepairId == proposal.RepairId) log.PendingRepairId = null;
-        AddRepairEvent(log, proposal.Date, DayEventKinds.RepairRejected, actor, $"Réparation {proposal.RepairId} refusée : le planning de la journée reste inchangé.");
-        await store.WriteStateAsync();
+        if (LogOf(proposal.Date)?.Repairs.GetValueOrDefault(proposal.RepairId) == RepairStates.Rejected) return;
+        await Stored.Update(s =>
+        {
+            var log = EnsureLog(s, proposal.Date);
+            log.Repairs[proposal.RepairId] = RepairStates.Rejected;
+            if (log.PendingRepairId == proposal.RepairId) log.PendingRepairId = null;
+            AddRepairEvent(log, proposal.Date, DayEventKinds.RepairRejected, actor, $"Réparation {proposal.RepairId} refusée : le planning de la journée reste inchangé.");
+        });
         await NotifyChanged(proposal.Date);
     }
 

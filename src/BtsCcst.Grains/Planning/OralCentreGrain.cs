@@ -2,6 +2,7 @@ using BtsCcst.Domain;
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Grains.Storage;
 using Microsoft.Extensions.Logging;
+using Orleans.Serialization;
 using Orleans.Utilities;
 
 namespace BtsCcst.Grains.Planning;
@@ -55,6 +56,7 @@ public sealed class ExamProgress
 /// </summary>
 public sealed partial class OralCentreGrain(
     [PersistentState("centre", StorageNames.Grains)] IPersistentState<OralCentreState> store,
+    DeepCopier copier,
     TimeProvider clock,
     ILogger<OralCentreGrain> logger) : Grain, IOralCentreGrain
 {
@@ -62,6 +64,13 @@ public sealed partial class OralCentreGrain(
     private const int MaxLateMinutes = 480;
 
     private static readonly TimeSpan ObserverExpiry = TimeSpan.FromMinutes(3);
+
+    private DurableState<OralCentreState>? _stored;
+
+    /// <summary>Write, then change (<see cref="DurableState{T}"/>): every change goes through here.</summary>
+    private DurableState<OralCentreState> Stored => _stored ??= new(store, this, copier);
+
+    private OralCentreState State => Stored.State;
 
     private ObserverManager<IExamDayObserver> _observers = null!;
     private long _version;
@@ -100,25 +109,26 @@ public sealed partial class OralCentreGrain(
 
     public async Task Define(CentreDefinition definition)
     {
-        store.State.Definition = definition;
-        await store.WriteStateAsync();
+        await Stored.Update(s => s.Definition = definition);
         await NotifyChanged(null);
     }
 
     public async Task SetPlan(ScheduleRow[] rows, int group)
     {
-        store.State.Plan = [.. store.State.Plan.Where(r => PlanningGroups.Of(r.Unit) != group).Concat(rows)
-            .OrderBy(r => r.Date).ThenBy(r => r.Room, StringComparer.Ordinal).ThenBy(r => r.ExamStart)];
-        store.State.PlanVersion++;
-        await store.WriteStateAsync();
+        await Stored.Update(s =>
+        {
+            s.Plan = [.. s.Plan.Where(r => PlanningGroups.Of(r.Unit) != group).Concat(rows)
+                .OrderBy(r => r.Date).ThenBy(r => r.Room, StringComparer.Ordinal).ThenBy(r => r.ExamStart)];
+            s.PlanVersion++;
+        });
         await NotifyChanged(null);
     }
 
-    public Task<ScheduleRow[]> GetPlan(int group) => Task.FromResult(store.State.Plan.Where(r => PlanningGroups.Of(r.Unit) == group).ToArray());
+    public Task<ScheduleRow[]> GetPlan(int group) => Task.FromResult(State.Plan.Where(r => PlanningGroups.Of(r.Unit) == group).ToArray());
 
-    public Task<CentreDefinition?> GetDefinition() => Task.FromResult(store.State.Definition);
+    public Task<CentreDefinition?> GetDefinition() => Task.FromResult(State.Definition);
 
-    public Task<ScheduleRow[]> GetDay(DateOnly date) => Task.FromResult(store.State.Plan.Where(r => r.Date == date).ToArray());
+    public Task<ScheduleRow[]> GetDay(DateOnly date) => Task.FromResult(State.Plan.Where(r => r.Date == date).ToArray());
 
     // ---- Exam days ----
 
@@ -128,11 +138,12 @@ public sealed partial class OralCentreGrain(
 
     private static string French(DateOnly date) => date.ToString("dd/MM/yyyy");
 
-    private ExamDayLog? LogOf(DateOnly date) => store.State.Days.GetValueOrDefault(DayKey(date));
+    private ExamDayLog? LogOf(DateOnly date) => State.Days.GetValueOrDefault(DayKey(date));
 
-    private ExamDayLog EnsureLog(DateOnly date)
+    /// <summary>The day's log in <paramref name="draft"/>, added if the day has none yet.</summary>
+    private static ExamDayLog EnsureLog(OralCentreState draft, DateOnly date)
     {
-        if (!store.State.Days.TryGetValue(DayKey(date), out var log)) store.State.Days[DayKey(date)] = log = new ExamDayLog();
+        if (!draft.Days.TryGetValue(DayKey(date), out var log)) draft.Days[DayKey(date)] = log = new ExamDayLog();
         return log;
     }
 
@@ -141,9 +152,9 @@ public sealed partial class OralCentreGrain(
     /// <summary>The centre's definition and the plan's exams on that date; refuses a date the centre does not hold.</summary>
     private (CentreDefinition Definition, ScheduleRow[] Rows) DayOf(DateOnly date)
     {
-        var definition = store.State.Definition
+        var definition = State.Definition
             ?? throw new RefusedException(RefusalKind.NotFound, $"Le centre {CentreId} n'existe pas dans la session {SessionId} (centres.csv).");
-        var rows = store.State.Plan.Where(r => r.Date == date).ToArray();
+        var rows = State.Plan.Where(r => r.Date == date).ToArray();
         if (rows.Length == 0 && !definition.Dates.Contains(date))
             throw new RefusedException(RefusalKind.NotFound, $"Le centre {CentreId} n'accueille pas d'épreuves le {French(date)}.");
         return (definition, rows);
@@ -225,15 +236,17 @@ public sealed partial class OralCentreGrain(
             _ => CandidateEvent(date, rows, request, reason, actor),
         };
 
-        log = EnsureLog(date);
-        foreach (var (row, status, late) in recorded.Changes)
+        await Stored.Update(s =>
         {
-            if (!log.Exams.TryGetValue(ExamKey(row), out var progress)) log.Exams[ExamKey(row)] = progress = new ExamProgress();
-            progress.Status = status;
-            if (late is not null) progress.LateMinutes = late;
-        }
-        log.Events.Add(recorded.Event with { Sequence = log.Events.Count + 1, By = actor, At = clock.GetUtcNow() });
-        await store.WriteStateAsync();
+            var day = EnsureLog(s, date);
+            foreach (var (row, status, late) in recorded.Changes)
+            {
+                if (!day.Exams.TryGetValue(ExamKey(row), out var progress)) day.Exams[ExamKey(row)] = progress = new ExamProgress();
+                progress.Status = status;
+                if (late is not null) progress.LateMinutes = late;
+            }
+            day.Events.Add(recorded.Event with { Sequence = day.Events.Count + 1, By = actor, At = clock.GetUtcNow() });
+        });
         await NotifyChanged(date);
         return ViewOf(definition, date, rows, actor);
     }
@@ -384,28 +397,18 @@ public sealed partial class OralCentreGrain(
         var rows = planned.Concat(LogOf(date)?.Withdrawn ?? []).ToArray();
         if (!ManagesThisCentre(actor))
             throw new RefusedException(RefusalKind.Forbidden, $"Seul le responsable du centre {CentreId} clôt sa journée.");
-        var log = EnsureLog(date);
-        if (!log.Closed)
+        if (LogOf(date) is not { Closed: true })
         {
             var now = clock.GetUtcNow();
             // Absences become ABS/ABSJ on the candidates: a day that has not begun has no absentees yet.
-            if (store.State.Definition is { } centre && date > LocalToday(centre, now))
+            if (State.Definition is { } centre && date > LocalToday(centre, now))
                 throw new RefusedException(RefusalKind.Conflict,
                     $"La journée du {date:dd/MM/yyyy} n'a pas encore commencé au centre {CentreId} : elle se clôt à la fin des épreuves.");
-            log.Closed = true;
-            log.ClosedBy = actor;
-            log.ClosedAt = now;
-            log.NotRecorded = [.. rows.Where(r => StatusOf(log, r) == ExamStatuses.Convoked)
-                .Select(r => new ClosedExam(r.CandidateNumber, r.Unit, ExamStatuses.Convoked, null, "non renseigné"))];
-            var absent = rows.Count(r => StatusOf(log, r) == ExamStatuses.Absent);
-            var excused = rows.Count(r => StatusOf(log, r) == ExamStatuses.AbsentExcused);
-            log.Events.Add(new DayEvent(log.Events.Count + 1, date, DayEventKinds.DayClosed, actor, now,
-                $"Journée close : {absent} ABS, {excused} ABSJ, {log.NotRecorded.Count} épreuve(s) non renseignée(s).",
-                null, [], null, null, null, null, null, null));
             // Closed before any candidate is told, so that each can check the closing it is told of.
-            await store.WriteStateAsync();
+            await Stored.Update(s => MarkClosed(EnsureLog(s, date), rows, date, actor, now));
             await NotifyChanged(date);
         }
+        var log = LogOf(date)!;
 
         var pending = rows
             .Where(r => !log.Entered.ContainsKey(ExamKey(r)))
@@ -425,8 +428,14 @@ public sealed partial class OralCentreGrain(
                 return (p.Row, p.Result, Problem: refused.Message);
             }
         }));
-        foreach (var (row, result, problem) in outcomes.Where(o => o.Problem is null)) log.Entered[ExamKey(row)] = result!;
-        if (outcomes.Any(o => o.Problem is null)) await store.WriteStateAsync();
+        if (outcomes.Any(o => o.Problem is null))
+        {
+            await Stored.Update(s =>
+            {
+                foreach (var (row, result, _) in outcomes.Where(o => o.Problem is null)) EnsureLog(s, date).Entered[ExamKey(row)] = result!;
+            });
+            log = LogOf(date)!;
+        }
 
         var entered = rows.Where(r => log.Entered.ContainsKey(ExamKey(r)))
             .Select(r => new ClosedExam(r.CandidateNumber, r.Unit, StatusOf(log, r), log.Entered[ExamKey(r)], null)).ToArray();
@@ -435,11 +444,25 @@ public sealed partial class OralCentreGrain(
         return new DayClosing(date, log.ClosedBy!, log.ClosedAt!.Value, entered, [.. log.NotRecorded], refusedExams);
     }
 
+    private void MarkClosed(ExamDayLog log, ScheduleRow[] rows, DateOnly date, Actor actor, DateTimeOffset now)
+    {
+        log.Closed = true;
+        log.ClosedBy = actor;
+        log.ClosedAt = now;
+        log.NotRecorded = [.. rows.Where(r => StatusOf(log, r) == ExamStatuses.Convoked)
+            .Select(r => new ClosedExam(r.CandidateNumber, r.Unit, ExamStatuses.Convoked, null, "non renseigné"))];
+        var absent = rows.Count(r => StatusOf(log, r) == ExamStatuses.Absent);
+        var excused = rows.Count(r => StatusOf(log, r) == ExamStatuses.AbsentExcused);
+        log.Events.Add(new DayEvent(log.Events.Count + 1, date, DayEventKinds.DayClosed, actor, now,
+            $"Journée close : {absent} ABS, {excused} ABSJ, {log.NotRecorded.Count} épreuve(s) non renseignée(s).",
+            null, [], null, null, null, null, null, null));
+    }
+
     public Task<string?> AbsenceResultOfClosedDay(DateOnly date, string candidateNumber, string unit)
     {
         var log = LogOf(date);
         if (log is not { Closed: true }) return Task.FromResult<string?>(null);
-        var row = store.State.Plan.Concat(log.Withdrawn).FirstOrDefault(r => r.Date == date && r.CandidateNumber == candidateNumber && r.Unit == unit);
+        var row = State.Plan.Concat(log.Withdrawn).FirstOrDefault(r => r.Date == date && r.CandidateNumber == candidateNumber && r.Unit == unit);
         return Task.FromResult(row is null ? null : StatusOf(log, row) switch
         {
             ExamStatuses.Absent => "ABS",

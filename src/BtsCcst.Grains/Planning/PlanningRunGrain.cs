@@ -4,6 +4,7 @@ using BtsCcst.Grains.Abstractions;
 using BtsCcst.Grains.Storage;
 using BtsCcst.Scheduling;
 using Microsoft.Extensions.Logging;
+using Orleans.Serialization;
 using Orleans.Utilities;
 
 namespace BtsCcst.Grains.Planning;
@@ -23,6 +24,7 @@ public sealed class PlanningRunState
 /// </summary>
 public sealed class PlanningRunGrain(
     [PersistentState("planning-run", StorageNames.Grains)] IPersistentState<PlanningRunState> store,
+    DeepCopier copier,
     OutOfProcessPlanner planner,
     TimeProvider clock,
     ILogger<PlanningRunGrain> logger,
@@ -42,7 +44,18 @@ public sealed class PlanningRunGrain(
     private IGrainTimer? _pushTimer;
     private DateTimeOffset _lastPush = DateTimeOffset.MinValue;
 
-    private PlanningRunView View => store.State.View
+    /// <summary>Waits between attempts to make a finished plan the session's schedule (a storage failure may pass).</summary>
+    private static readonly TimeSpan[] AdoptionRetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)];
+
+    private DurableState<PlanningRunState>? _stored;
+
+    /// <summary>Write, then change (<see cref="DurableState{T}"/>): every change goes through here.</summary>
+    private DurableState<PlanningRunState> Stored => _stored ??= new(store, this, copier);
+
+    /// <summary>The running run's latest progress: shown and pushed, never stored (a restart fails the run anyway).</summary>
+    private PlanningRunView? _progress;
+
+    private PlanningRunView View => _progress ?? Stored.State.View
         ?? throw new RefusedException(RefusalKind.NotFound, $"Planification {RunId} inconnue.");
 
     private string SessionId => GrainKeys.Split(this.GetPrimaryKeyString()).SessionId;
@@ -53,39 +66,41 @@ public sealed class PlanningRunGrain(
     {
         _observers = new ObserverManager<IPlanningObserver>(ObserverExpiry, logger);
         // A run that was going when the server stopped has lost its solver process.
-        if (store.State.View is { State: PlanningRunStates.Running } view)
+        if (Stored.State.View is { State: PlanningRunStates.Running } view)
         {
-            store.State.View = view with
+            await Stored.Update(s => s.View = view with
             {
                 State = PlanningRunStates.Failed,
                 Reasons = [.. view.Reasons, "Le serveur s'est arrêté pendant la planification : relancez-la."],
                 EndedAt = clock.GetUtcNow(),
-            };
-            await store.WriteStateAsync();
+            });
         }
     }
 
     public async Task<PlanningRunView> Start(double timeLimitSeconds, PlanningWeights? weights, Actor actor, SecondGroupScope? secondGroup)
     {
-        if (store.State.View is not null) throw new RefusedException(RefusalKind.Conflict, $"La planification {RunId} a déjà été lancée.");
+        if (Stored.State.View is not null) throw new RefusedException(RefusalKind.Conflict, $"La planification {RunId} a déjà été lancée.");
         var timeLimit = TimeSpan.FromSeconds(Math.Clamp(timeLimitSeconds, 1, MaxTimeLimit.TotalSeconds));
-        store.State.View = new PlanningRunView
+        var started = new PlanningRunView
         {
             RunId = RunId, State = PlanningRunStates.Running, Phase = "préparation", ElapsedSeconds = 0, Placed = 0, Total = 0,
             Reasons = [], Unplaced = [], StartedAt = clock.GetUtcNow(),
             Group = secondGroup is null ? PlanningGroups.First : PlanningGroups.Second,
             SecondGroup = secondGroup,
         };
-        store.State.StartedBy = actor;
-        await store.WriteStateAsync();
-        _metrics.Started(store.State.View);
+        await Stored.Update(s =>
+        {
+            s.View = started;
+            s.StartedBy = actor;
+        });
+        _metrics.Started(started);
         this.DelayDeactivation(timeLimit + TimeSpan.FromMinutes(10));
 
         var self = this.AsReference<IPlanningRunGrain>();
         var grains = GrainFactory;
         // The solve runs off the grain's scheduler; it reports back through grain calls.
         _ = Task.Run(() => SolveAsync(grains, self, SessionId, timeLimit, weights, secondGroup));
-        return store.State.View;
+        return started;
     }
 
     private async Task SolveAsync(IGrainFactory grains, IPlanningRunGrain self, string sessionId, TimeSpan timeLimit, PlanningWeights? weights, SecondGroupScope? secondGroup)
@@ -114,14 +129,14 @@ public sealed class PlanningRunGrain(
 
     public Task<PlanningRunView> GetView() => Task.FromResult(View);
 
-    public Task<ScheduleRow[]> GetSchedule() => Task.FromResult(store.State.Schedule.ToArray());
+    public Task<ScheduleRow[]> GetSchedule() => Task.FromResult(Stored.State.Schedule.ToArray());
 
     public async Task ReportProgress(string phase, double elapsedSeconds, int placed, int total, double? objective, double? bound)
     {
         if (View.State != PlanningRunStates.Running) return;
         // Reports are sent without waiting, so one may overtake another: keep the latest.
         if (elapsedSeconds < View.ElapsedSeconds) return;
-        store.State.View = View with { Phase = phase, ElapsedSeconds = elapsedSeconds, Placed = placed, Total = total, Objective = objective, Bound = bound };
+        _progress = View with { Phase = phase, ElapsedSeconds = elapsedSeconds, Placed = placed, Total = total, Objective = objective, Bound = bound };
         SchedulePush();
         await Task.CompletedTask;
     }
@@ -131,8 +146,7 @@ public sealed class PlanningRunGrain(
         var view = View;
         var state = failure is not null ? PlanningRunStates.Failed
             : unplaced.Length == 0 ? PlanningRunStates.Succeeded : PlanningRunStates.Partial;
-        store.State.Schedule = [.. schedule];
-        store.State.View = view with
+        var ended = view with
         {
             State = state,
             Phase = "terminée",
@@ -145,19 +159,55 @@ public sealed class PlanningRunGrain(
             Unplaced = unplaced,
             EndedAt = clock.GetUtcNow(),
         };
-        _metrics.Ended(store.State.View);
         _pushTimer?.Dispose();
         _pushTimer = null;
         try
         {
-            await store.WriteStateAsync();
+            await Stored.Update(s =>
+            {
+                s.Schedule = [.. schedule];
+                s.View = ended;
+            });
+            _progress = null;
+            _metrics.Ended(ended);
             // api.md: a succeeded or partial run's plan becomes the session's schedule.
-            if (state != PlanningRunStates.Failed) await GrainFactory.Session(SessionId).AdoptPlan(RunId);
+            if (state != PlanningRunStates.Failed) await AdoptAsync();
         }
         finally
         {
             // Pushed once the plan is the session's schedule, so a watcher that reads it then sees this plan.
             await PushAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Makes the stored plan the session's schedule, trying again after a failure (adoption is idempotent); a plan that
+    /// could not be adopted says so in its reasons.
+    /// </summary>
+    private async Task AdoptAsync()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await GrainFactory.Session(SessionId).AdoptPlan(RunId);
+                return;
+            }
+            catch (Exception e) when (e is not RefusedException && attempt < AdoptionRetryDelays.Length)
+            {
+                logger.LogWarning("Adoption of planning run {Session}/{Run} failed, retrying: {Error}", SessionId, RunId, e.Message);
+                await Task.Delay(AdoptionRetryDelays[attempt]);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Planning run {Session}/{Run} could not become the session's schedule", SessionId, RunId);
+                var view = View;
+                await Stored.Update(s => s.View = view with
+                {
+                    Reasons = [.. view.Reasons, "Le plan calculé n'a pas pu devenir le planning de la session (panne de stockage) : relancez la planification."],
+                });
+                return;
+            }
         }
     }
 
@@ -188,7 +238,7 @@ public sealed class PlanningRunGrain(
         _pushTimer?.Dispose();
         _pushTimer = null;
         _lastPush = clock.GetUtcNow();
-        if (store.State.View is not { } view || _observers.Count == 0) return Task.CompletedTask;
+        if ((_progress ?? Stored.State.View) is not { } view || _observers.Count == 0) return Task.CompletedTask;
         var sessionId = SessionId;
         return _observers.Notify(o => o.RunChanged(sessionId, view));
     }

@@ -16,8 +16,9 @@ public sealed partial class SessionGrain
                 errors.Add(new RowError(lines[i], "academies", $"Académie(s) {string.Join(", ", unknown)} rattachée(s) à aucun jury de juries.csv."));
         }
         if (errors.Count > 0 || checkOnly) return ImportOutcome.Refused(errors);
-        var counts = Upsert(State.Centres, centres, c => c.CentreId, SameCentre);
-        await store.WriteStateAsync();
+        var draft = Stored.Draft();
+        var counts = Upsert(draft.Centres, centres, c => c.CentreId, SameCentre);
+        await Stored.Commit(draft);
         await Task.WhenAll(centres.Select(c => GrainFactory.OralCentre(SessionId, c.CentreId).Define(c)));
         return new ImportOutcome(counts, []);
     }
@@ -32,8 +33,9 @@ public sealed partial class SessionGrain
                 errors.Add(new RowError(lines[i], "centre_ids", $"Centre(s) inconnu(s) : {string.Join(", ", unknown)} (importez centres.csv avant examiners.csv)."));
         }
         if (errors.Count > 0 || checkOnly) return ImportOutcome.Refused(errors);
-        var counts = Upsert(State.Examiners, examiners, e => e.ExaminerId, SameExaminer);
-        await store.WriteStateAsync();
+        var draft = Stored.Draft();
+        var counts = Upsert(draft.Examiners, examiners, e => e.ExaminerId, SameExaminer);
+        await Stored.Commit(draft);
         return new ImportOutcome(counts, []);
     }
 
@@ -89,9 +91,11 @@ public sealed partial class SessionGrain
         if (State.RunningRunId is { } running && (await GrainFactory.PlanningRun(SessionId, running).GetView()).State == PlanningRunStates.Running)
             throw new RefusedException(RefusalKind.Conflict, $"Une planification est déjà en cours ({running}) : attendez sa fin.");
         var runId = $"run-{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
-        State.RunningRunId = runId;
-        State.RunIds.Add(runId);
-        await store.WriteStateAsync();
+        await Stored.Update(s =>
+        {
+            s.RunningRunId = runId;
+            s.RunIds.Add(runId);
+        });
         await GrainFactory.PlanningRun(SessionId, runId).Start(timeLimitSeconds, weights, actor, secondGroup);
         return runId;
     }
@@ -128,10 +132,12 @@ public sealed partial class SessionGrain
         var run = GrainFactory.PlanningRun(SessionId, runId);
         var schedule = await run.GetSchedule();
         var group = (await run.GetView()).Group;
-        if (group == PlanningGroups.Second) State.SecondGroupScheduleRunId = runId;
-        else State.ScheduleRunId = runId;
-        if (State.RunningRunId == runId) State.RunningRunId = null;
-        await store.WriteStateAsync();
+        await Stored.Update(s =>
+        {
+            if (group == PlanningGroups.Second) s.SecondGroupScheduleRunId = runId;
+            else s.ScheduleRunId = runId;
+            if (s.RunningRunId == runId) s.RunningRunId = null;
+        });
 
         var byCandidate = schedule.ToLookup(r => r.CandidateNumber);
         await Task.WhenAll(State.CandidateJury.Keys.Select(n => GrainFactory.Candidate(SessionId, n).SetConvocations(byCandidate[n].ToArray(), group)));
@@ -179,8 +185,7 @@ public sealed partial class SessionGrain
         if (pins.Commissions.SelectMany(p => p.ExaminerIds.Select(e => (e, p.Date))).GroupBy(x => x).Any(g => g.Count() > 1))
             problems.Add("Un examinateur est épinglé dans deux commissions le même jour.");
         if (problems.Count > 0) throw new RefusedException(RefusalKind.Invalid, string.Join(" ", problems), problems);
-        State.Pins = pins;
-        await store.WriteStateAsync();
+        await Stored.Update(s => s.Pins = pins);
         return pins;
     }
 }

@@ -63,10 +63,50 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
                 };
                 context.Response.Headers.RetryAfter = "5";
                 break;
+            case var _ when StorageFailure.Of(exception) is { } failure:
+                details = new ProblemDetails
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Title = "Service momentanément indisponible",
+                    Detail = StorageUnavailableException.NotStoredMessage,
+                };
+                context.Response.Headers.RetryAfter = StorageFailure.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                context.RequestServices.GetRequiredService<ILogger<ProblemExceptionHandler>>()
+                    .LogWarning("Storage failure answered 503 on {Method} {Path}: {Cause}", context.Request.Method, context.Request.Path, failure);
+                break;
             default:
                 return false;
         }
         context.Response.StatusCode = details.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = exception });
+    }
+}
+
+/// <summary>
+/// Recognises a failure of the grain storage anywhere in an exception's chain: a grain's own
+/// <see cref="StorageUnavailableException"/> (nothing stored, retry), a driver's exception from a
+/// read at activation, or an ETag conflict. All mean "try again shortly"; none is the user's fault.
+/// </summary>
+public static class StorageFailure
+{
+    /// <summary>Seconds a client waits before sending the same request again.</summary>
+    public const int RetryAfterSeconds = 2;
+
+    /// <summary>The cause to log, or null when <paramref name="exception"/> is not a storage failure.</summary>
+    public static string? Of(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case StorageUnavailableException storage:
+                    return storage.Cause;
+                case System.Data.Common.DbException or Orleans.Storage.InconsistentStateException:
+                    return $"{e.GetType().FullName}: {e.Message}";
+                case AggregateException aggregate when aggregate.InnerExceptions.Select(Of).FirstOrDefault(c => c is not null) is { } inner:
+                    return inner;
+            }
+        }
+        return null;
     }
 }
