@@ -29,11 +29,28 @@ public static class PostgreSqlClusterSiloBuilderExtensions
     /// PostgreSQL (invariant <see cref="StorageNames.PostgreSqlInvariant"/>).
     /// </summary>
     /// <exception cref="ArgumentException">An empty or malformed connection string, or an identifier missing.</exception>
+    /// <summary>
+    /// Connections a silo opens at most when its connection string does not say (Maximum Pool Size). Npgsql's own default,
+    /// 100 per silo, is all of PostgreSQL's default max_connections (100, 3 of them reserved): two silos under load
+    /// exhausted the server ("remaining connection slots are reserved"). Size it as
+    /// (max_connections − superuser_reserved_connections − other clients) / silos; 40 keeps two silos under 97.
+    /// </summary>
+    public const int DefaultMaxPoolSize = 40;
+
+    /// <summary>The connection string with <see cref="DefaultMaxPoolSize"/> unless it sets a pool size of its own.</summary>
+    public static string WithPoolLimit(string connectionString)
+    {
+        var keys = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant());
+        if (keys.Any(k => k is "maximumpoolsize" or "maxpoolsize")) return connectionString;
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = DefaultMaxPoolSize }.ToString();
+    }
+
     public static ISiloBuilder UseBtsCcstPostgreSqlCluster(this ISiloBuilder silo, PostgreSqlCluster cluster)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(cluster);
-        var connectionString = PostgreSqlSchema.ValidateConnectionString(cluster.ConnectionString);
+        var connectionString = WithPoolLimit(PostgreSqlSchema.ValidateConnectionString(cluster.ConnectionString));
         if (string.IsNullOrWhiteSpace(cluster.ClusterId) || string.IsNullOrWhiteSpace(cluster.ServiceId))
         {
             throw new ArgumentException("The PostgreSQL cluster mode needs a non-empty ClusterId and ServiceId.", nameof(cluster));
@@ -54,6 +71,8 @@ public static class PostgreSqlClusterSiloBuilderExtensions
         });
         // PostgreSQL takes concurrent writers (one row per grain): no queue, which capped a silo near 200 writes/s.
         silo.AddBtsCcstAdoNetGrainStorage(StorageNames.PostgreSqlAdoNet, StorageNames.PostgreSqlInvariant, connectionString, oneWriter: false);
+        // PostgreSQL's errors (a read failing at activation, say) cross silos as themselves, not as CodecNotFoundException.
+        silo.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         silo.UseAdoNetReminderService(options =>
         {
             options.Invariant = StorageNames.PostgreSqlInvariant;
