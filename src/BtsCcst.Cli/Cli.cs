@@ -28,6 +28,7 @@ public static class Cli
         Options globales :
           --cluster Embedded|PostgreSql   (BtsCcst__Cluster ; défaut Embedded : cluster local)
           --gateway-port N                port de passerelle du mode Embedded (BtsCcst__GatewayPort ; défaut 30000)
+          --connect-timeout S             secondes accordées pour joindre le cluster (défaut 20 ; 1 à 600)
           --operator NOM                  nom sous lequel les actions sont tracées (défaut : l'utilisateur du système)
         Mode PostgreSql : BtsCcst__PostgreSql__ConnectionString, BtsCcst__ClusterId et BtsCcst__ServiceId (défaut btsccst).
 
@@ -64,6 +65,13 @@ public static class Cli
                 return UsageError(context, $"--gateway-port attend un port de 1 à 65535 (reçu « {portText} »).");
             settings = settings with { GatewayPort = port };
         }
+        if (line.Option("connect-timeout") is { } timeoutText)
+        {
+            if (!double.TryParse(timeoutText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                || !double.IsFinite(seconds) || seconds is < 1 or > 600)
+                return UsageError(context, $"--connect-timeout attend un nombre de secondes de 1 à 600 (reçu « {timeoutText} »).");
+            settings = settings with { ConnectTimeout = TimeSpan.FromSeconds(seconds) };
+        }
         if (context.ConnectTimeout is { } connectTimeout) settings = settings with { ConnectTimeout = connectTimeout };
 
         var operatorName = (line.Option("operator") ?? context.DefaultOperator ?? Environment.UserName).Trim();
@@ -99,6 +107,11 @@ public static class Cli
                 await context.Error.WriteLineAsync($"Refusé : {e.Message}");
                 return ExitCodes.Refused;
             }
+            catch (StorageUnavailableException e)
+            {
+                await context.Error.WriteLineAsync($"Échec : {e.Message} ({e.Cause})");
+                return ExitCodes.Refused;
+            }
             catch (Exception e) when (IsConnectionLoss(e))
             {
                 await context.Error.WriteLineAsync(
@@ -111,7 +124,7 @@ public static class Cli
     private static (Func<IClusterClient, CancellationToken, Task<int>>? Command, string? Error) Bind(CommandLine line, CliContext context, Actor actor)
     {
         var words = line.Positional;
-        var allowed = new HashSet<string> { "cluster", "gateway-port", "operator" };
+        var allowed = new HashSet<string> { "cluster", "gateway-port", "connect-timeout", "operator" };
         (Func<IClusterClient, CancellationToken, Task<int>>?, string?) result;
         switch (words[0])
         {

@@ -24,8 +24,11 @@ public sealed record CliSettings
 
     public string ServiceId { get; init; } = DefaultId;
 
-    /// <summary>How long joining the cluster may take before it is reported unreachable.</summary>
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// How long joining the cluster may take before it is reported unreachable (--connect-timeout). Generous: on a loaded
+    /// machine, reading the membership table and opening the gateways of a healthy cluster took more than 3 s.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     public bool IsPostgreSql => string.Equals(Cluster, PostgreSql, StringComparison.OrdinalIgnoreCase);
 

@@ -123,12 +123,12 @@ public sealed class CommandTests(ServerFixture server)
     }
 
     [Fact]
-    public async Task An_unreachable_gateway_gives_the_french_error_and_exit_code_2_within_seconds()
+    public async Task An_unreachable_gateway_gives_the_french_error_and_exit_code_2_within_the_connect_timeout()
     {
         var port = ServerFixture.FreePort();
         var error = new StringWriter();
         var clock = Stopwatch.StartNew();
-        var code = await Cli.RunAsync(["cluster", "--gateway-port", port.ToString()],
+        var code = await Cli.RunAsync(["cluster", "--gateway-port", port.ToString(), "--connect-timeout", "3"],
             new CliContext(new StringWriter(), error) { Environment = new Dictionary<string, string?>() });
 
         Assert.Equal(ExitCodes.Unreachable, code);
@@ -153,5 +153,18 @@ public sealed class CommandTests(ServerFixture server)
     {
         var run = await server.RunAsync("import", session, kind, server.WriteFile(kind + ".csv", csv));
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("abc")]
+    [InlineData("601")]
+    public async Task A_connect_timeout_out_of_range_is_a_usage_error(string seconds)
+    {
+        var error = new StringWriter();
+        var code = await Cli.RunAsync(["cluster", "--connect-timeout", seconds],
+            new CliContext(new StringWriter(), error) { Environment = new Dictionary<string, string?>() });
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--connect-timeout", error.ToString());
     }
 }

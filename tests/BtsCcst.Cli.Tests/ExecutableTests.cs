@@ -19,7 +19,7 @@ public sealed class ExecutableTests(ServerFixture server)
     public async Task The_built_program_exits_2_when_the_cluster_is_unreachable()
     {
         var port = ServerFixture.FreePort();
-        var run = await RunProgramAsync("cluster", "--gateway-port", port.ToString());
+        var run = await RunProgramAsync("cluster", "--gateway-port", port.ToString(), "--connect-timeout", "2");
         Assert.Equal(ExitCodes.Unreachable, run.ExitCode);
         Assert.Contains($"le port de passerelle {port}", run.Error);
     }
