@@ -32,8 +32,8 @@ public sealed class JuryGrain(
     ILogger<JuryGrain> logger) : Grain, IJuryGrain
 {
 
-    /// <summary>Changes are pushed at most this often, so a burst of marks becomes one frame.</summary>
-    private static readonly TimeSpan PushDelay = TimeSpan.FromMilliseconds(50);
+    /// <summary>The least time between two frames of the board; an idle board sends at once (<see cref="SchedulePush"/>).</summary>
+    private static readonly TimeSpan MinFrameInterval = TimeSpan.FromMilliseconds(10);
 
     private static readonly TimeSpan ObserverExpiry = TimeSpan.FromMinutes(3);
 
@@ -43,6 +43,7 @@ public sealed class JuryGrain(
     private ObserverManager<IBoardObserver> _observers = null!;
     private IGrainTimer? _pushTimer;
     private long _version;
+    private DateTimeOffset _lastPush = DateTimeOffset.MinValue;
 
     private DurableState<JuryState>? _stored;
 
@@ -242,17 +243,26 @@ public sealed class JuryGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Adaptive batching instead of a fixed delay: a change on an idle board is sent as soon as the current turn ends (the
+    /// changes of one turn, an import's say, make one frame); changes that come while a frame was just sent wait at most
+    /// <see cref="MinFrameInterval"/> and go together in the next one. A lone mark reaches the relays in the time of a
+    /// message; a burst becomes a frame per interval, so the relays and their SignalR clients are not flooded.
+    /// </summary>
     private void SchedulePush()
     {
         _version++;
         if (_pushTimer is not null) return;
-        _pushTimer = this.RegisterGrainTimer(PushAsync, new GrainTimerCreationOptions(PushDelay, Timeout.InfiniteTimeSpan) { Interleave = false });
+        var wait = _lastPush + MinFrameInterval - clock.GetUtcNow();
+        if (wait < TimeSpan.Zero) wait = TimeSpan.Zero;
+        _pushTimer = this.RegisterGrainTimer(PushAsync, new GrainTimerCreationOptions(wait, Timeout.InfiniteTimeSpan) { Interleave = false });
     }
 
     private Task PushAsync(CancellationToken cancellationToken)
     {
         _pushTimer?.Dispose();
         _pushTimer = null;
+        _lastPush = clock.GetUtcNow();
         var update = new BoardUpdate
         {
             SessionId = SessionId,
