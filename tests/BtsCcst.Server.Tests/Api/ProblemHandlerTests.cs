@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BtsCcst.Grains.Abstractions;
 using BtsCcst.Server.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,34 @@ public sealed class ProblemHandlerTests
         context.Response.Body.Position = 0;
         var problem = await JsonSerializer.DeserializeAsync<JsonElement>(context.Response.Body);
         Assert.Contains("Réessayez", problem.GetProperty("detail").GetString());
+    }
+
+    public static TheoryData<Exception> StorageFailures => new()
+    {
+        new StorageUnavailableException(StorageUnavailableException.NotStoredMessage, "Npgsql.PostgresException: 53300: too many connections"),
+        // A read failing when a grain activates reaches the API wrapped by Orleans.
+        new Orleans.Runtime.OrleansException("Error activating grain", new Microsoft.Data.Sqlite.SqliteException("database is locked", 5)),
+        new Orleans.Storage.InconsistentStateException("Version conflict", "3", "2"),
+    };
+
+    [Theory]
+    [MemberData(nameof(StorageFailures))]
+    public async Task A_storage_failure_is_a_503_problem_saying_nothing_was_stored_and_when_to_send_it_again(Exception exception)
+    {
+        var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Response.Body = new MemoryStream();
+        var handler = new ProblemExceptionHandler(services.GetRequiredService<IProblemDetailsService>());
+
+        Assert.True(await handler.TryHandleAsync(context, exception, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
+        Assert.Equal("2", context.Response.Headers.RetryAfter.ToString());
+        Assert.StartsWith("application/problem+json", context.Response.ContentType);
+        context.Response.Body.Position = 0;
+        var problem = await JsonSerializer.DeserializeAsync<JsonElement>(context.Response.Body);
+        Assert.Equal("Service momentanément indisponible", problem.GetProperty("title").GetString());
+        Assert.Contains("rien n'a été enregistré", problem.GetProperty("detail").GetString());
     }
 
     [Fact]
