@@ -124,6 +124,12 @@ public sealed record CandidateView(
 
 public interface ICandidateGrain : IGrainWithStringKey
 {
+    /// <summary>Moves the candidate to another jury (juries.csv gave their academy to it): refused once their jury has deliberated.</summary>
+    Task MoveToJury(string juryId);
+
+    /// <summary>Whether a jury president has acted on this candidate (a mark, a reserve lifted, a livret examined).</summary>
+    Task<bool> HasPresidentActions();
+
     /// <summary>Checks a registration without storing it; returns what storing it would do, or throws <see cref="RefusedException"/>.</summary>
     Task<ChangeKind> CheckRegistration(CandidateRegistration registration);
 

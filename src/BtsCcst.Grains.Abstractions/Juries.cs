@@ -82,6 +82,9 @@ public interface IJuryGrain : IGrainWithStringKey
 {
     Task Configure(JuryDefinition definition);
 
+    /// <summary>Removes the jury (juries.csv left it without an academy): only while open, never touched, and without candidates.</summary>
+    Task Remove();
+
     Task<JuryDefinition?> GetDefinition();
 
     Task<string> GetPhase();

@@ -3,6 +3,10 @@ namespace BtsCcst.Grains.Abstractions;
 [GenerateSerializer, Immutable]
 public sealed record ImportCounts([property: Id(0)] int Created, [property: Id(1)] int Updated, [property: Id(2)] int Unchanged);
 
+/// <summary>A candidate moved by a juries.csv import from one jury to another.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CandidateMove([property: Id(0)] string CandidateNumber, [property: Id(1)] string FromJury, [property: Id(2)] string ToJury);
+
 /// <summary>A row refused by a cross-check of the session (after the file itself parsed).</summary>
 [GenerateSerializer, Immutable]
 public sealed record RowError([property: Id(0)] int Line, [property: Id(1)] string Column, [property: Id(2)] string Message);
@@ -36,6 +40,12 @@ public sealed record ImportRecord(
 [GenerateSerializer, Immutable]
 public sealed record ImportOutcome([property: Id(0)] ImportCounts? Counts, [property: Id(1)] RowError[] Errors)
 {
+    /// <summary>juries.csv: the juries the import removed (left without an academy).</summary>
+    [Id(2)] public string[] Removed { get; init; } = [];
+
+    /// <summary>juries.csv: the candidates the import moved to another jury (their academy changed jury).</summary>
+    [Id(3)] public CandidateMove[] Moved { get; init; } = [];
+
     public static ImportOutcome Refused(IEnumerable<RowError> errors) => new(null, errors.OrderBy(e => e.Line).ToArray());
 }
 

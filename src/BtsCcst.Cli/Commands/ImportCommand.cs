@@ -37,6 +37,10 @@ public static class ImportCommand
         }
         await context.Out.WriteLineAsync(
             $"{kind}.csv importé dans la session {session} par {actor.Name} : {counts.Created} créé(s), {counts.Updated} mis à jour, {counts.Unchanged} inchangé(s).");
+        foreach (var jury in outcome.Removed)
+            await context.Out.WriteLineAsync($"  jury {jury} supprimé (toutes ses académies sont passées à d'autres jurys)");
+        foreach (var move in outcome.Moved)
+            await context.Out.WriteLineAsync($"  candidat {move.CandidateNumber} déplacé du jury {move.FromJury} au jury {move.ToJury}");
         return ExitCodes.Ok;
     }
 }

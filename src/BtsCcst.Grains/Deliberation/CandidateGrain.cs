@@ -26,6 +26,8 @@ public sealed class CandidateState
     [Id(9)] public JuryPhase JuryPhase { get; set; } = JuryPhase.FirstOpen;
     /// <summary>The jury the candidate last left: told again on a retried registration, in case the first telling failed.</summary>
     [Id(10)] public string? LeftJuryId { get; set; }
+    /// <summary>The deliberation settings the candidate's results were frozen under: a frozen result never follows a later change.</summary>
+    [Id(11)] public DeliberationSettings? FrozenSettings { get; set; }
 }
 
 [GenerateSerializer, Immutable]
@@ -49,6 +51,9 @@ public sealed class CandidateGrain(
 
     private DeliberationRules _rules = DeliberationRules.Session2024;
 
+    /// <summary>The session's settings as last known (the rules of a frozen candidate are its own: <see cref="CandidateState.FrozenSettings"/>).</summary>
+    private DeliberationSettings? _sessionSettings;
+
     private CandidateState State => Stored.State;
 
     private string SessionId => GrainKeys.Split(this.GetPrimaryKeyString()).SessionId;
@@ -58,14 +63,31 @@ public sealed class CandidateGrain(
     private CandidateRegistration Registration =>
         State.Registration ?? throw new RefusedException(RefusalKind.NotFound, $"Le candidat {Number} n'est pas inscrit à la session {SessionId}.");
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
-        _rules = (await GrainFactory.Session(SessionId).GetDeliberationSettings()).ToRules();
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _sessionSettings = await GrainFactory.Session(SessionId).GetDeliberationSettings();
+        _rules = (State.FrozenSettings ?? _sessionSettings).ToRules();
+    }
 
     public async Task ApplyDeliberationSettings(DeliberationSettings settings)
     {
+        _sessionSettings = settings;
+        // A CLOSED (or first-closed) jury's results never change: a frozen candidate keeps the rules it was decided under.
+        if (State.Frozen) return;
         _rules = settings.ToRules();
         if (State.Registration is not null) await PublishAsync();
     }
+
+    public async Task MoveToJury(string juryId)
+    {
+        var registration = Registration;
+        if (registration.JuryId == juryId) return;
+        if (State.Frozen)
+            throw new RefusedException(RefusalKind.Conflict, $"Le candidat {Number} ne change plus de jury : le jury {registration.JuryId} a délibéré.");
+        await Register(registration with { JuryId = juryId });
+    }
+
+    public Task<bool> HasPresidentActions() => Task.FromResult(State.History.Any(h => h.By.Role == Roles.JuryPresident));
 
     public Task<bool> IsRegistered() => Task.FromResult(State.Registration is not null);
 
@@ -388,6 +410,7 @@ public sealed class CandidateGrain(
             await Stored.Update(s =>
             {
                 s.JuryPhase = next;
+                s.FrozenSettings ??= _sessionSettings;
                 s.Frozen = true;
             });
         }
@@ -468,6 +491,7 @@ public sealed class CandidateGrain(
             {
                 s.Frozen = true;
                 s.JuryPhase = JuryPhase.FirstClosed;
+                s.FrozenSettings = _sessionSettings;
             });
         }
         return Summarize();
@@ -481,7 +505,9 @@ public sealed class CandidateGrain(
             {
                 s.Frozen = false;
                 s.JuryPhase = JuryPhase.FirstOpen;
+                s.FrozenSettings = null;
             });
+            if (_sessionSettings is not null) _rules = _sessionSettings.ToRules();
         }
         await PublishAsync();
     }

@@ -79,6 +79,17 @@ public sealed class JuryGrain(
 
     public Task<JuryDefinition?> GetDefinition() => Task.FromResult(State.Definition);
 
+    public async Task Remove()
+    {
+        if (State.Definition is null) return;
+        if (State.Phase != JuryPhase.FirstOpen || State.PhaseChanges.Count > 0)
+            throw new RefusedException(RefusalKind.Conflict, $"Le jury {JuryId} a délibéré : il ne peut plus être supprimé.");
+        if (State.CandidateNumbers.Count > 0)
+            throw new RefusedException(RefusalKind.Conflict, $"Le jury {JuryId} a encore {State.CandidateNumbers.Count} candidat(s) : il ne peut pas être supprimé.");
+        await Stored.Update(s => s.Definition = null);
+        SchedulePush();
+    }
+
     public Task<string> GetPhase() => Task.FromResult(State.Phase.ToCode());
 
     public async Task AddCandidates(string[] candidateNumbers)
@@ -135,7 +146,7 @@ public sealed class JuryGrain(
         _ = Definition;
         if (State.Phase == JuryPhase.SecondOpen) return await CloseSecondGroup(actor);
         if (State.Phase == JuryPhase.FirstClosed)
-            throw new RefusedException(RefusalKind.Conflict, $"Le premier groupe du jury {JuryId} est clos : ouvrez le second groupe, puis closez-le.");
+            throw new RefusedException(RefusalKind.Conflict, $"Le premier groupe du jury {JuryId} est clos : ouvrez le second groupe, puis clôturez-le.");
         if (State.Phase != JuryPhase.FirstOpen)
             throw new RefusedException(RefusalKind.Conflict, $"La délibération du jury {JuryId} est déjà close ({State.Phase.ToCode()}).");
 

@@ -66,48 +66,102 @@ public sealed partial class SessionGrain(
 
     private IEnumerable<JuryDefinition> AllJuries => State.ImportedJuries.Concat(State.DefaultJuries.Values);
 
+    /// <summary>
+    /// juries.csv upserts: each row creates or updates its jury, and juries the file does not name stay. An academy the
+    /// file gives to another jury moves its candidates there, and a jury left without an academy is removed; both only
+    /// while the juries concerned are open, have never changed phase and no president has acted on their candidates,
+    /// and both are listed in the answer (moved, removed). An import thus never removes or moves anything silently.
+    /// </summary>
     public async Task<ImportOutcome> ImportJuries(JuryDefinition[] juries, int[] lines, bool checkOnly = false)
     {
-        var errors = new List<RowError>();
-        var academyJury = juries.SelectMany(j => j.Academies.Select(a => (a, j.JuryId))).ToDictionary(p => p.a, p => p.JuryId);
-        foreach (var (candidate, currentJury) in State.CandidateJury)
-        {
-            // Moving candidates between juries after their import would leave rows on two boards.
-            var academyOfCurrent = AllJuries.FirstOrDefault(j => j.JuryId == currentJury)?.Academies ?? [];
-            foreach (var academy in academyOfCurrent)
-            {
-                if (academyJury.TryGetValue(academy, out var newJury) && newJury != currentJury)
-                {
-                    var index = Array.FindIndex(juries, j => j.JuryId == newJury);
-                    errors.Add(new RowError(lines[index], "academies",
-                        $"Des candidats de l'académie {academy} sont déjà rattachés au jury {currentJury} : importez juries.csv avant candidates.csv."));
-                }
-            }
-        }
-        var counts = new ImportCounts(0, 0, 0);
-        var juryGrains = juries.Select(j => GrainFactory.Jury(SessionId, j.JuryId)).ToArray();
-        var existing = await Task.WhenAll(juryGrains.Select(g => g.GetDefinition()));
-        var phases = await Task.WhenAll(juryGrains.Select(g => g.GetPhase()));
-        for (var i = 0; i < juries.Length; i++)
-        {
-            if (existing[i] is not null && !juries[i].SameAs(existing[i]) && phases[i] != "FIRST_OPEN")
-                errors.Add(new RowError(lines[i], "jury_id", $"Le jury {juries[i].JuryId} a clos sa délibération : il ne peut plus être modifié."));
-        }
+        var current = AllJuries.ToDictionary(j => j.JuryId);
+        var lineOf = juries.Select((j, i) => (j.JuryId, Line: lines[i])).ToDictionary(x => x.JuryId, x => x.Line);
+        var next = PlanJuries(current, juries);
+        var moves = await MovesOf(current, next);
+        var removed = current.Keys.Where(id => !next.ContainsKey(id)).Order(StringComparer.Ordinal).ToArray();
+
+        var errors = await CheckJuryChanges(juries, lines, current, moves, removed, lineOf);
         if (errors.Count > 0 || checkOnly) return ImportOutcome.Refused(errors.DistinctBy(e => (e.Line, e.Message)));
 
-        for (var i = 0; i < juries.Length; i++)
-        {
-            counts = existing[i] is null ? counts with { Created = counts.Created + 1 }
-                : juries[i].SameAs(existing[i]) ? counts with { Unchanged = counts.Unchanged + 1 }
-                : counts with { Updated = counts.Updated + 1 };
-        }
-        await Task.WhenAll(juryGrains.Select((g, i) => g.Configure(juries[i])));
+        var counts = new ImportCounts(
+            juries.Count(j => !current.ContainsKey(j.JuryId)),
+            next.Values.Count(j => current.TryGetValue(j.JuryId, out var old) && !j.SameAs(old)),
+            juries.Count(j => current.TryGetValue(j.JuryId, out var old) && j.SameAs(old)));
+        var changed = next.Values.Where(j => !j.SameAs(current.GetValueOrDefault(j.JuryId))).ToArray();
+        await Task.WhenAll(changed.Select(j => GrainFactory.Jury(SessionId, j.JuryId).Configure(j)));
+        await MoveCandidates(moves);
+        await Task.WhenAll(removed.Select(id => GrainFactory.Jury(SessionId, id).Remove()));
+        var imported = new HashSet<string>(State.ImportedJuries.Select(j => j.JuryId).Concat(juries.Select(j => j.JuryId)));
         await Stored.Update(s =>
         {
-            s.ImportedJuries = [.. juries];
-            foreach (var academy in academyJury.Keys) s.DefaultJuries.Remove(Academies.DefaultJuryId(academy));
+            s.ImportedJuries = [.. next.Values.Where(j => imported.Contains(j.JuryId)).OrderBy(j => j.JuryId, StringComparer.Ordinal)];
+            s.DefaultJuries = next.Values.Where(j => !imported.Contains(j.JuryId)).ToDictionary(j => j.JuryId);
+            foreach (var move in moves) s.CandidateJury[move.CandidateNumber] = move.ToJury;
         });
-        return new ImportOutcome(counts, []);
+        return new ImportOutcome(counts, []) { Moved = moves, Removed = removed };
+    }
+
+    /// <summary>The juries after the file: its rows, then the others without the academies the file gives away; juries left without one go.</summary>
+    private static Dictionary<string, JuryDefinition> PlanJuries(Dictionary<string, JuryDefinition> current, JuryDefinition[] file)
+    {
+        var claimed = file.SelectMany(j => j.Academies).ToHashSet();
+        var next = current.Values.Where(j => file.All(f => f.JuryId != j.JuryId))
+            .Select(j => j with { Academies = [.. j.Academies.Where(a => !claimed.Contains(a))] })
+            .Concat(file)
+            .Where(j => j.Academies.Length > 0)
+            .ToDictionary(j => j.JuryId);
+        return next;
+    }
+
+    /// <summary>The candidates of the juries that lose an academy whose new jury is another one.</summary>
+    private async Task<CandidateMove[]> MovesOf(Dictionary<string, JuryDefinition> current, Dictionary<string, JuryDefinition> next)
+    {
+        var losing = current.Values.Where(j => j.Academies.Any(a => JuryOf(next.Values, a) != j.JuryId)).Select(j => j.JuryId).ToHashSet();
+        var concerned = await Task.WhenAll(State.CandidateJury.Where(c => losing.Contains(c.Value)).Select(async c =>
+            (Candidate: c.Key, From: c.Value, (await GrainFactory.Candidate(SessionId, c.Key).GetPlanningData()).Academy)));
+        return [.. concerned
+            .Select(c => (c.Candidate, c.From, To: JuryOf(next.Values, c.Academy)))
+            .Where(m => m.To is not null && m.To != m.From)
+            .Select(m => new CandidateMove(m.Candidate, m.From, m.To!))
+            .OrderBy(m => m.CandidateNumber, StringComparer.Ordinal)];
+    }
+
+    private static string? JuryOf(IEnumerable<JuryDefinition> juries, string academy) =>
+        juries.FirstOrDefault(j => j.Academies.Contains(academy))?.JuryId;
+
+    /// <summary>Moves and removals concern only juries still open, never closed, and untouched by their president.</summary>
+    private async Task<List<RowError>> CheckJuryChanges(JuryDefinition[] juries, int[] lines, Dictionary<string, JuryDefinition> current,
+        CandidateMove[] moves, string[] removed, Dictionary<string, int> lineOf)
+    {
+        var errors = new List<RowError>();
+        var grains = juries.Select(j => j.JuryId).Concat(current.Keys).Distinct().ToDictionary(id => id, id => GrainFactory.Jury(SessionId, id));
+        var phases = (await Task.WhenAll(grains.Select(async g => (g.Key, Changes: await g.Value.GetPhaseChanges(), Phase: await g.Value.GetPhase()))))
+            .ToDictionary(x => x.Key);
+        bool Deliberated(string jury) => phases[jury].Phase != "FIRST_OPEN" || phases[jury].Changes.Length > 0;
+        for (var i = 0; i < juries.Length; i++)
+        {
+            if (current.TryGetValue(juries[i].JuryId, out var old) && !juries[i].SameAs(old) && Deliberated(juries[i].JuryId))
+                errors.Add(new RowError(lines[i], "jury_id", $"Le jury {juries[i].JuryId} a délibéré : il ne peut plus être modifié."));
+        }
+        var touched = (await Task.WhenAll(moves.Select(async m => (m, Acted: await GrainFactory.Candidate(SessionId, m.CandidateNumber).HasPresidentActions()))))
+            .Where(x => x.Acted).Select(x => x.m).ToList();
+        foreach (var move in moves)
+        {
+            var line = lineOf.GetValueOrDefault(move.ToJury);
+            if (Deliberated(move.FromJury))
+                errors.Add(new RowError(line, "academies", $"Le candidat {move.CandidateNumber} passerait du jury {move.FromJury} au jury {move.ToJury}, mais le jury {move.FromJury} a délibéré."));
+            else if (touched.Contains(move))
+                errors.Add(new RowError(line, "academies", $"Le candidat {move.CandidateNumber} passerait du jury {move.FromJury} au jury {move.ToJury}, mais le président du jury {move.FromJury} a déjà agi sur son dossier."));
+        }
+        foreach (var jury in removed.Where(Deliberated))
+            errors.Add(new RowError(lineOf.Values.DefaultIfEmpty(1).Min(), "academies", $"Le jury {jury} perdrait toutes ses académies, mais il a délibéré : il ne peut plus être supprimé."));
+        return errors;
+    }
+
+    private async Task MoveCandidates(CandidateMove[] moves)
+    {
+        await Task.WhenAll(moves.Select(m => GrainFactory.Candidate(SessionId, m.CandidateNumber).MoveToJury(m.ToJury)));
+        await Task.WhenAll(moves.GroupBy(m => m.ToJury).Select(g => GrainFactory.Jury(SessionId, g.Key).AddCandidates([.. g.Select(m => m.CandidateNumber)])));
     }
 
     public async Task<ImportOutcome> ImportCandidates(CandidateImportRow[] rows, bool checkOnly = false)
@@ -212,12 +266,16 @@ public sealed partial class SessionGrain(
     {
         if (settings.ToRules().Problems() is { Count: > 0 } problems)
             throw new RefusedException(RefusalKind.Invalid, string.Join(" ", problems));
-        var juries = AllJuries.Select(j => j.JuryId).ToArray();
-        var phases = await Task.WhenAll(juries.Select(j => GrainFactory.Jury(SessionId, j).GetPhase()));
-        var closed = juries.Where((_, i) => phases[i] != "FIRST_OPEN").ToArray();
+        // deliberation.md: the thresholds change only while every jury is, and always was, in FIRST_OPEN. The juries of the
+        // candidates count too, whatever juries.csv says now.
+        var juries = AllJuries.Select(j => j.JuryId).Concat(State.CandidateJury.Values).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var deliberated = await Task.WhenAll(juries.Select(async j =>
+            (await GrainFactory.Jury(SessionId, j).GetPhase()) != "FIRST_OPEN" || (await GrainFactory.Jury(SessionId, j).GetPhaseChanges()).Length > 0));
+        var closed = juries.Where((_, i) => deliberated[i]).ToArray();
         if (closed.Length > 0)
             throw new RefusedException(RefusalKind.Conflict,
-                $"Les seuils ne changent plus : le jury {string.Join(", ", closed)} a clos sa délibération.", closed);
+                $"Les seuils de délibération ne changent plus : le jury {string.Join(", ", closed)} a déjà clos une délibération. "
+                + "Ils ne se modifient qu'avant toute clôture de jury.", closed);
         if (!settings.SameAs(State.Deliberation ?? DeliberationSettingsMapping.Default))
             await Stored.Update(s => s.Deliberation = settings);
         // Told every time: the same settings sent again after a failed telling reach every candidate.

@@ -108,7 +108,12 @@ public static class Endpoints
         if (outcome.Counts is not { } counts)
             return Problems.Invalid(SessionImports.RefusedMessage(kind, outcome.Errors.Length),
                 outcome.Errors.Select(e => new { line = e.Line, column = e.Column, message = e.Message }));
-        return Results.Ok(new { created = counts.Created, updated = counts.Updated, unchanged = counts.Unchanged });
+        return Results.Ok(new
+        {
+            created = counts.Created, updated = counts.Updated, unchanged = counts.Unchanged,
+            removed = outcome.Removed,
+            moved = outcome.Moved.Select(m => new { candidateNumber = m.CandidateNumber, fromJury = m.FromJury, toJury = m.ToJury }),
+        });
     }
 
     private static async Task<IResult> ImportLog(string session, IGrainFactory grains) =>
