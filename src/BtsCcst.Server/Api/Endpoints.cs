@@ -68,7 +68,7 @@ public static class Endpoints
         foreach (var name in new[] { "session", "jury", "number", "runId" })
         {
             if (context.HttpContext.Request.RouteValues.TryGetValue(name, out var value) && !FieldRules.IsId(value as string))
-                return Problems.Invalid($"Identifiant « {value} » invalide pour {name} : attendu 1 à 32 caractères parmi A-Z, a-z, 0-9, _ et -.");
+                return Problems.Invalid(FieldRules.InvalidIdMessage(name, value));
         }
         return await next(context);
     }
@@ -82,7 +82,7 @@ public static class Endpoints
             return Problems.Invalid($"Rôle « {request.Role} » inconnu : attendu l'un de {string.Join(", ", Roles.All)}.");
         var name = string.IsNullOrWhiteSpace(request.Name) ? request.Role : request.Name.Trim();
         if (request.Role == Roles.Examiner && !FieldRules.IsId(name))
-            return Problems.Invalid("Un examinateur agit sous son examiner_id : « name » doit être un identifiant (1 à 32 caractères A-Z, a-z, 0-9, _ ou -).");
+            return Problems.Invalid($"Un examinateur agit sous son examiner_id : « name » doit être un identifiant ({FieldRules.IdRule}).");
         if (name.Length > 100) return Problems.Invalid("Le nom dépasse 100 caractères.");
         string? scope = null;
         if (request.Role is Roles.JuryPresident or Roles.CentreManager)

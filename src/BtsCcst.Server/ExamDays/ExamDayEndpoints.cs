@@ -58,7 +58,7 @@ public static class ExamDayEndpoints
     {
         var values = context.HttpContext.Request.RouteValues;
         if (values.TryGetValue("centre", out var centre) && !FieldRules.IsId(centre as string))
-            return Problems.Invalid($"Identifiant de centre « {centre} » invalide : attendu 1 à 32 caractères parmi A-Z, a-z, 0-9, _ et -.");
+            return Problems.Invalid(FieldRules.InvalidIdMessage("centre", centre));
         if (values.TryGetValue("date", out var date) && !TryParseDate(date as string, out _))
             return Problems.Invalid($"Date « {date} » invalide : attendu AAAA-MM-JJ.");
         return await next(context);
