@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Security.Claims;
 using BtsCcst.Domain;
@@ -12,18 +13,19 @@ using Microsoft.Extensions.Options;
 
 namespace BtsCcst.Server.Api;
 
-public sealed record TokenRequest(string? Role, string? Name, string? Scope);
+public sealed record TokenRequest([property: Required] string? Role, string? Name, string? Scope);
 
 public sealed record TokenResponse(string Token);
 
-public sealed record ResultRequest(string? Result, string? Reason, bool UnderReserve = false);
+public sealed record ResultRequest([property: Required] string? Result, string? Reason, bool UnderReserve = false);
 
 public sealed record LiftReserveRequest(string? Reason, string? Result);
 
-public sealed record ExaminersRequest(string[]? ExaminerIds);
+public sealed record ExaminersRequest([property: Required] string[]? ExaminerIds);
 
 public sealed record DeliberationSettingsRequest(
-    decimal? PassAverage, decimal? SecondGroupAverage, decimal? ProfessionalAverage, decimal? NearThresholdMargin, string[]? ControleUnits = null);
+    [property: Required] decimal? PassAverage, [property: Required] decimal? SecondGroupAverage, [property: Required] decimal? ProfessionalAverage,
+    [property: Required] decimal? NearThresholdMargin, string[]? ControleUnits = null);
 
 /// <summary>The HTTP API: translates requests into grain calls, and nothing more.</summary>
 public static class Endpoints
@@ -32,10 +34,10 @@ public static class Endpoints
     {
         var options = app.Services.GetRequiredService<IOptions<BtsCcstOptions>>().Value;
         if (options.IsEmbeddedDefault)
-            app.MapPost("/api/dev/tokens", IssueDevToken).AllowAnonymous().WithTags("Jetons")
+            app.MapPost("/api/dev/tokens", IssueDevToken).AllowAnonymous().ValidateJsonBodies().WithTags("Jetons")
                 .WithSummary("Issues a token on the embedded default, to loopback callers only.");
 
-        var api = app.MapGroup("/api/sessions/{session}").RequireAuthorization().AddEndpointFilter(ValidateRouteIds);
+        var api = app.MapGroup("/api/sessions/{session}").RequireAuthorization().AddEndpointFilter(ValidateRouteIds).ValidateJsonBodies();
 
         api.MapPost("/imports/{kind}", Import).RequireAuthorization(Policies.Organiser).WithTags("Imports")
             .Accepts<string>("text/csv").WithSummary("Imports a CSV file whole, or refuses it listing every bad row.");

@@ -72,6 +72,9 @@ public static class HostSetup
         builder.Services.AddAuthorization(Policies.Add);
 
         builder.Services.AddProblemDetails();
+        // A body that does not read as JSON throws (in every environment, not only Development), so that
+        // ProblemExceptionHandler answers it in French, naming the field.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddSignalR();

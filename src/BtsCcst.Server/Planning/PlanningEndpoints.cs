@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using BtsCcst.Domain;
 using BtsCcst.Domain.Imports;
@@ -12,14 +13,14 @@ namespace BtsCcst.Server.Planning;
 public sealed record PlanningRunRequest(double? TimeLimitSeconds, PlanningWeightsRequest? Weights, SecondGroupRequest? SecondGroup = null);
 
 /// <summary>Plans the second group's contrôle orals instead of the first group's: on these dates, in these centres.</summary>
-public sealed record SecondGroupRequest(DateOnly[]? Dates, string[]? CentreIds);
+public sealed record SecondGroupRequest([property: Required] DateOnly[]? Dates, [property: Required] string[]? CentreIds);
 
 /// <summary>Soft-goal weights; any left out keeps its documented default (PlannerWeights).</summary>
 public sealed record PlanningWeightsRequest(int? Unplaced, int? ExtraDay, int? WaitingMinute, int? NoProfessional, int? ExaminerDay, int? LoadBalanceMinute);
 
-public sealed record OralPinRequest(string? CandidateNumber, string? Unit, DateOnly? Date, string? CentreId);
+public sealed record OralPinRequest([property: Required] string? CandidateNumber, [property: Required] string? Unit, DateOnly? Date, string? CentreId);
 
-public sealed record CommissionPinRequest(string? CentreId, DateOnly? Date, string[]? ExaminerIds);
+public sealed record CommissionPinRequest([property: Required] string? CentreId, [property: Required] DateOnly? Date, [property: Required] string[]? ExaminerIds);
 
 public sealed record PinsRequest(OralPinRequest[]? Orals, CommissionPinRequest[]? Commissions);
 
