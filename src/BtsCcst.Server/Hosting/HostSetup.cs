@@ -28,8 +28,9 @@ public static class HostSetup
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
-        var dataDirectory = options.FullDataDirectory();
-        Directory.CreateDirectory(dataDirectory);
+        // The data folder 0700 and the SQLite store 0600, created so before anything is written there.
+        DataFiles.CreatePrivateFolder(options.FullDataDirectory());
+        if (!options.IsPostgreSqlCluster) DataFiles.PrepareSqliteDatabase(options.SqliteDatabaseFile());
 
         builder.UseOrleans(silo =>
         {
