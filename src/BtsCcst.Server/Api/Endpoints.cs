@@ -75,8 +75,20 @@ public static class Endpoints
         return await next(context);
     }
 
-    private static IResult IssueDevToken(TokenRequest? request, HttpContext http, TokenService tokens)
+    /// <summary>Headers a proxy adds: behind one, every caller looks local (the proxy's loopback address) or says it is.</summary>
+    private static readonly string[] ForwardingHeaders = ["X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "Forwarded"];
+
+    /// <summary>The standard switch (ASPNETCORE_FORWARDEDHEADERS_ENABLED) that makes ASP.NET Core take the caller's address from X-Forwarded-For.</summary>
+    private const string ForwardedHeadersEnabled = "FORWARDEDHEADERS_ENABLED";
+
+    private static IResult IssueDevToken(TokenRequest? request, HttpContext http, TokenService tokens, IConfiguration configuration)
     {
+        // Loopback is the only proof of a local caller; a proxy (or forwarded-header processing, which
+        // takes the address from a header anyone can send) makes it worthless.
+        if (string.Equals(configuration[ForwardedHeadersEnabled], "true", StringComparison.OrdinalIgnoreCase))
+            return Problems.Forbidden("Les jetons de développement sont refusés quand le serveur lit les en-têtes de proxy (ASPNETCORE_FORWARDEDHEADERS_ENABLED=true) : l'adresse de l'appelant n'est plus sûre.");
+        if (ForwardingHeaders.FirstOrDefault(h => http.Request.Headers.ContainsKey(h)) is { } header)
+            return Problems.Forbidden($"Les jetons de développement sont refusés aux requêtes passées par un proxy (en-tête {header}) : seuls les appels locaux directs en reçoivent.");
         if (http.Connection.RemoteIpAddress is not { } remote || !IPAddress.IsLoopback(remote))
             return Problems.Forbidden("Les jetons de développement ne sont délivrés qu'aux appels locaux (loopback).");
         if (request is null) return Problems.Invalid("Corps JSON attendu : { \"role\": \"...\", \"name\": \"...\", \"scope\": \"...\" }.");
