@@ -4,6 +4,7 @@ using BtsCcst.Server.Api;
 using BtsCcst.Server.Auth;
 using BtsCcst.Server.Deliberation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
@@ -78,7 +79,9 @@ public static class HostSetup
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
-        builder.Services.AddSignalR();
+        // Failed hub calls are logged once, by HubInvocationLogging: a refusal on one line, an error with its exception.
+        builder.Services.AddSignalR(hubs => hubs.AddFilter<BtsCcst.Server.Realtime.HubInvocationLogging>());
+        builder.Logging.AddFilter(BtsCcst.Server.Realtime.HubInvocationLogging.DispatcherCategory, LogLevel.None);
         builder.Services.AddSingleton<BoardRelay>();
         builder.Services.AddHostedService<BoardSubscriptionRenewal>();
         builder.Services.AddSingleton<BtsCcst.Server.ExamDays.ExamDayRelay>();
