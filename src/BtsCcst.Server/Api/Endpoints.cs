@@ -115,7 +115,7 @@ public static class Endpoints
         if (request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
             return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Format non pris en charge", "Envoyez le fichier avec Content-Type: text/csv.");
         if (await Imports.ReadBodyAsync(request, request.HttpContext.RequestAborted) is not { } text)
-            return Problems.Problem(StatusCodes.Status413PayloadTooLarge, "Fichier trop volumineux", $"Le fichier dépasse {Imports.MaxBytes / 1024 / 1024} Mo.");
+            return Imports.TooLarge();
 
         using var reader = new StringReader(text);
         var outcome = await Imports.RunAsync(grains.Session(session), kind, reader, TokenService.ActorOf(user));

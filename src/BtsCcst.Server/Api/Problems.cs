@@ -54,7 +54,16 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
                     Detail = JsonBodies.UnreadableMessage(json),
                 };
                 break;
-            case BadHttpRequestException bad:
+            // Kestrel's MaxRequestBodySize, set to the same limit (HostSetup).
+            case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
+                details = new ProblemDetails
+                {
+                    Status = StatusCodes.Status413PayloadTooLarge,
+                    Title = Imports.TooLargeTitle,
+                    Detail = Imports.TooLargeDetail,
+                };
+                break;
+            case BadHttpRequestException:
                 details = new ProblemDetails
                 {
                     Status = StatusCodes.Status400BadRequest,

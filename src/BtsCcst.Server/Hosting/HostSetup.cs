@@ -23,6 +23,9 @@ public static class HostSetup
         // Serve wwwroot through the build's static web assets manifest in every environment, so the
         // built server finds its pages whatever directory it is started from.
         builder.WebHost.UseStaticWebAssets();
+        // One limit for every request body, the imports' (Kestrel's default, 30 MB, would refuse a file
+        // the imports accept); past it the answer is a French 413 (ProblemExceptionHandler).
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Imports.MaxBytes);
         // Request logs would carry hub tokens (they travel in the query string): keep them out even
         // when appsettings.json is not beside the working directory.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

@@ -125,7 +125,7 @@ public static class PlanningEndpoints
         if (request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
             return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Format non pris en charge", "Envoyez le fichier avec Content-Type: text/csv.");
         if (await Imports.ReadBodyAsync(request, request.HttpContext.RequestAborted) is not { } text)
-            return Problems.Problem(StatusCodes.Status413PayloadTooLarge, "Fichier trop volumineux", $"Le fichier dépasse {Imports.MaxBytes / 1024 / 1024} Mo.");
+            return Imports.TooLarge();
         var (rows, errors) = ScheduleCsv.Parse(new StringReader(text));
         if (errors.Count > 0)
             return Problems.Invalid($"Le fichier schedule.csv est illisible ({errors.Count} erreur(s)).",
