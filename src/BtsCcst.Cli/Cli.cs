@@ -164,7 +164,7 @@ public static class Cli
 
     /// <summary>The same check as the HTTP routes' ids.</summary>
     private static string? SessionError(string session) =>
-        FieldRules.IsId(session) ? null : $"Identifiant « {session} » invalide pour session : attendu 1 à 32 caractères parmi A-Z, a-z, 0-9, _ et -.";
+        FieldRules.IsId(session) ? null : FieldRules.InvalidIdMessage("session", session);
 
     private static int UsageError(CliContext context, string message)
     {

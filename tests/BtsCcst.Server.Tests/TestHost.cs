@@ -47,6 +47,7 @@ public class TestHost : IAsyncDisposable
             web.UseSetting("BtsCcst:GatewayPort", FreePort().ToString());
             web.UseSetting("Logging:LogLevel:Default", "Warning");
             foreach (var (key, value) in _settings) web.UseSetting(key, value);
+            ConfigureWebHost(web);
         });
         var port = Port;
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
@@ -65,6 +66,11 @@ public class TestHost : IAsyncDisposable
             var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
             Port = new Uri(address).Port;
         }
+    }
+
+    /// <summary>Changes the host beyond settings (e.g. adds a logger provider); called at every start.</summary>
+    protected virtual void ConfigureWebHost(IWebHostBuilder web)
+    {
     }
 
     /// <summary>Stops the whole host (silo included), as a process exit would, leaving the data folder.</summary>

@@ -32,7 +32,7 @@ public static class TokenCommand
             return (null, $"--role attend l'un de {string.Join(", ", Roles.All)} (reçu « {role} »).");
         var name = (line.Option("name") ?? role).Trim();
         if (role == Roles.Examiner && !FieldRules.IsId(name))
-            return (null, "Un examinateur agit sous son examiner_id : --name doit être un identifiant (1 à 32 caractères A-Z, a-z, 0-9, _ ou -).");
+            return (null, $"Un examinateur agit sous son examiner_id : --name doit être un identifiant ({FieldRules.IdRule}).");
         if (name.Length is 0 or > 100) return (null, "--name attend un nom de 1 à 100 caractères.");
         string? scope = null;
         if (role is Roles.JuryPresident or Roles.CentreManager)

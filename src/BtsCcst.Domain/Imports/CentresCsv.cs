@@ -52,7 +52,7 @@ public static partial class CentresCsv
     public const int MaximumExamRooms = 200;
     public const int MaximumPrepSeats = 500;
 
-    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)*$")]
+    [GeneratedRegex(@"\A[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)*\z")]
     private static partial Regex TimeZonePattern();
 
     /// <summary>The four times of a day, in the order they must follow each other, with their French names.</summary>

@@ -51,10 +51,10 @@ public static partial class ExaminersCsv
     /// <summary>Most examining time per day an examiner may offer: twelve hours.</summary>
     public const int MaximumMinutesPerDay = 720;
 
-    [GeneratedRegex(@"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;.]{2,}$")]
+    [GeneratedRegex(@"\A[^@\s,;]+@[^@\s,;]+\.[^@\s,;.]{2,}\z")]
     private static partial Regex EmailPattern();
 
-    [GeneratedRegex(@"^\p{L}+(?:[ '’-]\p{L}+)*$")]
+    [GeneratedRegex(@"\A\p{L}+(?:[ '’-]\p{L}+)*\z")]
     private static partial Regex LanguagePattern();
 
     public static ParsedFile<ExaminerRow> Parse(TextReader reader)

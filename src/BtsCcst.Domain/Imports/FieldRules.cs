@@ -7,14 +7,22 @@ namespace BtsCcst.Domain.Imports;
 /// <summary>The field conventions of formats.md: identifiers, dates, lists, UAI codes.</summary>
 public static partial class FieldRules
 {
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
+    // \A and \z: the whole text, where ^ and $ would accept a final "\n". The first character is a
+    // letter or a digit, so that no identifier reaching a CSV export starts like a formula ("-", "+", "=", "@").
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9_-]{0,31}\z")]
     private static partial Regex IdPattern();
 
-    [GeneratedRegex("^[0-9]{7}[A-Za-z]$")]
+    [GeneratedRegex(@"\A[0-9]{7}[A-Za-z]\z")]
     private static partial Regex UaiPattern();
 
-    /// <summary>An identifier: 1 to 32 letters, digits, <c>_</c> or <c>-</c> (formats.md).</summary>
+    /// <summary>What an identifier is, in the users' words (every refusal of an identifier says it this way).</summary>
+    public const string IdRule = "1 à 32 caractères parmi A-Z, a-z, 0-9, _ et -, le premier une lettre ou un chiffre";
+
+    /// <summary>An identifier: 1 to 32 letters, digits, <c>_</c> or <c>-</c>, starting with a letter or a digit (formats.md).</summary>
     public static bool IsId(string? text) => text is not null && IdPattern().IsMatch(text);
+
+    /// <summary>The refusal of <paramref name="text"/> as the identifier <paramref name="what"/> (e.g. "session").</summary>
+    public static string InvalidIdMessage(string what, object? text) => $"Identifiant « {text} » invalide pour {what} : attendu {IdRule}.";
 
     /// <summary>A school code (UAI): 7 digits and a letter, e.g. <c>0141234X</c>.</summary>
     public static bool IsUai(string? text) => text is not null && UaiPattern().IsMatch(text);
@@ -41,7 +49,7 @@ public static partial class FieldRules
 
     internal static string IdError(string what, string text) => text.Length == 0
         ? $"{what} manquant."
-        : $"{what} « {text} » invalide : 1 à 32 caractères parmi lettres sans accent, chiffres, « _ » et « - ».";
+        : $"{what} « {text} » invalide : {IdRule}.";
 
     internal static string DateError(string text) => text.Length == 0
         ? "Date manquante (format AAAA-MM-JJ, par exemple 2004-03-17)."

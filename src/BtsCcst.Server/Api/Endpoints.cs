@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Security.Claims;
 using BtsCcst.Domain;
@@ -12,18 +13,19 @@ using Microsoft.Extensions.Options;
 
 namespace BtsCcst.Server.Api;
 
-public sealed record TokenRequest(string? Role, string? Name, string? Scope);
+public sealed record TokenRequest([property: Required] string? Role, string? Name, string? Scope);
 
 public sealed record TokenResponse(string Token);
 
-public sealed record ResultRequest(string? Result, string? Reason, bool UnderReserve = false);
+public sealed record ResultRequest([property: Required] string? Result, string? Reason, bool UnderReserve = false);
 
 public sealed record LiftReserveRequest(string? Reason, string? Result);
 
-public sealed record ExaminersRequest(string[]? ExaminerIds);
+public sealed record ExaminersRequest([property: Required] string[]? ExaminerIds);
 
 public sealed record DeliberationSettingsRequest(
-    decimal? PassAverage, decimal? SecondGroupAverage, decimal? ProfessionalAverage, decimal? NearThresholdMargin, string[]? ControleUnits = null);
+    [property: Required] decimal? PassAverage, [property: Required] decimal? SecondGroupAverage, [property: Required] decimal? ProfessionalAverage,
+    [property: Required] decimal? NearThresholdMargin, string[]? ControleUnits = null);
 
 /// <summary>The HTTP API: translates requests into grain calls, and nothing more.</summary>
 public static class Endpoints
@@ -32,10 +34,10 @@ public static class Endpoints
     {
         var options = app.Services.GetRequiredService<IOptions<BtsCcstOptions>>().Value;
         if (options.IsEmbeddedDefault)
-            app.MapPost("/api/dev/tokens", IssueDevToken).AllowAnonymous().WithTags("Jetons")
+            app.MapPost("/api/dev/tokens", IssueDevToken).AllowAnonymous().ValidateJsonBodies().WithTags("Jetons")
                 .WithSummary("Issues a token on the embedded default, to loopback callers only.");
 
-        var api = app.MapGroup("/api/sessions/{session}").RequireAuthorization().AddEndpointFilter(ValidateRouteIds);
+        var api = app.MapGroup("/api/sessions/{session}").RequireAuthorization().AddEndpointFilter(ValidateRouteIds).ValidateJsonBodies();
 
         api.MapPost("/imports/{kind}", Import).RequireAuthorization(Policies.Organiser).WithTags("Imports")
             .Accepts<string>("text/csv").WithSummary("Imports a CSV file whole, or refuses it listing every bad row.");
@@ -68,13 +70,25 @@ public static class Endpoints
         foreach (var name in new[] { "session", "jury", "number", "runId" })
         {
             if (context.HttpContext.Request.RouteValues.TryGetValue(name, out var value) && !FieldRules.IsId(value as string))
-                return Problems.Invalid($"Identifiant « {value} » invalide pour {name} : attendu 1 à 32 caractères parmi A-Z, a-z, 0-9, _ et -.");
+                return Problems.Invalid(FieldRules.InvalidIdMessage(name, value));
         }
         return await next(context);
     }
 
-    private static IResult IssueDevToken(TokenRequest? request, HttpContext http, TokenService tokens)
+    /// <summary>Headers a proxy adds: behind one, every caller looks local (the proxy's loopback address) or says it is.</summary>
+    private static readonly string[] ForwardingHeaders = ["X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "Forwarded"];
+
+    /// <summary>The standard switch (ASPNETCORE_FORWARDEDHEADERS_ENABLED) that makes ASP.NET Core take the caller's address from X-Forwarded-For.</summary>
+    private const string ForwardedHeadersEnabled = "FORWARDEDHEADERS_ENABLED";
+
+    private static IResult IssueDevToken(TokenRequest? request, HttpContext http, TokenService tokens, IConfiguration configuration)
     {
+        // Loopback is the only proof of a local caller; a proxy (or forwarded-header processing, which
+        // takes the address from a header anyone can send) makes it worthless.
+        if (string.Equals(configuration[ForwardedHeadersEnabled], "true", StringComparison.OrdinalIgnoreCase))
+            return Problems.Forbidden("Les jetons de développement sont refusés quand le serveur lit les en-têtes de proxy (ASPNETCORE_FORWARDEDHEADERS_ENABLED=true) : l'adresse de l'appelant n'est plus sûre.");
+        if (ForwardingHeaders.FirstOrDefault(h => http.Request.Headers.ContainsKey(h)) is { } header)
+            return Problems.Forbidden($"Les jetons de développement sont refusés aux requêtes passées par un proxy (en-tête {header}) : seuls les appels locaux directs en reçoivent.");
         if (http.Connection.RemoteIpAddress is not { } remote || !IPAddress.IsLoopback(remote))
             return Problems.Forbidden("Les jetons de développement ne sont délivrés qu'aux appels locaux (loopback).");
         if (request is null) return Problems.Invalid("Corps JSON attendu : { \"role\": \"...\", \"name\": \"...\", \"scope\": \"...\" }.");
@@ -82,7 +96,7 @@ public static class Endpoints
             return Problems.Invalid($"Rôle « {request.Role} » inconnu : attendu l'un de {string.Join(", ", Roles.All)}.");
         var name = string.IsNullOrWhiteSpace(request.Name) ? request.Role : request.Name.Trim();
         if (request.Role == Roles.Examiner && !FieldRules.IsId(name))
-            return Problems.Invalid("Un examinateur agit sous son examiner_id : « name » doit être un identifiant (1 à 32 caractères A-Z, a-z, 0-9, _ ou -).");
+            return Problems.Invalid($"Un examinateur agit sous son examiner_id : « name » doit être un identifiant ({FieldRules.IdRule}).");
         if (name.Length > 100) return Problems.Invalid("Le nom dépasse 100 caractères.");
         string? scope = null;
         if (request.Role is Roles.JuryPresident or Roles.CentreManager)
@@ -101,7 +115,7 @@ public static class Endpoints
         if (request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
             return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Format non pris en charge", "Envoyez le fichier avec Content-Type: text/csv.");
         if (await Imports.ReadBodyAsync(request, request.HttpContext.RequestAborted) is not { } text)
-            return Problems.Problem(StatusCodes.Status413PayloadTooLarge, "Fichier trop volumineux", $"Le fichier dépasse {Imports.MaxBytes / 1024 / 1024} Mo.");
+            return Imports.TooLarge();
 
         using var reader = new StringReader(text);
         var outcome = await Imports.RunAsync(grains.Session(session), kind, reader, TokenService.ActorOf(user));

@@ -13,6 +13,14 @@ public static class Imports
     /// <summary>A file larger than this is refused before reading (a national session is a few MB).</summary>
     public const long MaxBytes = SessionImports.MaxBytes;
 
+    /// <summary>The one refusal of a request body over <see cref="MaxBytes"/>, whoever notices it (Kestrel's limit or the reading below).</summary>
+    public static IResult TooLarge() =>
+        Problems.Problem(StatusCodes.Status413PayloadTooLarge, TooLargeTitle, TooLargeDetail);
+
+    public const string TooLargeTitle = "Fichier trop volumineux";
+
+    public static string TooLargeDetail => $"La requête dépasse {MaxBytes / 1024 / 1024} Mo, la taille maximale d'un fichier envoyé.";
+
     public static Task<ImportOutcome> RunAsync(ISessionGrain session, string kind, TextReader file, Actor actor) =>
         SessionImports.RunAsync(session, kind, file, actor);
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BtsCcst.Grains.Abstractions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -43,12 +44,31 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
                 details = new ProblemDetails { Status = status, Title = title, Detail = refused.Message };
                 if (refused.Subjects.Length > 0) details.Extensions["subjects"] = refused.Subjects;
                 break;
-            case BadHttpRequestException bad:
+            // A body that does not read as the endpoint's JSON (RouteHandlerOptions.ThrowOnBadRequest is on in every
+            // environment, so that it comes here instead of an empty English 400).
+            case BadHttpRequestException { InnerException: JsonException json }:
                 details = new ProblemDetails
                 {
                     Status = StatusCodes.Status400BadRequest,
                     Title = "Requête invalide",
-                    Detail = $"Le corps de la requête est illisible : attendu un JSON conforme ({bad.Message}).",
+                    Detail = JsonBodies.UnreadableMessage(json),
+                };
+                break;
+            // Kestrel's MaxRequestBodySize, set to the same limit (HostSetup).
+            case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
+                details = new ProblemDetails
+                {
+                    Status = StatusCodes.Status413PayloadTooLarge,
+                    Title = Imports.TooLargeTitle,
+                    Detail = Imports.TooLargeDetail,
+                };
+                break;
+            case BadHttpRequestException:
+                details = new ProblemDetails
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Title = "Requête invalide",
+                    Detail = "Le corps de la requête est illisible : attendu un JSON conforme à la route (voir /scalar/v1).",
                 };
                 break;
             // A silo that just died or does not answer: the request may or may not have been applied, and

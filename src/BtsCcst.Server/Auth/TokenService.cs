@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
+using System.Text;
 using BtsCcst.Grains.Abstractions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -56,24 +57,44 @@ public sealed class TokenService
         user.FindFirstValue(NameClaim) ?? "",
         user.FindFirstValue(ScopeClaim));
 
+    /// <summary>How long a silo waits for the key file another silo is writing.</summary>
+    private static readonly TimeSpan KeyWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>An HMAC-SHA256 key must have at least 256 bits; a shorter content is a file still being written.</summary>
+    private const int MinimumKeyBytes = 32;
+
     private static byte[] LoadOrCreateKey(string keyFile)
     {
-        if (File.Exists(keyFile)) return Convert.FromBase64String(File.ReadAllText(keyFile).Trim());
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keyFile))!);
+        var path = Path.GetFullPath(keyFile);
+        if (File.Exists(path)) return ReadKey(path);
+        BtsCcst.Server.Hosting.DataFiles.CreatePrivateFolder(Path.GetDirectoryName(path)!);
         var key = RandomNumberGenerator.GetBytes(64);
-        var temp = keyFile + ".tmp";
-        File.WriteAllText(temp, Convert.ToBase64String(key));
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        try
+        // Created once, under its own name, 0600 from the start: of silos starting together one creates
+        // it and the others read it.
+        return BtsCcst.Server.Hosting.DataFiles.TryCreatePrivateFile(path, Encoding.ASCII.GetBytes(Convert.ToBase64String(key) + "\n"))
+            ? key
+            : ReadKey(path);
+    }
+
+    /// <summary>Reads the key, waiting while the silo that created the file has not written it whole yet.</summary>
+    private static byte[] ReadKey(string path)
+    {
+        var deadline = DateTime.UtcNow + KeyWait;
+        while (true)
         {
-            File.Move(temp, keyFile, overwrite: false);
+            try
+            {
+                var key = Convert.FromBase64String(File.ReadAllText(path).Trim());
+                if (key.Length >= MinimumKeyBytes) return key;
+            }
+            catch (FormatException)
+            {
+                // Part of the text only: read again.
+            }
+            if (DateTime.UtcNow > deadline)
+                throw new InvalidOperationException(
+                    $"The token signing key file '{path}' does not hold a key (base64 of at least {MinimumKeyBytes} bytes) after {KeyWait.TotalSeconds:0} s: delete it to have a new one created, or give the silos' key file.");
+            Thread.Sleep(50);
         }
-        catch (IOException) when (File.Exists(keyFile))
-        {
-            // Another process created it first: use theirs.
-            File.Delete(temp);
-            return Convert.FromBase64String(File.ReadAllText(keyFile).Trim());
-        }
-        return key;
     }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Server.Api;
@@ -5,7 +6,7 @@ using BtsCcst.Server.Auth;
 
 namespace BtsCcst.Server.Deliberation;
 
-public sealed record ControleChoicesRequest(string[]? Units);
+public sealed record ControleChoicesRequest([property: Required] string[]? Units);
 
 /// <summary>The second group (deliberation.md "Second group"): opening it, and each candidate's choice of contrôle units.</summary>
 public static class SecondGroupEndpoints

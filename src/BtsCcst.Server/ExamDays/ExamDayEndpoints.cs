@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
 using BtsCcst.Domain.Imports;
@@ -9,7 +10,7 @@ namespace BtsCcst.Server.ExamDays;
 
 /// <summary>An event of the day as posted; times are the centre's wall-clock "HH:mm".</summary>
 public sealed record DayEventBody(
-    string? Kind, string? CandidateNumber, string? Unit, int? Minutes, string? ExaminerId, string? Room, string? From, string? To, string? Reason);
+    [property: Required] string? Kind, string? CandidateNumber, string? Unit, int? Minutes, string? ExaminerId, string? Room, string? From, string? To, string? Reason);
 
 public sealed record ExamOfDayResponse(
     string CandidateNumber, string LastName, string FirstName, string Unit, int Group, string Room, string CommissionId, string[] ExaminerIds,
@@ -58,7 +59,7 @@ public static class ExamDayEndpoints
     {
         var values = context.HttpContext.Request.RouteValues;
         if (values.TryGetValue("centre", out var centre) && !FieldRules.IsId(centre as string))
-            return Problems.Invalid($"Identifiant de centre « {centre} » invalide : attendu 1 à 32 caractères parmi A-Z, a-z, 0-9, _ et -.");
+            return Problems.Invalid(FieldRules.InvalidIdMessage("centre", centre));
         if (values.TryGetValue("date", out var date) && !TryParseDate(date as string, out _))
             return Problems.Invalid($"Date « {date} » invalide : attendu AAAA-MM-JJ.");
         return await next(context);

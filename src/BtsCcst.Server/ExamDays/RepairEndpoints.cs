@@ -59,7 +59,7 @@ public static class RepairEndpoints
     private static async ValueTask<object?> ValidateRepairId(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         if (context.HttpContext.Request.RouteValues.TryGetValue("repairId", out var id) && !FieldRules.IsId(id as string))
-            return Problems.Invalid($"Identifiant de réparation « {id} » invalide : attendu 1 à 32 caractères parmi A-Z, a-z, 0-9, _ et -.");
+            return Problems.Invalid(FieldRules.InvalidIdMessage("repairId", id));
         return await next(context);
     }
 

@@ -57,8 +57,9 @@ public sealed class BtsCcstOptions
     /// <summary>A relative folder is taken from the directory the server is started in.</summary>
     public string FullDataDirectory() => Path.GetFullPath(DataDirectory, Environment.CurrentDirectory);
 
-    public string SqliteConnectionString() =>
-        $"Data Source={Path.Combine(FullDataDirectory(), "btsccst.db")}";
+    public string SqliteDatabaseFile() => Path.Combine(FullDataDirectory(), "btsccst.db");
+
+    public string SqliteConnectionString() => $"Data Source={SqliteDatabaseFile()}";
 
     /// <summary>The token signing key file: <see cref="TokenIssuerKeyFile"/> when set, else one in the data folder.</summary>
     public string SigningKeyFile() => string.IsNullOrEmpty(TokenIssuerKeyFile)

@@ -4,6 +4,7 @@ using BtsCcst.Server.Api;
 using BtsCcst.Server.Auth;
 using BtsCcst.Server.Deliberation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
@@ -22,14 +23,18 @@ public static class HostSetup
         // Serve wwwroot through the build's static web assets manifest in every environment, so the
         // built server finds its pages whatever directory it is started from.
         builder.WebHost.UseStaticWebAssets();
+        // One limit for every request body, the imports' (Kestrel's default, 30 MB, would refuse a file
+        // the imports accept); past it the answer is a French 413 (ProblemExceptionHandler).
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Imports.MaxBytes);
         // Request logs would carry hub tokens (they travel in the query string): keep them out even
         // when appsettings.json is not beside the working directory.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
-        var dataDirectory = options.FullDataDirectory();
-        Directory.CreateDirectory(dataDirectory);
+        // The data folder 0700 and the SQLite store 0600, created so before anything is written there.
+        DataFiles.CreatePrivateFolder(options.FullDataDirectory());
+        if (!options.IsPostgreSqlCluster) DataFiles.PrepareSqliteDatabase(options.SqliteDatabaseFile());
 
         builder.UseOrleans(silo =>
         {
@@ -72,9 +77,14 @@ public static class HostSetup
         builder.Services.AddAuthorization(Policies.Add);
 
         builder.Services.AddProblemDetails();
+        // A body that does not read as JSON throws (in every environment, not only Development), so that
+        // ProblemExceptionHandler answers it in French, naming the field.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
-        builder.Services.AddSignalR();
+        // Failed hub calls are logged once, by HubInvocationLogging: a refusal on one line, an error with its exception.
+        builder.Services.AddSignalR(hubs => hubs.AddFilter<BtsCcst.Server.Realtime.HubInvocationLogging>());
+        builder.Logging.AddFilter(BtsCcst.Server.Realtime.HubInvocationLogging.DispatcherCategory, LogLevel.None);
         builder.Services.AddSingleton<BoardRelay>();
         builder.Services.AddHostedService<BoardSubscriptionRenewal>();
         builder.Services.AddSingleton<BtsCcst.Server.ExamDays.ExamDayRelay>();

@@ -65,7 +65,10 @@ public static class OperationsSetup
         {
             var report = await readiness.CheckAsync(cancellationToken);
             http.Response.Headers.CacheControl = "no-store";
-            return Results.Json(report, statusCode: report.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            var status = report.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+            // The checks name the database file or host and the silo's address: for an organiser only.
+            var organiser = http.User.Identity?.IsAuthenticated == true && TokenService.ActorOf(http.User).Role == BtsCcst.Grains.Abstractions.Roles.Organiser;
+            return organiser ? Results.Json(report, statusCode: status) : Results.Json(new { status = report.Status }, statusCode: status);
         }).AllowAnonymous().ExcludeFromDescription();
 
         var scrape = app.MapPrometheusScrapingEndpoint(MetricsPath);

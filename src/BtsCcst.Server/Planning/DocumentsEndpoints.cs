@@ -115,7 +115,7 @@ public static class DocumentsEndpoints
     private static async Task<IResult> ExaminerCalendarFile(string session, string examinerId, ClaimsPrincipal user, IGrainFactory grains, TimeProvider clock)
     {
         if (!FieldRules.IsId(examinerId))
-            return Problems.Invalid($"Identifiant « {examinerId} » invalide pour examinerId : attendu 1 à 32 caractères parmi A-Z, a-z, 0-9, _ et -.");
+            return Problems.Invalid(FieldRules.InvalidIdMessage("examinerId", examinerId));
         var actor = TokenService.ActorOf(user);
         if (!(actor.Role == Roles.Organiser || (actor.Role == Roles.Examiner && actor.Name == examinerId)))
             return Problems.Forbidden($"Le calendrier de l'examinateur {examinerId} est réservé à cet examinateur et à l'organisateur.");

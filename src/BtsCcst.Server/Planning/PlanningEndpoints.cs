@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using BtsCcst.Domain;
 using BtsCcst.Domain.Imports;
@@ -12,14 +13,14 @@ namespace BtsCcst.Server.Planning;
 public sealed record PlanningRunRequest(double? TimeLimitSeconds, PlanningWeightsRequest? Weights, SecondGroupRequest? SecondGroup = null);
 
 /// <summary>Plans the second group's contrôle orals instead of the first group's: on these dates, in these centres.</summary>
-public sealed record SecondGroupRequest(DateOnly[]? Dates, string[]? CentreIds);
+public sealed record SecondGroupRequest([property: Required] DateOnly[]? Dates, [property: Required] string[]? CentreIds);
 
 /// <summary>Soft-goal weights; any left out keeps its documented default (PlannerWeights).</summary>
 public sealed record PlanningWeightsRequest(int? Unplaced, int? ExtraDay, int? WaitingMinute, int? NoProfessional, int? ExaminerDay, int? LoadBalanceMinute);
 
-public sealed record OralPinRequest(string? CandidateNumber, string? Unit, DateOnly? Date, string? CentreId);
+public sealed record OralPinRequest([property: Required] string? CandidateNumber, [property: Required] string? Unit, DateOnly? Date, string? CentreId);
 
-public sealed record CommissionPinRequest(string? CentreId, DateOnly? Date, string[]? ExaminerIds);
+public sealed record CommissionPinRequest([property: Required] string? CentreId, [property: Required] DateOnly? Date, [property: Required] string[]? ExaminerIds);
 
 public sealed record PinsRequest(OralPinRequest[]? Orals, CommissionPinRequest[]? Commissions);
 
@@ -124,7 +125,7 @@ public static class PlanningEndpoints
         if (request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
             return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Format non pris en charge", "Envoyez le fichier avec Content-Type: text/csv.");
         if (await Imports.ReadBodyAsync(request, request.HttpContext.RequestAborted) is not { } text)
-            return Problems.Problem(StatusCodes.Status413PayloadTooLarge, "Fichier trop volumineux", $"Le fichier dépasse {Imports.MaxBytes / 1024 / 1024} Mo.");
+            return Imports.TooLarge();
         var (rows, errors) = ScheduleCsv.Parse(new StringReader(text));
         if (errors.Count > 0)
             return Problems.Invalid($"Le fichier schedule.csv est illisible ({errors.Count} erreur(s)).",

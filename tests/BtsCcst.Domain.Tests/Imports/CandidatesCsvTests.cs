@@ -13,6 +13,18 @@ public class CandidatesCsvTests
 
     private static string File(params string[] rows) => string.Join("\n", [Header, .. rows]) + "\n";
 
+    [Theory]
+    [InlineData("-2-3")]
+    [InlineData("_C001")]
+    public void A_candidate_number_that_is_not_a_whole_identifier_is_refused(string number)
+    {
+        var parsed = Parse(File($"{number},Dupont,Marie,2004-03-17,NORMANDIE,0141234X,SCOLAIRE_PUBLIC,CCF,,,,0,oui,"));
+
+        var error = Assert.Single(parsed.Errors);
+        Assert.Equal("candidate_number", error.Column);
+        Assert.Contains("le premier une lettre ou un chiffre", error.Message);
+    }
+
     [Fact]
     public void A_valid_file_gives_every_candidate()
     {

@@ -24,6 +24,25 @@ public sealed class ImportTests(ServerFixture server)
         Assert.Equal("NORMANDIE", candidate.GetProperty("registration").GetProperty("juryId").GetString());
     }
 
+    [Theory]
+    [InlineData(51 * 1024 * 1024)] // over the one limit (50 Mo): Kestrel's own cap (30 MB) answered 400 "attendu un JSON"
+    public async Task A_file_over_the_limit_is_a_French_413(int size)
+    {
+        using var organiser = await server.OrganiserAsync();
+        var body = new ByteArrayContent(new byte[size]);
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+
+        // Expect: 100-continue, as curl sends for large files: the server answers before the body is sent
+        // (without it the client may still be writing when the server closes the connection).
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sessions/imp-big/imports/candidates") { Content = body };
+        request.Headers.ExpectContinue = true;
+        var response = await organiser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("50 Mo", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
     [Fact]
     public async Task Every_import_stored_or_refused_is_in_the_sessions_audit_trail_with_who_and_when()
     {

@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace BtsCcst.Server.Tests.Operations;
 
-/// <summary>/health/ready: the silo is active and the grain storage database answers; anonymous.</summary>
+/// <summary>/health/ready: the silo is active and the grain storage database answers; the status for anyone, the checks for an organiser.</summary>
 [Collection(OperationsCollection.Name)]
 public sealed class ReadinessTests
 {
@@ -13,9 +13,31 @@ public sealed class ReadinessTests
     public ReadinessTests(OperationsHost host) => _host = host;
 
     [Fact]
-    public async Task The_embedded_default_is_ready_and_says_what_it_checked()
+    public async Task An_anonymous_caller_gets_the_status_only()
     {
         using var http = _host.Anonymous();
+        var response = await http.GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("ready", body.GetProperty("status").GetString());
+        // Neither the database file's path nor the silo's address.
+        Assert.Equal(["status"], body.EnumerateObject().Select(p => p.Name));
+        Assert.DoesNotContain(_host.DataDirectory, body.ToString());
+    }
+
+    [Fact]
+    public async Task An_examiner_gets_the_status_only()
+    {
+        using var http = await _host.ClientAsync("examiner", "EX01");
+        var body = await http.GetFromJsonAsync<JsonElement>("/health/ready");
+        Assert.Equal(["status"], body.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task The_embedded_default_is_ready_and_tells_an_organiser_what_it_checked()
+    {
+        using var http = await _host.OrganiserAsync();
         var response = await http.GetAsync("/health/ready");
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
@@ -33,7 +55,7 @@ public sealed class ReadinessTests
         // The SQLite file taken away (as a lost volume would), then given back.
         var database = Path.Combine(_host.DataDirectory, "btsccst.db");
         var aside = database + ".aside";
-        using var http = _host.Anonymous();
+        using var http = await _host.OrganiserAsync();
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
 
         File.Move(database, aside);
