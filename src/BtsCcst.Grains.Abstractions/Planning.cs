@@ -107,6 +107,8 @@ public sealed record PlanningRunView
     [Id(12)] public int Group { get; init; } = 1;
     /// <summary>The window and centres of a second-group run.</summary>
     [Id(13)] public SecondGroupScope? SecondGroup { get; init; }
+    /// <summary>Who started the run.</summary>
+    [Id(14)] public Actor? StartedBy { get; init; }
 
     /// <summary>Relative gap between objective and bound, when both are known.</summary>
     public double? Gap => Objective is { } o && Bound is { } b && Math.Abs(o) > 1e-9 ? Math.Abs(o - b) / Math.Abs(o) : null;
@@ -143,6 +145,10 @@ public interface IPlanningRunGrain : IGrainWithStringKey
 
 public interface IOralCentreGrain : IGrainWithStringKey
 {
+    /// <summary>The dates of a group's plan whose exam day has begun: an event, a status, a repair or a closing recorded.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<DateOnly[]> GetBegunDays(int group);
+
     Task Define(CentreDefinition definition);
 
     Task<CentreDefinition?> GetDefinition();

@@ -124,8 +124,28 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <summary>Starts a planning run of the first-group orals, or with <paramref name="secondGroup"/> of the second group's contrôle orals.</summary>
     Task<string> StartPlanningRun(double timeLimitSeconds, PlanningWeights? weights, Actor actor, SecondGroupScope? secondGroup = null);
 
-    /// <summary>A run ended with a plan: it becomes the session's schedule and its convocations go to the candidates.</summary>
-    Task AdoptPlan(string runId);
+    /// <summary>
+    /// A run ended with a plan: it becomes the group's draft schedule (its convocations go to the candidates) while no plan
+    /// of the group is published and none of its exam days has begun; otherwise it is kept as a proposal. Returns the
+    /// run's disposition (<see cref="PlanDispositions"/>).
+    /// </summary>
+    Task<string> OfferPlan(string runId);
+
+    /// <summary>Makes the run's plan the group's published schedule, or refuses (409) saying why and what to do.</summary>
+    Task<string> PublishPlan(string runId, Actor actor);
+
+    /// <summary>Sets a proposal aside: it will never become the schedule.</summary>
+    Task<string> DiscardPlan(string runId, Actor actor);
+
+    /// <summary>What became of a run's plan (<see cref="PlanDispositions"/>), null for a run without a plan yet.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<string?> GetPlanDisposition(string runId);
+
+    /// <summary>A run's plan beside the group's schedule as it stands: who would be convoked differently.</summary>
+    Task<PlanComparison> ComparePlan(string runId);
+
+    /// <summary>Where the session stands, and the organiser's next step.</summary>
+    Task<SessionStage> GetStage();
 
     /// <summary>The run whose plan is the session's schedule of a group (1: first-group orals, 2: contrôle orals).</summary>
     Task<string?> GetScheduleRunId(int group = 1);
@@ -141,3 +161,51 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <summary>Changes the thresholds while every jury is still in its first deliberation; every candidate recomputes.</summary>
     Task<DeliberationSettings> SetDeliberationSettings(DeliberationSettings settings);
 }
+
+/// <summary>What became of a planning run's plan.</summary>
+public static class PlanDispositions
+{
+    /// <summary>The group's schedule, not published yet: convocations follow it, and the next run replaces it.</summary>
+    public const string Draft = "draft";
+    /// <summary>The group's published schedule.</summary>
+    public const string Published = "published";
+    /// <summary>Kept beside the schedule (a plan is published or an exam day has begun): it changes nothing until published.</summary>
+    public const string Proposal = "proposal";
+    /// <summary>Set aside by the organiser.</summary>
+    public const string Discarded = "discarded";
+    /// <summary>Was the schedule; another run's plan replaced it.</summary>
+    public const string Replaced = "replaced";
+
+    public static string French(string disposition) => disposition switch
+    {
+        Draft => "brouillon (planning en cours, non publié)",
+        Published => "publié",
+        Proposal => "proposition (à comparer, puis publier ou écarter)",
+        Discarded => "écartée",
+        Replaced => "remplacé par un plan plus récent",
+        _ => disposition,
+    };
+}
+
+/// <summary>A run's plan compared with the group's current schedule (accepted repairs included).</summary>
+[GenerateSerializer, Immutable]
+public sealed record PlanComparison(
+    [property: Id(0)] string RunId,
+    [property: Id(1)] string? CurrentRunId,
+    [property: Id(2)] string[] CandidatesChanged,
+    [property: Id(3)] string[] ExaminersChanged,
+    [property: Id(4)] int ExamsChanged,
+    [property: Id(5)] int ExamsKept,
+    [property: Id(6)] DateOnly[] BegunDays,
+    [property: Id(7)] string? PublishRefusal);
+
+/// <summary>The session's stage (setup, planning, published, exam-days, deliberation, closed), in words, with the next step.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SessionStage(
+    [property: Id(0)] string Stage,
+    [property: Id(1)] string Label,
+    [property: Id(2)] string NextStep,
+    [property: Id(3)] Dictionary<string, int> JuriesByPhase,
+    [property: Id(4)] int Candidates,
+    [property: Id(5)] string? ScheduleRunId,
+    [property: Id(6)] string? PublishedRunId);

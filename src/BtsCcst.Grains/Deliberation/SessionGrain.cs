@@ -28,7 +28,16 @@ public sealed class SessionState
     [Id(10)] public string? SecondGroupScheduleRunId { get; set; }
     /// <summary>Who imported what, and when (audit trail).</summary>
     [Id(11)] public List<ImportRecord> ImportLog { get; set; } = [];
+    /// <summary>What became of each run's plan (PlanDispositions), by run id.</summary>
+    [Id(12)] public Dictionary<string, string> PlanDispositions { get; set; } = [];
+    /// <summary>The published run of each group (1, 2).</summary>
+    [Id(13)] public Dictionary<int, string> PublishedRunIds { get; set; } = [];
+    /// <summary>Who published or discarded which plan, and when.</summary>
+    [Id(14)] public List<PlanDecision> PlanDecisions { get; set; } = [];
 }
+
+[GenerateSerializer, Immutable]
+public sealed record PlanDecision([property: Id(0)] string RunId, [property: Id(1)] string Disposition, [property: Id(2)] Actor By, [property: Id(3)] DateTimeOffset At);
 
 /// <summary>
 /// An exam session: all-or-nothing imports, its juries and which candidate each jury deliberates

@@ -124,6 +124,11 @@ public sealed partial class OralCentreGrain(
         await NotifyChanged(null);
     }
 
+    public Task<DateOnly[]> GetBegunDays(int group) => Task.FromResult(State.Plan
+        .Where(r => PlanningGroups.Of(r.Unit) == group).Select(r => r.Date).Distinct()
+        .Where(d => LogOf(d) is { } log && (log.Closed || log.Events.Count > 0 || log.Exams.Count > 0 || log.Repairs.Count > 0))
+        .Order().ToArray());
+
     public Task<ScheduleRow[]> GetPlan(int group) => Task.FromResult(State.Plan.Where(r => PlanningGroups.Of(r.Unit) == group).ToArray());
 
     public Task<CentreDefinition?> GetDefinition() => Task.FromResult(State.Definition);

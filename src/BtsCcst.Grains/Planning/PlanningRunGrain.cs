@@ -87,6 +87,7 @@ public sealed class PlanningRunGrain(
             Reasons = [], Unplaced = [], StartedAt = clock.GetUtcNow(),
             Group = secondGroup is null ? PlanningGroups.First : PlanningGroups.Second,
             SecondGroup = secondGroup,
+            StartedBy = actor,
         };
         await Stored.Update(s =>
         {
@@ -190,7 +191,7 @@ public sealed class PlanningRunGrain(
         {
             try
             {
-                await GrainFactory.Session(SessionId).AdoptPlan(RunId);
+                await GrainFactory.Session(SessionId).OfferPlan(RunId);
                 return;
             }
             catch (Exception e) when (e is not RefusedException && attempt < AdoptionRetryDelays.Length)

@@ -126,26 +126,6 @@ public sealed partial class SessionGrain
         if (problems.Count > 0) throw new RefusedException(RefusalKind.Invalid, string.Join(" ", problems), problems);
     }
 
-    public async Task AdoptPlan(string runId)
-    {
-        if (!State.RunIds.Contains(runId)) throw new RefusedException(RefusalKind.NotFound, $"Planification {runId} inconnue.");
-        var run = GrainFactory.PlanningRun(SessionId, runId);
-        var schedule = await run.GetSchedule();
-        var group = (await run.GetView()).Group;
-        await Stored.Update(s =>
-        {
-            if (group == PlanningGroups.Second) s.SecondGroupScheduleRunId = runId;
-            else s.ScheduleRunId = runId;
-            if (s.RunningRunId == runId) s.RunningRunId = null;
-        });
-
-        var byCandidate = schedule.ToLookup(r => r.CandidateNumber);
-        await Task.WhenAll(State.CandidateJury.Keys.Select(n => GrainFactory.Candidate(SessionId, n).SetConvocations(byCandidate[n].ToArray(), group)));
-        var byCentre = schedule.ToLookup(r => r.CentreId);
-        await Task.WhenAll(State.Centres.Keys.Select(c => GrainFactory.OralCentre(SessionId, c).SetPlan(byCentre[c].ToArray(), group)));
-        await Task.WhenAll(schedule.GroupBy(r => r.CommissionId).Select(g => GrainFactory.Commission(SessionId, g.Key).SetPlan(g.ToArray())));
-    }
-
     public Task<string?> GetScheduleRunId(int group = PlanningGroups.First) =>
         Task.FromResult(group == PlanningGroups.Second ? State.SecondGroupScheduleRunId : State.ScheduleRunId);
 

@@ -36,7 +36,17 @@ public static class PlanningEndpoints
         session.MapGet("/pins", GetPins).RequireAuthorization(Policies.Organiser).WithTags("Planification");
         session.MapPut("/pins", PutPins).RequireAuthorization(Policies.Organiser).WithTags("Planification")
             .WithSummary("Replaces the pins every plan keeps: a candidate's unit on a date and/or in a centre; a commission's members in a centre on a date.");
+        session.MapGet("/planning-runs", ListRuns).RequireAuthorization(Policies.Organiser).WithTags("Planification")
+            .WithSummary("Every planning run, newest first: who started it, its figures, and what became of its plan (draft, published, proposal, discarded, replaced).");
         session.MapGet("/planning-runs/{runId}", GetRun).RequireAuthorization(Policies.Organiser).WithTags("Planification");
+        session.MapGet("/planning-runs/{runId}/comparison", ComparePlan).RequireAuthorization(Policies.Organiser).WithTags("Planification")
+            .WithSummary("The run's plan beside the schedule as it stands: candidates whose convocation would change, examiners whose days would change, begun days, and why it may not be published.");
+        session.MapPost("/planning-runs/{runId}/publish", PublishPlan).RequireAuthorization(Policies.Organiser).WithTags("Planification")
+            .WithSummary("Publishes the run's plan (convocations and calendars follow it), or 409 saying why not.");
+        session.MapPost("/planning-runs/{runId}/discard", DiscardPlan).RequireAuthorization(Policies.Organiser).WithTags("Planification")
+            .WithSummary("Sets a proposal aside.");
+        session.MapGet("/stage", GetStage).RequireAuthorization(Policies.Organiser).WithTags("Session")
+            .WithSummary("Where the session stands (setup, planning, published, exam-days, deliberation, closed) and the next step.");
         session.MapGet("/exports/schedule.csv", ExportSchedule).RequireAuthorization(Policies.Organiser).WithTags("Exports");
         session.MapGet("/candidates/{number}/convocations", GetConvocations).WithTags("Planification");
         session.MapPost("/schedule/validate", Validate).RequireAuthorization(Policies.Organiser).WithTags("Planification")
@@ -91,11 +101,37 @@ public static class PlanningEndpoints
         return Results.Ok(await grains.Session(session).SetPins(pins));
     }
 
-    private static async Task<IResult> GetRun(string session, string runId, IGrainFactory grains)
+    private static async Task<IResult> GetRun(string session, string runId, IGrainFactory grains) =>
+        Results.Ok(await RunResponse(grains, session, runId));
+
+    private static async Task<IResult> ListRuns(string session, IGrainFactory grains)
+    {
+        var ids = await grains.Session(session).GetPlanningRunIds();
+        return Results.Ok(await Task.WhenAll(ids.Reverse().Select(id => RunResponse(grains, session, id))));
+    }
+
+    private static async Task<IResult> ComparePlan(string session, string runId, IGrainFactory grains) =>
+        Results.Ok(await grains.Session(session).ComparePlan(runId));
+
+    private static async Task<IResult> PublishPlan(string session, string runId, ClaimsPrincipal user, IGrainFactory grains) =>
+        Results.Ok(new { runId, disposition = await grains.Session(session).PublishPlan(runId, TokenService.ActorOf(user)) });
+
+    private static async Task<IResult> DiscardPlan(string session, string runId, ClaimsPrincipal user, IGrainFactory grains) =>
+        Results.Ok(new { runId, disposition = await grains.Session(session).DiscardPlan(runId, TokenService.ActorOf(user)) });
+
+    private static async Task<IResult> GetStage(string session, IGrainFactory grains) =>
+        Results.Ok(await grains.Session(session).GetStage());
+
+    private static async Task<object> RunResponse(IGrainFactory grains, string session, string runId)
     {
         var view = await grains.PlanningRun(session, runId).GetView();
-        return Results.Ok(new
+        var disposition = await grains.Session(session).GetPlanDisposition(runId);
+        return new
         {
+            runId,
+            startedBy = view.StartedBy?.Name,
+            disposition,
+            dispositionLabel = disposition is null ? null : PlanDispositions.French(disposition),
             state = view.State,
             phase = view.Phase,
             elapsedSeconds = view.ElapsedSeconds,
@@ -109,7 +145,7 @@ public static class PlanningEndpoints
             unplaced = view.Unplaced,
             startedAt = view.StartedAt,
             endedAt = view.EndedAt,
-        });
+        };
     }
 
     private static async Task<IResult> ExportSchedule(string session, IGrainFactory grains)

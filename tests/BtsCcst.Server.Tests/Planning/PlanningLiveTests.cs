@@ -181,6 +181,28 @@ public sealed class PlanningLiveTests(ServerFixture server)
             await Expect(page.Locator($".tl-exam[data-candidate=\"{first.CandidateNumber}\"][data-unit=\"{first.Unit}\"]"))
                 .ToHaveTextAsync($"{first.CandidateNumber} · {first.Unit}");
         });
+
+        await browser.Step("publish the draft", async () =>
+        {
+            await Expect(page.Locator("#run-disposition")).ToContainTextAsync("brouillon", new() { Timeout = 5_000 });
+            await Expect(page.Locator("#discard-run")).ToBeHiddenAsync();
+            await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Publier ce plan" }).ClickAsync();
+            await Expect(page.Locator("#action-message")).ToContainTextAsync("Plan publié");
+            await Expect(page.Locator("#run-disposition")).ToContainTextAsync("planning publié");
+            await Expect(page.Locator("#publish-run")).ToBeHiddenAsync();
+        });
+
+        await browser.Step("a new run is a proposal compared with the published plan, then set aside", async () =>
+        {
+            await page.Locator("#time-limit").FillAsync("5");
+            await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Lancer une planification" }).ClickAsync();
+            await Expect(page.Locator("#run-disposition")).ToContainTextAsync("proposition", new() { Timeout = (float)RunDeadline.TotalMilliseconds });
+            await Expect(page.Locator("#run-comparison")).ToContainTextAsync("Par rapport au planning en vigueur");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "btsccst-screens", "planning-proposal.png"), FullPage = true });
+            await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Écarter cette proposition" }).ClickAsync();
+            await Expect(page.Locator("#run-disposition")).ToContainTextAsync("écartée");
+        });
+        Assert.Equal(rows.Count, ScheduleCsv.Parse(new StringReader(await organiser.GetStringAsync($"/api/sessions/{session}/exports/schedule.csv"))).Rows.Count);
     }
 
     private static async Task ImportOk(HttpClient organiser, string session, string kind, string csv)

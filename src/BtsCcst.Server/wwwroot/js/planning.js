@@ -77,9 +77,62 @@
     renderRun(view);
     if (ended(view) && !wasEnded) {
       el("start-run").disabled = false;
-      if (view.state !== "failed") loadSchedule();
+      if (view.state !== "failed") {
+        loadSchedule();
+        showDecision(view.runId);
+      }
     }
   }
+
+  // --- What becomes of the plan: draft, proposal (compared with the schedule), published ---
+
+  const dispositionTexts = {
+    draft: "Ce plan est le planning brouillon de la session : les convocations le suivent. Publiez-le quand il vous convient ; une nouvelle planification le remplacerait.",
+    published: "Ce plan est le planning publié de la session.",
+    proposal: "Ce plan est une proposition : le planning de la session ne change pas tant que vous ne la publiez pas.",
+    discarded: "Cette proposition a été écartée.",
+    replaced: "Ce plan a été remplacé par un plan plus récent.",
+  };
+
+  async function showDecision(id, attempt = 0) {
+    let run;
+    try { run = await api("GET", `/planning-runs/${encodeURIComponent(id)}`); } catch { return; }
+    if (id !== runId) return;
+    // The plan is handed to the session just after the run ends: ask again for a moment.
+    if (!run.disposition) { if (attempt < 20) setTimeout(() => showDecision(id, attempt + 1), 250); return; }
+    el("run-decision").hidden = false;
+    el("run-disposition").textContent = dispositionTexts[run.disposition] || run.dispositionLabel;
+    el("run-comparison").textContent = "";
+    el("run-refusal").hidden = true;
+    el("publish-run").hidden = !(run.disposition === "draft" || run.disposition === "proposal");
+    el("discard-run").hidden = run.disposition !== "proposal";
+    el("publish-run").disabled = false;
+    if (run.disposition !== "proposal") return;
+    const comparison = await api("GET", `/planning-runs/${encodeURIComponent(id)}/comparison`);
+    el("run-comparison").textContent =
+      `Par rapport au planning en vigueur : ${comparison.examsChanged} épreuve(s) changée(s), la convocation de ${comparison.candidatesChanged.length} candidat(s) `
+      + `et la journée de ${comparison.examinersChanged.length} examinateur(s) changeraient ; ${comparison.examsKept} épreuve(s) restent telles quelles.`;
+    if (comparison.publishRefusal) {
+      el("run-refusal").textContent = comparison.publishRefusal;
+      el("run-refusal").hidden = false;
+      el("publish-run").disabled = true;
+    }
+  }
+
+  async function decide(action) {
+    try {
+      const result = await api("POST", `/planning-runs/${encodeURIComponent(runId)}/${action}`);
+      say(action === "publish" ? "Plan publié : les convocations et les calendriers le suivent." : "Proposition écartée.", true);
+      if (result.disposition === "published") loadSchedule();
+      showDecision(runId);
+    } catch (error) {
+      if (error.denied) { denied(error); return; }
+      say(error.message, false);
+    }
+  }
+
+  el("publish-run").addEventListener("click", () => decide("publish"));
+  el("discard-run").addEventListener("click", () => decide("discard"));
 
   function renderRun(view) {
     el("run").hidden = false;
@@ -126,6 +179,7 @@
       const previous = runId;
       runId = started.runId;
       shown = null;
+      el("run-decision").hidden = true;
       say(`Planification ${runId} lancée (au plus ${seconds} s).`, true);
       const c = page.connection();
       if (c && previous && c.state === signalR.HubConnectionState.Connected) c.invoke("Unwatch", sessionId, previous).catch(() => { });
