@@ -34,7 +34,19 @@ public sealed record ImportRecord(
     [property: Id(2)] DateTimeOffset At,
     [property: Id(3)] ImportCounts? Counts,
     [property: Id(4)] int RefusedRows,
-    [property: Id(5)] string? Failure = null);
+    [property: Id(5)] string? Failure = null)
+{
+    /// <summary>The import's number in the session's trail (1, 2, …).</summary>
+    [Id(6)] public long Sequence { get; init; }
+
+    /// <summary>Begun and not finished yet: its writes are under way (an import found so at a restart is marked interrupted).</summary>
+    [Id(7)] public bool Unfinished { get; init; }
+
+    /// <summary>Rows written so far and rows in all, for an import written in batches.</summary>
+    [Id(8)] public int RowsDone { get; init; }
+
+    [Id(9)] public int RowsTotal { get; init; }
+}
 
 /// <summary>The outcome of an import: counts when stored, or every refused row (and nothing stored).</summary>
 [GenerateSerializer, Immutable]
@@ -83,13 +95,22 @@ public interface ISessionGrain : IGrainWithStringKey
 
     Task<ImportOutcome> ImportCandidates(CandidateImportRow[] rows, bool checkOnly = false);
 
-    Task<ImportOutcome> ImportMarks(MarkImportRow[] rows, Actor actor, bool checkOnly = false);
+    /// <param name="checkedBefore">The rows passed a check-only call just before (an import in batches): each
+    /// candidate still refuses a row that no longer holds, but the session does not check them all again first.</param>
+    Task<ImportOutcome> ImportMarks(MarkImportRow[] rows, Actor actor, bool checkOnly = false, bool checkedBefore = false);
 
     /// <summary>Adds an import (stored or refused) to the session's audit trail, with who sent it (HTTP route or btsccst tool).</summary>
-    Task RecordImport(string kind, ImportOutcome outcome, Actor actor);
+    /// <summary>Records an import before its first write (unfinished), and returns its number in the trail.</summary>
+    Task<long> BeginImport(string kind, Actor actor);
 
-    /// <summary>Records an import that a failure interrupted after its checks: some of its rows may be stored.</summary>
-    Task RecordInterruptedImport(string kind, string failure, Actor actor);
+    /// <summary>Rows of a begun import written so far.</summary>
+    Task ReportImportProgress(long sequence, int rowsDone, int rowsTotal);
+
+    /// <summary>Records what a begun import did (counts) or why it was refused.</summary>
+    Task FinishImport(long sequence, ImportOutcome outcome);
+
+    /// <summary>Records that a failure interrupted a begun import: some of its rows may be stored.</summary>
+    Task FailImport(long sequence, string failure);
 
     /// <summary>The audit trail of imports, oldest first (the latest <c>1000</c>).</summary>
     Task<ImportRecord[]> GetImportLog();

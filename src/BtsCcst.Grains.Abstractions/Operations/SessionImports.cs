@@ -16,45 +16,88 @@ public static class SessionImports
     /// <summary>A file larger than this is refused before reading (a national session is a few MB).</summary>
     public const long MaxBytes = 50 * 1024 * 1024;
 
-    /// <summary>Imports the file whole or refuses it, and records either in the session's audit trail under <paramref name="actor"/>.</summary>
+    /// <summary>
+    /// Rows sent to the session in one grain call when a file is written in batches (candidates; marks count their
+    /// candidates). A 3,000-candidate file in one call ran past the grain call timeout on a loaded machine.
+    /// </summary>
+    public const int BatchSize = 250;
+
+    /// <summary>
+    /// Imports the file whole or refuses it. The import is in the session's audit trail under <paramref name="actor"/>
+    /// from before its first write (unfinished, with its progress), then with what it did, why it was refused, or that
+    /// a failure interrupted it (importing the same file again completes it).
+    /// </summary>
     public static async Task<ImportOutcome> RunAsync(ISessionGrain session, string kind, TextReader file, Actor actor)
     {
+        if (!Kinds.Contains(kind)) throw new ArgumentOutOfRangeException(nameof(kind), kind, UnsupportedKindMessage(kind));
+        var sequence = await session.BeginImport(kind, actor);
         ImportOutcome outcome;
         try
         {
-            outcome = await ImportAsync(session, kind, file, actor);
+            outcome = await ImportAsync(session, kind, file, actor, sequence);
         }
-        catch (Exception e) when (e is not (RefusedException or ArgumentOutOfRangeException))
+        catch (Exception e)
         {
-            // Stopped after its checks (storage, a silo gone): some rows may be stored. The trail says so, if it can.
-            try { await session.RecordInterruptedImport(kind, InterruptedMessage, actor); }
+            // Stopped after its checks (storage, a silo gone, a rule met meanwhile): some rows may be stored. The trail says so, if it can.
+            try { await session.FailImport(sequence, e is RefusedException refused ? $"{refused.Message} {AgainMessage}" : InterruptedMessage); }
             catch (Exception) { /* the trail's own storage failing too: the caller still gets the first failure */ }
             throw;
         }
-        await session.RecordImport(kind, outcome, actor);
+        await session.FinishImport(sequence, outcome);
         return outcome;
     }
+
+    private const string AgainMessage = "Une partie des lignes a pu être enregistrée : corrigez, puis importez de nouveau le même fichier.";
 
     /// <summary>What the audit trail says of an import that a failure interrupted.</summary>
     public const string InterruptedMessage =
         "Import interrompu par une panne (base de données ou serveur) : une partie des lignes a pu être enregistrée. Importez de nouveau le même fichier pour le terminer.";
 
-    private static async Task<ImportOutcome> ImportAsync(ISessionGrain session, string kind, TextReader file, Actor actor)
+    /// <summary>
+    /// A large file in batches: every batch is checked before any is written (a file is still refused whole), then
+    /// written batch after batch, each grain call short, the progress in the trail. A small file is one call, as ever.
+    /// </summary>
+    private static async Task<ImportOutcome> InBatchesAsync<T>(ISessionGrain session, long sequence, T[] rows, Func<T, string> key,
+        Func<T[], bool, Task<ImportOutcome>> import)
+    {
+        var batches = rows.GroupBy(key).Chunk(BatchSize).Select(groups => groups.SelectMany(g => g).ToArray()).ToArray();
+        if (batches.Length <= 1) return await import(rows, false);
+        var checks = new List<RowError>();
+        foreach (var batch in batches) checks.AddRange((await import(batch, true)).Errors);
+        if (checks.Count > 0) return ImportOutcome.Refused(checks);
+        var counts = new ImportCounts(0, 0, 0);
+        var done = 0;
+        foreach (var batch in batches)
+        {
+            var written = await import(batch, false);
+            if (written.Counts is not { } c)
+                throw new RefusedException(RefusalKind.Conflict, $"Les lignes {written.Errors.Min(e => e.Line)} et suivantes ont changé de statut pendant l'import : {written.Errors[0].Message}");
+            counts = new ImportCounts(counts.Created + c.Created, counts.Updated + c.Updated, counts.Unchanged + c.Unchanged);
+            done += batch.Length;
+            await session.ReportImportProgress(sequence, done, rows.Length);
+        }
+        return new ImportOutcome(counts, []);
+    }
+
+    private static async Task<ImportOutcome> ImportAsync(ISessionGrain session, string kind, TextReader file, Actor actor, long sequence)
     {
         switch (kind)
         {
             case "candidates":
             {
                 var parsed = CandidatesCsv.Parse(file);
-                return Merge(parsed, await session.ImportCandidates(
-                    parsed.Rows.Select(r => new CandidateImportRow(r.Line, ToRegistration(r))).ToArray(), checkOnly: !parsed.IsValid));
+                var rows = parsed.Rows.Select(r => new CandidateImportRow(r.Line, ToRegistration(r))).ToArray();
+                return parsed.IsValid
+                    ? await InBatchesAsync(session, sequence, rows, r => r.Registration.CandidateNumber, (batch, checkOnly) => session.ImportCandidates(batch, checkOnly))
+                    : Merge(parsed, await session.ImportCandidates(rows, checkOnly: true));
             }
             case "marks":
             {
                 var parsed = MarksCsv.Parse(file);
-                return Merge(parsed, await session.ImportMarks(
-                    parsed.Rows.Select(r => new MarkImportRow(r.Line, r.CandidateNumber, r.Unit.ToString(), r.Result.ToString())).ToArray(),
-                    actor, checkOnly: !parsed.IsValid));
+                var rows = parsed.Rows.Select(r => new MarkImportRow(r.Line, r.CandidateNumber, r.Unit.ToString(), r.Result.ToString())).ToArray();
+                return parsed.IsValid
+                    ? await InBatchesAsync(session, sequence, rows, r => r.CandidateNumber, (batch, checkOnly) => session.ImportMarks(batch, actor, checkOnly, checkedBefore: !checkOnly && rows.Length > batch.Length))
+                    : Merge(parsed, await session.ImportMarks(rows, actor, checkOnly: true));
             }
             case "juries":
             {

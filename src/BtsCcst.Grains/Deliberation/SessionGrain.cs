@@ -55,17 +55,47 @@ public sealed partial class SessionGrain(
 
     private const int ImportLogLength = 1000;
 
-    public Task RecordImport(string kind, ImportOutcome outcome, Actor actor) =>
-        AppendImportRecord(new ImportRecord(kind, actor, clock.GetUtcNow(), outcome.Counts, outcome.Counts is null ? outcome.Errors.Length : 0));
+    /// <summary>What the trail says of an import found unfinished at a restart (the server stopped during its writes).</summary>
+    public const string StoppedDuringImport =
+        "Import interrompu par un arrêt du serveur : une partie des lignes a pu être enregistrée. Importez de nouveau le même fichier pour le terminer.";
 
-    public Task RecordInterruptedImport(string kind, string failure, Actor actor) =>
-        AppendImportRecord(new ImportRecord(kind, actor, clock.GetUtcNow(), null, 0, failure));
-
-    private Task AppendImportRecord(ImportRecord record) => Stored.Update(s =>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        s.ImportLog.Add(record);
-        if (s.ImportLog.Count > ImportLogLength) s.ImportLog.RemoveRange(0, s.ImportLog.Count - ImportLogLength);
-    });
+        // An import still unfinished when this activation starts was cut short by a stop of the server.
+        if (State.ImportLog.Any(r => r.Unfinished))
+            await Stored.Update(s => s.ImportLog = [.. s.ImportLog.Select(r => r.Unfinished ? r with { Unfinished = false, Failure = StoppedDuringImport } : r)]);
+    }
+
+    public async Task<long> BeginImport(string kind, Actor actor)
+    {
+        var sequence = (State.ImportLog.Count == 0 ? 0 : State.ImportLog.Max(r => r.Sequence)) + 1;
+        await Stored.Update(s =>
+        {
+            s.ImportLog.Add(new ImportRecord(kind, actor, clock.GetUtcNow(), null, 0) { Sequence = sequence, Unfinished = true });
+            if (s.ImportLog.Count > ImportLogLength) s.ImportLog.RemoveRange(0, s.ImportLog.Count - ImportLogLength);
+        });
+        return sequence;
+    }
+
+    public Task ReportImportProgress(long sequence, int rowsDone, int rowsTotal) =>
+        UpdateImportRecord(sequence, r => r with { RowsDone = rowsDone, RowsTotal = rowsTotal });
+
+    public Task FinishImport(long sequence, ImportOutcome outcome) =>
+        UpdateImportRecord(sequence, r => r with { Unfinished = false, Counts = outcome.Counts, RefusedRows = outcome.Counts is null ? outcome.Errors.Length : 0 });
+
+    public Task FailImport(long sequence, string failure) =>
+        UpdateImportRecord(sequence, r => r with { Unfinished = false, Failure = failure });
+
+    private Task UpdateImportRecord(long sequence, Func<ImportRecord, ImportRecord> change)
+    {
+        if (State.ImportLog.FindIndex(r => r.Sequence == sequence) < 0)
+            throw new RefusedException(RefusalKind.NotFound, $"Import n° {sequence} inconnu dans le journal de la session {SessionId}.");
+        return Stored.Update(s =>
+        {
+            var index = s.ImportLog.FindIndex(r => r.Sequence == sequence);
+            s.ImportLog[index] = change(s.ImportLog[index]);
+        });
+    }
 
     public Task<ImportRecord[]> GetImportLog() => Task.FromResult(State.ImportLog.ToArray());
 
@@ -227,8 +257,9 @@ public sealed partial class SessionGrain(
             kinds.Count(k => k == ChangeKind.Created), kinds.Count(k => k == ChangeKind.Updated), kinds.Count(k => k == ChangeKind.Unchanged)), []);
     }
 
-    public async Task<ImportOutcome> ImportMarks(MarkImportRow[] rows, Actor actor, bool checkOnly = false)
+    public async Task<ImportOutcome> ImportMarks(MarkImportRow[] rows, Actor actor, bool checkOnly = false, bool checkedBefore = false)
     {
+        if (checkedBefore && !checkOnly) return await EnterMarks(rows, actor);
         var errors = new List<RowError>();
         foreach (var row in rows.Where(r => !State.CandidateJury.ContainsKey(r.CandidateNumber)))
             errors.Add(new RowError(row.Line, "candidate_number", $"Le candidat {row.CandidateNumber} n'est pas inscrit à la session {SessionId}."));
@@ -243,7 +274,12 @@ public sealed partial class SessionGrain(
         errors.AddRange(checks.SelectMany(c => c));
         if (errors.Count > 0 || checkOnly) return ImportOutcome.Refused(errors);
 
-        var counts = await Task.WhenAll(byCandidate.Select(group =>
+        return await EnterMarks(rows, actor);
+    }
+
+    private async Task<ImportOutcome> EnterMarks(MarkImportRow[] rows, Actor actor)
+    {
+        var counts = await Task.WhenAll(rows.GroupBy(r => r.CandidateNumber).Select(group =>
             GrainFactory.Candidate(SessionId, group.Key).EnterResults(ToEntries(group), actor)));
         var total = counts.Aggregate(EntryCounts.None, (sum, c) => sum.Add(c));
         return new ImportOutcome(new ImportCounts(total.Created, total.Updated, total.Unchanged), []);
