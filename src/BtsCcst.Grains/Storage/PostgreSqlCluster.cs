@@ -53,7 +53,7 @@ public static class PostgreSqlClusterSiloBuilderExtensions
             options.ConnectionString = connectionString;
         });
         // PostgreSQL takes concurrent writers (one row per grain): no queue, which capped a silo near 200 writes/s.
-        silo.AddBtsCcstAdoNetGrainStorage(StorageNames.PostgreSqlAdoNet, StorageNames.PostgreSqlInvariant, connectionString, oneWriter: false);
+        silo.AddBtsCcstAdoNetGrainStorage(StorageNames.PostgreSqlAdoNet, StorageNames.PostgreSqlInvariant, connectionString);
         silo.UseAdoNetReminderService(options =>
         {
             options.Invariant = StorageNames.PostgreSqlInvariant;
