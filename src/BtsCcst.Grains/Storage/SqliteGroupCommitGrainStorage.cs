@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
@@ -7,9 +6,9 @@ using Orleans.Storage;
 namespace BtsCcst.Grains.Storage;
 
 /// <summary>
-/// The grain storage of the embedded SQLite mode: one writer thread, one connection, and group commit.
-/// Every write waiting when the writer is free goes into one transaction, committed with one fsync
-/// (<c>synchronous=FULL</c>), instead of one transaction and one fsync per write.
+/// The grain storage of the embedded SQLite mode: one writer at a time on one connection, and group
+/// commit. Every write queued while a transaction commits goes into the next transaction, committed with
+/// one fsync (<c>synchronous=FULL</c>), instead of one transaction and one fsync per write.
 /// </summary>
 /// <remarks>
 /// <para><b>Durability.</b> <see cref="WriteStateAsync"/> completes only after the transaction holding
@@ -22,10 +21,15 @@ namespace BtsCcst.Grains.Storage;
 /// already has a row, matches no row and changes nothing, so only that write fails
 /// (<see cref="InconsistentStateException"/>) while the rest of its transaction commits. Writes run in
 /// the order they were queued, so two writes of one grain in one batch see each other.</para>
+/// <para><b>Who writes.</b> No thread of its own: a write that finds the writer idle commits at once on
+/// the caller's thread (as the ADO.NET provider would, without a thread switch); writes that arrive
+/// meanwhile queue, and the queue is then drained batch after batch by a thread-pool work item until it
+/// is empty. A first version with a dedicated writer thread added two thread switches to every write and
+/// measured no better than one transaction per write on single PUTs (ops/bench/RESULTS.md).</para>
 /// <para><b>Format.</b> Same table, same rows, same serializer as Microsoft.Orleans.Persistence.AdoNet
 /// (<see cref="AdoNetStorageKey"/>): reads go to that provider, and existing database files load
 /// unchanged. Clears, and the rare state name the writer does not key itself, also go to that
-/// provider, but from the writer thread between two batches, so they never contend with it.</para>
+/// provider, but as the writer, between two batches, so they never contend with it.</para>
 /// </remarks>
 internal sealed class SqliteGroupCommitGrainStorage : IGrainStorage, IDisposable, IAsyncDisposable
 {
@@ -59,8 +63,11 @@ internal sealed class SqliteGroupCommitGrainStorage : IGrainStorage, IDisposable
     private readonly IGrainStorageSerializer _serializer;
     private readonly string _serviceId;
     private readonly ILogger _logger;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Thread _writer;
+    private readonly Lock _gate = new();
+    private readonly Queue<Pending> _queue = new();
+    private readonly Action<object?> _drain;
+    private bool _writing;
+    private bool _closed;
 
     private SqliteConnection? _connection;
     private SqliteCommand? _update;
@@ -75,11 +82,10 @@ internal sealed class SqliteGroupCommitGrainStorage : IGrainStorage, IDisposable
         _serializer = serializer;
         _serviceId = serviceId;
         _logger = logger;
-        _writer = new Thread(WriterLoop) { IsBackground = true, Name = "btsccst-sqlite-writer" };
-        _writer.Start();
+        _drain = _ => Drain(inline: false);
     }
 
-    /// <summary>Test hook: runs on the writer thread with the batch's size just before COMMIT; an exception fails the batch.</summary>
+    /// <summary>Test hook: runs as the writer with the batch's size just before COMMIT; an exception fails the batch.</summary>
     internal Action<int>? BeforeCommit { get; set; }
 
     /// <summary>Transactions committed by the writer so far (batches of writes).</summary>
@@ -104,7 +110,11 @@ internal sealed class SqliteGroupCommitGrainStorage : IGrainStorage, IDisposable
         var payload = _serializer.Serialize(grainState.State).ToArray();
         long? expected = string.IsNullOrWhiteSpace(grainState.ETag) ? null : long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
         var pending = new Pending(key, grainId, expected, payload, null);
-        Enqueue(pending);
+        if (Enqueue(pending))
+        {
+            Drain(inline: true);
+        }
+
         var version = await pending.Completion.Task;
 
         // Only now, after the commit: a failed transaction leaves the ETag as it was.
@@ -118,51 +128,86 @@ internal sealed class SqliteGroupCommitGrainStorage : IGrainStorage, IDisposable
     private async Task Exclusive(Func<Task> operation)
     {
         var pending = new Pending(null, default, null, null, operation);
-        Enqueue(pending);
+        if (Enqueue(pending))
+        {
+            // Not on the caller's thread: the operation is waited for synchronously.
+            ThreadPool.UnsafeQueueUserWorkItem(_drain, null, preferLocal: false);
+        }
+
         await pending.Completion.Task;
     }
 
-    private void Enqueue(Pending pending)
+    /// <summary>Queues <paramref name="pending"/>; true when the caller is to start the writer (it was idle).</summary>
+    private bool Enqueue(Pending pending)
     {
-        if (!_queue.Writer.TryWrite(pending))
+        lock (_gate)
         {
-            throw new ObjectDisposedException(nameof(SqliteGroupCommitGrainStorage), "The SQLite grain storage is shutting down.");
+            ObjectDisposedException.ThrowIf(_closed, this);
+            _queue.Enqueue(pending);
+            if (_writing)
+            {
+                return false;
+            }
+
+            _writing = true;
+            return true;
         }
     }
 
-    private void WriterLoop()
+    /// <summary>
+    /// Runs batches while the queue holds some, as the one writer (the caller set <c>_writing</c>).
+    /// Inline, on the thread of the write that found the writer idle: one batch (holding that write),
+    /// then the rest is handed to the thread pool so that this caller's grain carries on.
+    /// </summary>
+    private void Drain(bool inline)
     {
-        var reader = _queue.Reader;
         var batch = new List<Pending>();
         while (true)
         {
-            if (!reader.TryRead(out var first))
+            lock (_gate)
             {
-                if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                if (_queue.Count == 0)
                 {
+                    _writing = false;
+                    if (_closed)
+                    {
+                        CloseConnection();
+                    }
+
+                    return;
+                }
+
+                if (inline && batch.Count > 0)
+                {
+                    // Still the writer: the thread pool carries on from here.
                     break;
                 }
 
-                continue;
+                batch.Clear();
+                if (_queue.Peek().Operation is not null)
+                {
+                    batch.Add(_queue.Dequeue());
+                }
+                else
+                {
+                    while (batch.Count < MaxBatch && _queue.TryPeek(out var next) && next.Operation is null)
+                    {
+                        batch.Add(_queue.Dequeue());
+                    }
+                }
             }
 
-            if (first.Operation is { } operation)
+            if (batch[0].Operation is { } operation)
             {
-                RunExclusive(first, operation);
-                continue;
+                RunExclusive(batch[0], operation);
             }
-
-            batch.Add(first);
-            while (batch.Count < MaxBatch && reader.TryPeek(out var next) && next.Operation is null && reader.TryRead(out next))
+            else
             {
-                batch.Add(next);
+                Commit(batch);
             }
-
-            Commit(batch);
-            batch.Clear();
         }
 
-        CloseConnection();
+        ThreadPool.UnsafeQueueUserWorkItem(_drain, null, preferLocal: false);
     }
 
     private static void RunExclusive(Pending pending, Func<Task> operation)
@@ -313,13 +358,16 @@ internal sealed class SqliteGroupCommitGrainStorage : IGrainStorage, IDisposable
         _connection = null;
     }
 
-    /// <summary>Lets the queued writes finish, then closes the connection.</summary>
+    /// <summary>Refuses new writes; the queued ones still commit, and the last batch closes the connection.</summary>
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
-        if (Thread.CurrentThread != _writer)
+        lock (_gate)
         {
-            _writer.Join();
+            _closed = true;
+            if (!_writing)
+            {
+                CloseConnection();
+            }
         }
     }
 

@@ -119,13 +119,15 @@ public sealed class SqliteGroupCommitTests(SqliteGroupCommitFixture fixture) : I
         var transactionsBefore = storage.Transactions;
         var writesBefore = storage.Writes;
 
-        await Task.WhenAll(ids.Select((id, i) => storage.WriteStateAsync(StateName, id, states[i])));
+        // From thread-pool threads, as grains write: a write that finds the writer idle commits on
+        // its own thread, and those that arrive meanwhile queue for the next transaction.
+        await Task.WhenAll(ids.Select((id, i) => Task.Run(() => storage.WriteStateAsync(StateName, id, states[i]))));
         foreach (var state in states)
         {
             state.State!.Writes.Add(2);
         }
 
-        await Task.WhenAll(ids.Select((id, i) => storage.WriteStateAsync(StateName, id, states[i])));
+        await Task.WhenAll(ids.Select((id, i) => Task.Run(() => storage.WriteStateAsync(StateName, id, states[i]))));
 
         Assert.Equal(2 * grains, storage.Writes - writesBefore);
         Assert.True(storage.Transactions - transactionsBefore < 2 * grains / 4,
@@ -284,7 +286,8 @@ public sealed class SqliteGroupCommitTests(SqliteGroupCommitFixture fixture) : I
         };
         try
         {
-            var blocker = storage.WriteStateAsync(StateName, GrainId.Create("group-commit-blocker", Guid.NewGuid().ToString("N")), State("blocker"));
+            // Another thread: a write that finds the writer idle commits on its caller's thread.
+            var blocker = Task.Run(() => storage.WriteStateAsync(StateName, GrainId.Create("group-commit-blocker", Guid.NewGuid().ToString("N")), State("blocker")));
             await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
             var tasks = writes.Select(write => write()).ToArray();
             release.Set();
