@@ -11,7 +11,11 @@ public sealed record ImportLine(string File, int Rows, Api.ImportAnswer Answer, 
 /// </summary>
 public sealed class Report
 {
-    public const double TargetResultsPerSecond = 2000;
+    /// <summary>Issue 11, point 4 (group commit), embedded SQLite: marks.csv import.</summary>
+    public const double TargetMarksPerSecond = 20000;
+    /// <summary>Issue 11, point 4: single PUTs with 16 clients, and their p99.</summary>
+    public const double TargetPutsPerSecond = 5000;
+    public const double TargetPutP99Ms = 50;
     public const double TargetP99Ms = 250;
 
     public required string Command { get; init; }
@@ -86,7 +90,8 @@ public sealed class Report
            divided by wall time, in cores. The benchmark shares the 2 cores with the server, which is part of what is
            measured; "other" is what other processes of the machine used meanwhile.
 
-        Targets (from the issue): ingestion ≥ 2,000 results/s on a 2-core machine; board latency p99 ≤ 250 ms.
+        Targets: marks.csv import ≥ 20,000 results/s, single PUTs ≥ 5,000/s with 16 clients and PUT p99 ≤ 50 ms (issue 11,
+        embedded SQLite; issue 7 asked ≥ 2,000/s for both); board latency p99 ≤ 250 ms.
         """;
 
     private static string F(double v, string format = "0.00") => v.ToString(format, CultureInfo.InvariantCulture);
@@ -134,12 +139,12 @@ public sealed class Report
         if (marks is not null)
         {
             var rate = marks.Rows / marks.Answer.Elapsed.TotalSeconds;
-            s.AppendLine(CultureInfo.InvariantCulture, $"- marks.csv import: **{F(rate, "0")} results/s** — target ≥ {TargetResultsPerSecond:0}: {Verdict(rate >= TargetResultsPerSecond)}.");
+            s.AppendLine(CultureInfo.InvariantCulture, $"- marks.csv import: **{F(rate, "0")} results/s** — target ≥ {TargetMarksPerSecond:0}: {Verdict(rate >= TargetMarksPerSecond)}.");
         }
         if (Puts is { } q)
         {
-            s.AppendLine(CultureInfo.InvariantCulture, $"- single PUTs: **{F(q.PerSecond, "0")} results/s** — target ≥ {TargetResultsPerSecond:0}: {Verdict(q.PerSecond >= TargetResultsPerSecond)}.");
-            s.AppendLine(CultureInfo.InvariantCulture, $"  PUT round trip (ms): median {Distribution.F(q.Latency.Median)}, p95 {Distribution.F(q.Latency.P95)}, p99 {Distribution.F(q.Latency.P99)}, max {Distribution.F(q.Latency.Max)}.");
+            s.AppendLine(CultureInfo.InvariantCulture, $"- single PUTs: **{F(q.PerSecond, "0")} results/s** — target ≥ {TargetPutsPerSecond:0}: {Verdict(q.PerSecond >= TargetPutsPerSecond)}.");
+            s.AppendLine(CultureInfo.InvariantCulture, $"  PUT round trip (ms): median {Distribution.F(q.Latency.Median)}, p95 {Distribution.F(q.Latency.P95)}, p99 **{Distribution.F(q.Latency.P99)}**, max {Distribution.F(q.Latency.Max)} — p99 target ≤ {TargetPutP99Ms:0} ms: {Verdict(q.Latency.P99 <= TargetPutP99Ms)}.");
         }
         s.AppendLine();
 

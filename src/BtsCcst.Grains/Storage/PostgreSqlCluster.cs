@@ -24,8 +24,8 @@ public static class PostgreSqlClusterSiloBuilderExtensions
     /// <summary>
     /// Makes the silo a member of <paramref name="cluster"/>: prepares the database
     /// (<see cref="PostgreSqlSchema.EnsureCreated"/>, right away), and registers membership,
-    /// the grain storage <see cref="StorageNames.Grains"/> (behind the same one-writer queue as
-    /// the embedded default) and reminders, all through the Orleans ADO.NET providers on
+    /// the grain storage <see cref="StorageNames.Grains"/> (the ADO.NET provider itself, writing
+    /// concurrently: no group commit, which is the embedded default's) and reminders, all through the Orleans ADO.NET providers on
     /// PostgreSQL (invariant <see cref="StorageNames.PostgreSqlInvariant"/>).
     /// </summary>
     /// <exception cref="ArgumentException">An empty or malformed connection string, or an identifier missing.</exception>
@@ -70,7 +70,7 @@ public static class PostgreSqlClusterSiloBuilderExtensions
             options.ConnectionString = connectionString;
         });
         // PostgreSQL takes concurrent writers (one row per grain): no queue, which capped a silo near 200 writes/s.
-        silo.AddBtsCcstAdoNetGrainStorage(StorageNames.PostgreSqlAdoNet, StorageNames.PostgreSqlInvariant, connectionString, oneWriter: false);
+        silo.AddBtsCcstAdoNetGrainStorage(StorageNames.PostgreSqlAdoNet, StorageNames.PostgreSqlInvariant, connectionString);
         // PostgreSQL's errors (a read failing at activation, say) cross silos as themselves, not as CodecNotFoundException.
         silo.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         silo.UseAdoNetReminderService(options =>

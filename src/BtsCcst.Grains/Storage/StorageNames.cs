@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -11,7 +13,7 @@ public static class StorageNames
     /// <summary>The grain storage provider every BtsCcst grain persists its state with.</summary>
     public const string Grains = "btsccst";
 
-    /// <summary>The ADO.NET provider on the SQLite file, behind <see cref="Grains"/>'s one-writer queue.</summary>
+    /// <summary>The ADO.NET provider on the SQLite file: <see cref="Grains"/> reads and clears through it, and writes beside it (group commit).</summary>
     public const string SqliteAdoNet = "btsccst-sqlite";
 
     /// <summary>
@@ -20,7 +22,7 @@ public static class StorageNames
     /// </summary>
     public const string SqliteInvariant = "System.Data.SQLite";
 
-    /// <summary>The ADO.NET provider on PostgreSQL (cluster mode), behind <see cref="Grains"/>'s one-writer queue.</summary>
+    /// <summary>The ADO.NET provider on PostgreSQL (cluster mode): <see cref="Grains"/> is this provider.</summary>
     public const string PostgreSqlAdoNet = "btsccst-postgresql";
 
     /// <summary>The ADO.NET invariant for PostgreSQL: Orleans loads <c>Npgsql.NpgsqlFactory</c> for it.</summary>
@@ -32,7 +34,10 @@ public static class SqliteStorageSiloBuilderExtensions
 {
     /// <summary>
     /// Prepares the SQLite database (<see cref="SqliteSchema.EnsureCreated"/>, right away) and
-    /// registers the grain storage <see cref="StorageNames.Grains"/> on it: the ADO.NET provider behind a one-writer queue.
+    /// registers the grain storage <see cref="StorageNames.Grains"/> on it: writes go through one
+    /// group-commit writer (<see cref="SqliteGroupCommitGrainStorage"/>: all queued writes in one
+    /// transaction, <c>synchronous=FULL</c>); reads and clears through the ADO.NET provider
+    /// <see cref="StorageNames.SqliteAdoNet"/> on the same file and rows.
     /// </summary>
     /// <remarks>
     /// State is written with the Orleans binary serializer (the state types are
@@ -47,27 +52,37 @@ public static class SqliteStorageSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         SqliteSchema.EnsureCreated(connectionString);
-        return silo.AddBtsCcstAdoNetGrainStorage(StorageNames.SqliteAdoNet, StorageNames.SqliteInvariant, connectionString, oneWriter: true);
+        silo.AddBtsCcstAdoNetProvider(StorageNames.SqliteAdoNet, StorageNames.SqliteInvariant, connectionString);
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Grains, (services, _) =>
+        {
+            var options = services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(StorageNames.SqliteAdoNet);
+            return new SqliteGroupCommitGrainStorage(
+                connectionString,
+                services.GetRequiredKeyedService<IGrainStorage>(StorageNames.SqliteAdoNet),
+                options.GrainStorageSerializer,
+                services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+                services.GetRequiredService<ILogger<SqliteGroupCommitGrainStorage>>());
+        });
+        return silo;
     }
 
     /// <summary>
-    /// Registers <see cref="StorageNames.Grains"/>: the ADO.NET provider <paramref name="providerName"/>, writing
-    /// with the Orleans binary serializer, behind a one-writer queue when the database admits a single writer
-    /// (<paramref name="oneWriter"/>: SQLite).
+    /// Registers <see cref="StorageNames.Grains"/> as the ADO.NET provider <paramref name="providerName"/> itself,
+    /// writing with the Orleans binary serializer (PostgreSQL: it takes concurrent writers).
     /// </summary>
-    internal static ISiloBuilder AddBtsCcstAdoNetGrainStorage(this ISiloBuilder silo, string providerName, string invariant, string connectionString, bool oneWriter)
+    internal static ISiloBuilder AddBtsCcstAdoNetGrainStorage(this ISiloBuilder silo, string providerName, string invariant, string connectionString)
     {
+        silo.AddBtsCcstAdoNetProvider(providerName, invariant, connectionString);
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Grains, (services, _) =>
+            services.GetRequiredKeyedService<IGrainStorage>(providerName));
+        return silo;
+    }
+
+    private static void AddBtsCcstAdoNetProvider(this ISiloBuilder silo, string providerName, string invariant, string connectionString) =>
         silo.AddAdoNetGrainStorage(providerName, options => options.Configure<Serializer>((o, serializer) =>
         {
             o.Invariant = invariant;
             o.ConnectionString = connectionString;
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
-        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Grains, (services, _) =>
-        {
-            var provider = services.GetRequiredKeyedService<IGrainStorage>(providerName);
-            return oneWriter ? new OneWriterGrainStorage(provider) : provider;
-        });
-        return silo;
-    }
 }

@@ -41,4 +41,54 @@ public sealed class SqliteRestartTests
             await after.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task Every_acknowledged_write_of_many_concurrent_grains_is_read_by_a_new_cluster_on_the_same_file()
+    {
+        using var database = new TempSqliteDatabase();
+        const int grains = 300;
+        const int writesPerGrain = 3;
+
+        var before = await SqliteStorageCluster.StartAsync(database.ConnectionString);
+        try
+        {
+            // Group commit: these writes share transactions; each call returns once its own committed.
+            var probes = Enumerable.Range(0, grains).Select(i => before.GrainFactory.GetGrain<IStorageProbeGrain>($"many-{i:D3}")).ToArray();
+            await Task.WhenAll(probes.Select(async (probe, i) =>
+            {
+                await probe.Set($"candidat {i}");
+                for (var w = 0; w < writesPerGrain; w++)
+                {
+                    await probe.Append(w);
+                }
+            }));
+        }
+        finally
+        {
+            await before.StopAllSilosAsync();
+            await before.DisposeAsync();
+        }
+
+        // Nothing of the first cluster keeps the file open.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Assert.Equal((long)grains, database.Scalar<long>(
+            $"SELECT COUNT(*) FROM OrleansStorage WHERE GrainIdExtensionString LIKE 'many-%' AND Version = {writesPerGrain + 1}"));
+
+        var after = await SqliteStorageCluster.StartAsync(database.ConnectionString);
+        try
+        {
+            for (var i = 0; i < grains; i++)
+            {
+                var snapshot = await after.GrainFactory.GetGrain<IStorageProbeGrain>($"many-{i:D3}").Snapshot();
+                Assert.Equal($"candidat {i}", snapshot.State.Text);
+                Assert.Equal(Enumerable.Range(0, writesPerGrain), snapshot.State.Writes);
+                Assert.Equal($"{writesPerGrain + 1}", snapshot.ETag);
+            }
+        }
+        finally
+        {
+            await after.StopAllSilosAsync();
+            await after.DisposeAsync();
+        }
+    }
 }

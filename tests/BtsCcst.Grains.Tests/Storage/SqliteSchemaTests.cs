@@ -22,6 +22,17 @@ public sealed class SqliteSchemaTests
     }
 
     [Fact]
+    public void Connections_to_the_file_sync_fully_by_default()
+    {
+        // The group-commit writer sets synchronous=FULL itself; the ADO.NET provider's connections
+        // (reads, clears) rely on the bundled SQLite's default, FULL (2), checked here.
+        using var database = new TempSqliteDatabase();
+        SqliteSchema.EnsureCreated(database.ConnectionString);
+
+        Assert.Equal(2L, database.Scalar<long>("PRAGMA synchronous;"));
+    }
+
+    [Fact]
     public void Applying_the_schema_again_keeps_the_state_and_refreshes_the_queries()
     {
         using var database = new TempSqliteDatabase();
