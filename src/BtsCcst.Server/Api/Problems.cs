@@ -74,7 +74,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
             // A silo that just died or does not answer: the request may or may not have been applied, and
             // the same request succeeds once the cluster has moved the grain (a few seconds). Entries are
             // idempotent (the same result again changes nothing), so the user is told to retry.
+            // Orleans also cancels a message whose placement outlived it ("Message expired before placement could
+            // complete") while a dead silo's grains move: the same case, unless the client itself went away.
             case SiloUnavailableException or OrleansMessageRejectionException or TimeoutException:
+            case OperationCanceledException when !context.RequestAborted.IsCancellationRequested:
                 details = new ProblemDetails
                 {
                     Status = StatusCodes.Status503ServiceUnavailable,

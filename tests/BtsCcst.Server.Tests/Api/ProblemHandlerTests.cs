@@ -13,6 +13,7 @@ public sealed class ProblemHandlerTests
     {
         new SiloUnavailableException("silo S127.0.0.1:11111:1 is dead"),
         new TimeoutException("Response did not arrive on time"),
+        new OperationCanceledException("Message expired before placement could complete for grain session/cl-import-kill."),
     };
 
     [Theory]
