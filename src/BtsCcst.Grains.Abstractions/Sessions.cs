@@ -52,13 +52,26 @@ public sealed record ImportRecord(
 [GenerateSerializer, Immutable]
 public sealed record ImportOutcome([property: Id(0)] ImportCounts? Counts, [property: Id(1)] RowError[] Errors)
 {
+    /// <summary>Refusals list at most this many errors (the first, by line); <see cref="ErrorCount"/> counts them all.</summary>
+    public const int ListedErrors = 1000;
+
+    /// <summary>Every error of a refused file, listed or not.</summary>
+    [Id(4)] public int ErrorCount { get; init; }
+
+    /// <summary>Every error, listed or not (an outcome stored before the count existed lists them all).</summary>
+    public int TotalErrors => Math.Max(ErrorCount, Errors.Length);
+
     /// <summary>juries.csv: the juries the import removed (left without an academy).</summary>
     [Id(2)] public string[] Removed { get; init; } = [];
 
     /// <summary>juries.csv: the candidates the import moved to another jury (their academy changed jury).</summary>
     [Id(3)] public CandidateMove[] Moved { get; init; } = [];
 
-    public static ImportOutcome Refused(IEnumerable<RowError> errors) => new(null, errors.OrderBy(e => e.Line).ToArray());
+    public static ImportOutcome Refused(IEnumerable<RowError> errors)
+    {
+        var all = errors.OrderBy(e => e.Line).ToArray();
+        return new(null, all.Length > ListedErrors ? all[..ListedErrors] : all) { ErrorCount = all.Length };
+    }
 }
 
 [GenerateSerializer, Immutable]

@@ -30,7 +30,7 @@ public static class ImportCommand
             SessionImports.RunAsync(client.Session(session), kind, csv, actor));
         if (outcome.Counts is not { } counts)
         {
-            await context.Error.WriteLineAsync(SessionImports.RefusedMessage(kind, outcome.Errors.Length));
+            await context.Error.WriteLineAsync(SessionImports.RefusedMessage(kind, outcome.TotalErrors));
             foreach (var e in outcome.Errors)
                 await context.Error.WriteLineAsync(string.IsNullOrEmpty(e.Column) ? $"  ligne {e.Line} : {e.Message}" : $"  ligne {e.Line}, colonne {e.Column} : {e.Message}");
             return ExitCodes.Refused;

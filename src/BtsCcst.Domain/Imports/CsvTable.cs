@@ -96,12 +96,20 @@ internal sealed class RowCheck
     /// <summary>True once a field was bad or a column missing: the record yields no row.</summary>
     public bool Failed { get; private set; }
 
-    /// <summary>The trimmed field, or null when the column is missing from the header (already reported on line 1).</summary>
+    /// <summary>
+    /// The trimmed field, or null when the column is missing from the header (already reported on line 1). A field
+    /// longer than its column allows (<see cref="FieldLengths"/>) is an error: an unbounded name broke the PDFs.
+    /// </summary>
     public string? Field(string column)
     {
-        if (_table.TryGet(_record, column, out var value)) return value;
-        Failed = true;
-        return null;
+        if (!_table.TryGet(_record, column, out var value))
+        {
+            Failed = true;
+            return null;
+        }
+        var limit = FieldLengths.Of(column);
+        if (value.Length > limit) Error(column, $"« {column} » dépasse {limit} caractères ({value.Length}).");
+        return value;
     }
 
     /// <summary>
@@ -133,4 +141,30 @@ internal sealed class RowCheck
         foreach (var (column, messages) in _errors)
             _table.Errors.Add(new(Line, column, string.Join(" ", messages)));
     }
+}
+
+/// <summary>
+/// The longest text each column of the imported files takes (README, "Imports"): people's and places' names are
+/// printed on convocations, minutes and transcripts; any other field stops at <see cref="Default"/>.
+/// </summary>
+public static class FieldLengths
+{
+    public const int Default = 1000;
+
+    public const int PersonName = 80;
+
+    public const int PlaceName = 120;
+
+    public const int Address = 200;
+
+    private static readonly Dictionary<string, int> ByColumn = new(StringComparer.Ordinal)
+    {
+        ["last_name"] = PersonName,
+        ["first_name"] = PersonName,
+        ["president"] = PersonName,
+        ["name"] = PlaceName,
+        ["address"] = Address,
+    };
+
+    public static int Of(string column) => ByColumn.GetValueOrDefault(column, Default);
 }

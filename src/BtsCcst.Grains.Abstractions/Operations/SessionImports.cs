@@ -63,8 +63,14 @@ public static class SessionImports
         var batches = rows.GroupBy(key).Chunk(BatchSize).Select(groups => groups.SelectMany(g => g).ToArray()).ToArray();
         if (batches.Length <= 1) return await import(rows, false);
         var checks = new List<RowError>();
-        foreach (var batch in batches) checks.AddRange((await import(batch, true)).Errors);
-        if (checks.Count > 0) return ImportOutcome.Refused(checks);
+        var errorCount = 0;
+        foreach (var batch in batches)
+        {
+            var check = await import(batch, true);
+            checks.AddRange(check.Errors);
+            errorCount += check.TotalErrors;
+        }
+        if (errorCount > 0) return ImportOutcome.Refused(checks) with { ErrorCount = errorCount };
         var counts = new ImportCounts(0, 0, 0);
         var done = 0;
         foreach (var batch in batches)
@@ -140,12 +146,14 @@ public static class SessionImports
 
     /// <summary>The headline of a refused file (its row errors follow).</summary>
     public static string RefusedMessage(string kind, int errorCount) =>
-        $"Le fichier {kind}.csv est refusé ({errorCount} erreur(s)) ; rien n'a été enregistré.";
+        $"Le fichier {kind}.csv est refusé ({errorCount} erreur(s)) ; rien n'a été enregistré."
+        + (errorCount > ImportOutcome.ListedErrors ? $" Les {ImportOutcome.ListedErrors} premières sont listées." : "");
 
     /// <summary>The file's own errors and the session's cross-checks of the rows that parsed, all listed at once.</summary>
     private static ImportOutcome Merge<T>(ParsedFile<T> parsed, ImportOutcome crossChecked) =>
         parsed.IsValid ? crossChecked
-            : ImportOutcome.Refused(parsed.Errors.Select(e => new RowError(e.Line, e.Column, e.Message)).Concat(crossChecked.Errors));
+            : ImportOutcome.Refused(parsed.Errors.Select(e => new RowError(e.Line, e.Column, e.Message)).Concat(crossChecked.Errors))
+                with { ErrorCount = parsed.Errors.Count + crossChecked.TotalErrors };
 
     private static CandidateRegistration ToRegistration(CandidateRow row) => new()
     {

@@ -81,7 +81,7 @@ public sealed partial class SessionGrain(
         UpdateImportRecord(sequence, r => r with { RowsDone = rowsDone, RowsTotal = rowsTotal });
 
     public Task FinishImport(long sequence, ImportOutcome outcome) =>
-        UpdateImportRecord(sequence, r => r with { Unfinished = false, Counts = outcome.Counts, RefusedRows = outcome.Counts is null ? outcome.Errors.Length : 0 });
+        UpdateImportRecord(sequence, r => r with { Unfinished = false, Counts = outcome.Counts, RefusedRows = outcome.Counts is null ? outcome.TotalErrors : 0 });
 
     public Task FailImport(long sequence, string failure) =>
         UpdateImportRecord(sequence, r => r with { Unfinished = false, Failure = failure });

@@ -120,8 +120,8 @@ public static class Endpoints
         using var reader = new StringReader(text);
         var outcome = await Imports.RunAsync(grains.Session(session), kind, reader, TokenService.ActorOf(user));
         if (outcome.Counts is not { } counts)
-            return Problems.Invalid(SessionImports.RefusedMessage(kind, outcome.Errors.Length),
-                outcome.Errors.Select(e => new { line = e.Line, column = e.Column, message = e.Message }));
+            return Problems.Invalid(SessionImports.RefusedMessage(kind, outcome.TotalErrors),
+                outcome.Errors.Select(e => new { line = e.Line, column = e.Column, message = e.Message }), outcome.TotalErrors);
         return Results.Ok(new
         {
             created = counts.Created, updated = counts.Updated, unchanged = counts.Unchanged,

@@ -10,6 +10,11 @@ public static class Problems
 {
     public static IResult Invalid(string detail, object? errors = null) => Problem(StatusCodes.Status400BadRequest, "Requête invalide", detail, errors);
 
+    /// <summary>A refused file: its first errors listed, and how many there are in all (<c>errorCount</c>).</summary>
+    public static IResult Invalid(string detail, object errors, int errorCount) =>
+        Results.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: "Requête invalide",
+            extensions: new Dictionary<string, object?> { ["errors"] = errors, ["errorCount"] = errorCount });
+
     public static IResult Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, "Action non autorisée", detail);
 
     public static IResult NotFound(string detail) => Problem(StatusCodes.Status404NotFound, "Introuvable", detail);

@@ -276,4 +276,16 @@ public class CandidatesCsvTests
         var error = Assert.Single(Parse("").Errors);
         Assert.Equal(1, error.Line);
     }
+
+    [Fact]
+    public void A_name_longer_than_its_column_allows_is_refused_naming_the_limit()
+    {
+        var longName = new string('A', FieldLengths.PersonName + 1);
+        var parsed = Parse(File($"C001,{longName},Léa,2004-03-17,NORMANDIE,0141234X,SCOLAIRE_PUBLIC,CCF,,,,0,oui,"));
+
+        var error = Assert.Single(parsed.Errors);
+        Assert.Equal((2, "last_name"), (error.Line, error.Column));
+        Assert.Contains($"dépasse {FieldLengths.PersonName} caractères", error.Message);
+        Assert.Empty(parsed.Rows);
+    }
 }

@@ -181,4 +181,21 @@ public sealed class ImportTests(ServerFixture server)
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         return problem.GetProperty("errors").Deserialize<List<Error>>(JsonSerializerOptions.Web)!;
     }
+
+    [Fact]
+    public async Task A_file_of_thousands_of_bad_rows_lists_the_first_thousand_errors_and_counts_them_all()
+    {
+        using var organiser = await server.OrganiserAsync();
+        var file = "candidate_number,unit,result\n" + string.Concat(Enumerable.Range(1, 5000).Select(i => $"BAD{i:0000},E4,25\n"));
+
+        var response = await organiser.ImportAsync("imp-many-errors", "marks", file);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal(1000, problem.GetProperty("errors").GetArrayLength());
+        Assert.Equal(5000, problem.GetProperty("errorCount").GetInt32());
+        Assert.Contains("5000 erreur(s)", problem.GetProperty("detail").GetString());
+        Assert.Contains("1000 premières sont listées", problem.GetProperty("detail").GetString());
+        Assert.Equal(2, problem.GetProperty("errors")[0].GetProperty("line").GetInt32());
+    }
 }
