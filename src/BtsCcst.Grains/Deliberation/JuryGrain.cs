@@ -166,6 +166,13 @@ public sealed class JuryGrain(
         }
 
         var secondGroup = frozen.Count(s => s.Decision == Decision.SecondGroupe.ToCode());
+        if (secondGroup == 0)
+        {
+            // Straight to CLOSED: each candidate knows it, so nothing a FIRST_CLOSED candidate still takes (a livret
+            // examined, say) reaches a closed jury's rows (found by the session rehearsal).
+            var closed = await Task.WhenAll(State.CandidateNumbers.Select(n => GrainFactory.Candidate(SessionId, n).EnterJuryPhase(JuryPhase.Closed.ToCode())));
+            foreach (var summary in closed) Track(summary);
+        }
         try
         {
             // deliberation.md: a jury with no SECOND_GROUPE candidate goes straight to CLOSED.

@@ -94,4 +94,19 @@ public sealed class SessionLifecycleTests(DeliberationClusterFixture fixture)
         Assert.Equal("LYON", (await Grains.Candidate(sessionId, "LY931").GetSummary()).JuryId);
         Assert.Equal(["LYON", "NANTES"], (await session.GetOverview()).Juries.Select(j => j.JuryId));
     }
+
+    [Fact]
+    public async Task A_jury_closed_straight_away_takes_no_livret_examination_afterwards()
+    {
+        const string sessionId = "lifecycle-closed-livret";
+        await Given.SessionWith(Grains, sessionId, [Given.Candidate("NT941", "NANTES", livret: true)], Given.Sheet("NT941", Given.AllMarks(12)));
+        var president = Given.PresidentOf("NANTES");
+        Assert.Equal("CLOSED", (await Grains.Jury(sessionId, "NANTES").Close(president)).Phase);
+        var row = Given.Json((await Grains.Jury(sessionId, "NANTES").GetBoard()).Row("NT941"));
+
+        var refused = await Assert.ThrowsAsync<RefusedException>(() => Grains.Candidate(sessionId, "NT941").AcknowledgeLivret(president));
+
+        Assert.Equal(RefusalKind.Conflict, refused.Kind);
+        Assert.Equal(row, Given.Json((await Grains.Jury(sessionId, "NANTES").GetBoard()).Row("NT941")));
+    }
 }
