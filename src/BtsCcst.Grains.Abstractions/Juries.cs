@@ -66,6 +66,11 @@ public sealed record BoardUpdate
     [Id(4)] public required string[] Removed { get; init; }
     [Id(5)] public required BoardAggregates Aggregates { get; init; }
     [Id(6)] public required long Version { get; init; }
+    /// <summary>
+    /// The version of the jury's previous frame: frames may arrive out of order or be lost, so a client applies a frame
+    /// only when it starts at or before the version it holds, and otherwise takes a fresh snapshot.
+    /// </summary>
+    [Id(7)] public long PreviousVersion { get; init; }
 }
 
 /// <summary>Receives a jury's board updates: one per silo, forwarding to the SignalR clients it serves.</summary>

@@ -44,6 +44,7 @@ public sealed class JuryGrain(
     private IGrainTimer? _pushTimer;
     private long _version;
     private DateTimeOffset _lastPush = DateTimeOffset.MinValue;
+    private long _pushedVersion;
 
     private DurableState<JuryState>? _stored;
 
@@ -290,7 +291,9 @@ public sealed class JuryGrain(
             Removed = _removed.ToArray(),
             Aggregates = BoardAggregation.Aggregate(_rows.Values),
             Version = _version,
+            PreviousVersion = _pushedVersion,
         };
+        _pushedVersion = _version;
         _changed.Clear();
         _removed.Clear();
         return _observers.Notify(o => o.BoardChanged(update));

@@ -462,6 +462,8 @@
 
   function applyUpdate(update) {
     if (update.version <= version) return;
+    // Frames can cross or be lost: one that starts after what the page holds leaves a gap, so take a fresh snapshot.
+    if (update.previousVersion > version) { page.rewatch(); return; }
     version = update.version;
     if (update.phase !== phase) {
       phase = update.phase;
