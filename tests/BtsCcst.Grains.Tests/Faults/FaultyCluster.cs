@@ -31,8 +31,7 @@ public static class FaultyCluster
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            siloBuilder.AddBtsCcstSqliteStorage(siloBuilder.Configuration[SqliteStorageCluster.ConnectionStringKey]!);
-            siloBuilder.Services.AddSingleton(TimeProvider.System);
+            new SqliteStorageCluster.SiloConfigurator().Configure(siloBuilder);
             siloBuilder.Services.AddStorageFaults(Registry[siloBuilder.Configuration[FaultsKey]!]);
         }
     }

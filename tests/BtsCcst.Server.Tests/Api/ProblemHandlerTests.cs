@@ -20,6 +20,14 @@ public sealed class ProblemHandlerTests
     [MemberData(nameof(Unavailable))]
     public async Task A_dead_or_silent_silo_is_a_503_problem_telling_to_retry(Exception exception)
     {
+        var (problem, retryAfter) = await Unavailable503(exception);
+        Assert.Equal("5", retryAfter);
+        Assert.Contains("Réessayez", problem.GetProperty("detail").GetString());
+    }
+
+    /// <summary>Handles <paramref name="exception"/> as the server would; it must be a 503 problem. Returns the problem and Retry-After.</summary>
+    private static async Task<(JsonElement Problem, string RetryAfter)> Unavailable503(Exception exception)
+    {
         var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
         var context = new DefaultHttpContext { RequestServices = services };
         context.Response.Body = new MemoryStream();
@@ -28,11 +36,9 @@ public sealed class ProblemHandlerTests
         Assert.True(await handler.TryHandleAsync(context, exception, CancellationToken.None));
 
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
-        Assert.Equal("5", context.Response.Headers.RetryAfter.ToString());
         Assert.StartsWith("application/problem+json", context.Response.ContentType);
         context.Response.Body.Position = 0;
-        var problem = await JsonSerializer.DeserializeAsync<JsonElement>(context.Response.Body);
-        Assert.Contains("Réessayez", problem.GetProperty("detail").GetString());
+        return (await JsonSerializer.DeserializeAsync<JsonElement>(context.Response.Body), context.Response.Headers.RetryAfter.ToString());
     }
 
     public static TheoryData<Exception> StorageFailures => new()
@@ -47,18 +53,8 @@ public sealed class ProblemHandlerTests
     [MemberData(nameof(StorageFailures))]
     public async Task A_storage_failure_is_a_503_problem_saying_nothing_was_stored_and_when_to_send_it_again(Exception exception)
     {
-        var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
-        var context = new DefaultHttpContext { RequestServices = services };
-        context.Response.Body = new MemoryStream();
-        var handler = new ProblemExceptionHandler(services.GetRequiredService<IProblemDetailsService>());
-
-        Assert.True(await handler.TryHandleAsync(context, exception, CancellationToken.None));
-
-        Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
-        Assert.Equal("2", context.Response.Headers.RetryAfter.ToString());
-        Assert.StartsWith("application/problem+json", context.Response.ContentType);
-        context.Response.Body.Position = 0;
-        var problem = await JsonSerializer.DeserializeAsync<JsonElement>(context.Response.Body);
+        var (problem, retryAfter) = await Unavailable503(exception);
+        Assert.Equal("2", retryAfter);
         Assert.Equal("Service momentanément indisponible", problem.GetProperty("title").GetString());
         Assert.Contains("rien n'a été enregistré", problem.GetProperty("detail").GetString());
     }
