@@ -94,6 +94,9 @@ public interface IJuryGrain : IGrainWithStringKey
 
     Task<string> GetPhase();
 
+    /// <summary>Whether the jury has ever left its first deliberation (closed, even if a refusal reopened nothing since).</summary>
+    Task<bool> HasDeliberated();
+
     Task AddCandidates(string[] candidateNumbers);
 
     Task RemoveCandidate(string candidateNumber);

@@ -93,6 +93,8 @@ public sealed class JuryGrain(
 
     public Task<string> GetPhase() => Task.FromResult(State.Phase.ToCode());
 
+    public Task<bool> HasDeliberated() => Task.FromResult(State.Phase != JuryPhase.FirstOpen || State.PhaseChanges.Count > 0);
+
     public async Task AddCandidates(string[] candidateNumbers)
     {
         var added = candidateNumbers.Where(n => !State.CandidateNumbers.Contains(n)).Distinct().ToArray();

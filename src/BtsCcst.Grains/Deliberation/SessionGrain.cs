@@ -1,3 +1,4 @@
+using BtsCcst.Domain;
 using BtsCcst.Domain.Imports;
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Grains.Storage;
@@ -173,10 +174,10 @@ public sealed partial class SessionGrain(
         CandidateMove[] moves, string[] removed, Dictionary<string, int> lineOf)
     {
         var errors = new List<RowError>();
-        var grains = juries.Select(j => j.JuryId).Concat(current.Keys).Distinct().ToDictionary(id => id, id => GrainFactory.Jury(SessionId, id));
-        var phases = (await Task.WhenAll(grains.Select(async g => (g.Key, Changes: await g.Value.GetPhaseChanges(), Phase: await g.Value.GetPhase()))))
-            .ToDictionary(x => x.Key);
-        bool Deliberated(string jury) => phases[jury].Phase != "FIRST_OPEN" || phases[jury].Changes.Length > 0;
+        var ids = juries.Select(j => j.JuryId).Concat(current.Keys).Distinct().ToArray();
+        var deliberated = (await Task.WhenAll(ids.Select(async id => (id, Done: await GrainFactory.Jury(SessionId, id).HasDeliberated()))))
+            .Where(x => x.Done).Select(x => x.id).ToHashSet();
+        bool Deliberated(string jury) => deliberated.Contains(jury);
         for (var i = 0; i < juries.Length; i++)
         {
             if (current.TryGetValue(juries[i].JuryId, out var old) && !juries[i].SameAs(old) && Deliberated(juries[i].JuryId))
@@ -230,7 +231,7 @@ public sealed partial class SessionGrain(
         var joiningPhases = await Task.WhenAll(joining.Select(g => GrainFactory.Jury(SessionId, g.Key).GetPhase()));
         for (var i = 0; i < joining.Length; i++)
         {
-            if (joiningPhases[i] == "FIRST_OPEN") continue;
+            if (joiningPhases[i] == JuryPhase.FirstOpen.ToCode()) continue;
             errors.AddRange(joining[i].Select(c => new RowError(c.row.Line, "academy",
                 $"Le jury {joining[i].Key} a clos sa délibération : il ne reçoit plus de candidat.")));
         }
@@ -314,8 +315,7 @@ public sealed partial class SessionGrain(
         // deliberation.md: the thresholds change only while every jury is, and always was, in FIRST_OPEN. The juries of the
         // candidates count too, whatever juries.csv says now.
         var juries = AllJuries.Select(j => j.JuryId).Concat(State.CandidateJury.Values).Distinct().Order(StringComparer.Ordinal).ToArray();
-        var deliberated = await Task.WhenAll(juries.Select(async j =>
-            (await GrainFactory.Jury(SessionId, j).GetPhase()) != "FIRST_OPEN" || (await GrainFactory.Jury(SessionId, j).GetPhaseChanges()).Length > 0));
+        var deliberated = await Task.WhenAll(juries.Select(j => GrainFactory.Jury(SessionId, j).HasDeliberated()));
         var closed = juries.Where((_, i) => deliberated[i]).ToArray();
         if (closed.Length > 0)
             throw new RefusedException(RefusalKind.Conflict,

@@ -1,3 +1,4 @@
+using BtsCcst.Domain;
 using BtsCcst.Grains.Abstractions;
 
 namespace BtsCcst.Grains.Deliberation;
@@ -163,9 +164,9 @@ public sealed partial class SessionGrain
         {
             _ when State.CandidateJury.Count == 0 || State.Centres.Count == 0 || State.Examiners.Count == 0 =>
                 ("setup", "Préparation", "Importez juries.csv, candidates.csv, centres.csv et examiners.csv (puis conformity.csv)."),
-            _ when phases.Length > 0 && phases.All(p => p == "CLOSED") =>
+            _ when phases.Length > 0 && phases.All(p => p == JuryPhase.Closed.ToCode()) =>
                 ("closed", "Session close", "Téléchargez les procès-verbaux, les relevés de notes et results.csv."),
-            _ when phases.Any(p => p != "FIRST_OPEN") =>
+            _ when phases.Any(p => p != JuryPhase.FirstOpen.ToCode()) =>
                 ("deliberation", "Délibérations", "Les jurys délibèrent : suivez leurs tableaux ; planifiez les épreuves de contrôle du second groupe."),
             _ when begun.Length > 0 =>
                 ("exam-days", "Journées d'épreuves en cours", "Les centres mènent leurs journées ; les notes arrivent des commissions."),
