@@ -84,11 +84,22 @@ public sealed class ChildProcess : IDisposable
         while (_lines.Count > KeptLines) _lines.TryDequeue(out _);
     }
 
+    private static readonly HashSet<int> Handed = [];
+
+    /// <summary>
+    /// A free loopback port never handed out before by this process: the system may give a port again once its probe
+    /// closed, and two silos of one cluster were seen with the same port (one's gateway, the other's HTTP).
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (Handed)
+                if (Handed.Add(port)) return port;
+        }
     }
 
     public static string Metadata(string key) =>
