@@ -359,7 +359,7 @@ public static class OralPlanner
                     job.PrepSlots > 0 ? Clock.Time(job.PrepStart(placement.Start) * CentreDayProblem.Slot) : null,
                     Clock.Time(placement.Start * CentreDayProblem.Slot),
                     Clock.Time(job.End(placement.Start) * CentreDayProblem.Slot),
-                    commission.Members.Select(m => m.Id).ToList()));
+                    Composition.Examining(job.Oral.Unit, commission.Members, job.Oral.Candidate.Ef1Language).Select(m => m.Id).ToList()));
             }
             return rows;
         }
