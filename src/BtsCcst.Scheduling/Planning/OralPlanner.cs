@@ -279,17 +279,19 @@ public static class OralPlanner
 
             bool IsPlaced(PlanningCandidate candidate, UnitCode unit) => states.Values.Any(s => s.Placed.Keys.Any(o => o.Candidate == candidate && o.Unit == unit));
 
-            // Another centre-day where all these orals may take place (the candidate's day can hold them), on a date the
-            // candidate is free, the least loaded.
+            // Another centre-day where all these orals may take place, the least loaded: on a date the candidate is free,
+            // or the centre-day where the candidate already sits other orals (a candidate split over two days), as long as
+            // the candidate's day there can hold them all.
             CentreDay? Target(DayState from, List<Oral> orals, PlanningCandidate candidate, bool leaving)
             {
-                var busyDates = states.Values
+                var sitting = states.Values
                     .Where(s => s.Placed.Keys.Any(o => o.Candidate == candidate) && !(leaving && s == from))
-                    .Select(s => s.Day.Date).ToHashSet();
+                    .ToDictionary(s => s.Day, s => s.Placed.Keys.Where(o => o.Candidate == candidate).ToList());
+                var busyDates = sitting.Keys.Select(d => d.Date).ToHashSet();
                 return orals.Select(o => (IEnumerable<CentreDay>)checkedSession.Eligible[o])
                     .Aggregate((a, b) => a.Intersect(b))
-                    .Where(d => d != from.Day && !busyDates.Contains(d.Date) && !orals.Any(o => tried.TryGetValue(o, out var t) && t.Contains(d)))
-                    .Where(d => CandidateDay.Fits(d, orals))
+                    .Where(d => d != from.Day && (!busyDates.Contains(d.Date) || sitting.ContainsKey(d)) && !orals.Any(o => tried.TryGetValue(o, out var t) && t.Contains(d)))
+                    .Where(d => CandidateDay.Fits(d, [.. orals, .. sitting.GetValueOrDefault(d) ?? []]))
                     .OrderBy(d => book.UtilisationWith(d, orals)).ThenBy(d => d.Index)
                     .FirstOrDefault();
             }
