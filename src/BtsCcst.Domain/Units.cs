@@ -15,7 +15,10 @@ public enum ExamMode { Written, Oral }
 /// <summary>Examiner disciplines as written in examiners.csv.</summary>
 public enum Discipline { EcoGestion, Sti, Anglais, Langue, Lettres, Professionnel }
 
-/// <summary>One seat of a commission: any of the disciplines may fill it; an optional seat may stay empty.</summary>
+/// <summary>
+/// One seat of a commission: any of the disciplines may fill it; an optional seat may stay empty. The seats of a unit
+/// are exactly who examines it: a member who takes no seat does not examine (<see cref="OralRules.Seating"/>).
+/// </summary>
 public sealed record CommissionSeat(IReadOnlyList<Discipline> AnyOf, bool Optional = false);
 
 /// <summary>
@@ -69,7 +72,7 @@ public static class UnitCatalogue
         new(UnitCode.U61, "Développement de la clientèle et de la relation-client", 3m, UnitKind.Mandatory, true, ExamMode.Oral, 30, 0,
             [EcoGestion, Sti, OptionalProfessional], "§2 U61"),
         new(UnitCode.U62, "Mise en œuvre de l'expertise technico-commerciale", 3m, UnitKind.Mandatory, true, ExamMode.Oral, 30, 0,
-            [Sti, EcoGestion], "§2 U62"),
+            [Sti, EcoGestion], "§2 U62, composition de la commission d'évaluation : un professeur de STI et un professeur d'économie et gestion, sans professionnel"),
         new(UnitCode.EF1, "Langue vivante (épreuve facultative)", 0m, UnitKind.Optional, false, ExamMode.Oral, 20, 20,
             [new([Discipline.Langue])], "§2 EF1"),
         new(UnitCode.EF2, "Module d'approfondissement (épreuve facultative)", 0m, UnitKind.Optional, false, ExamMode.Oral, 20, 0,

@@ -77,7 +77,9 @@ public sealed record PlanningWeights(
     [property: Id(2)] int WaitingMinute,
     [property: Id(3)] int NoProfessional,
     [property: Id(4)] int ExaminerDay,
-    [property: Id(5)] int LoadBalanceMinute);
+    [property: Id(5)] int LoadBalanceMinute,
+    [property: Id(6)] int LateInDayMinute = 1,
+    [property: Id(7)] int IncidentSlackMinutes = 90);
 
 public static class PlanningRunStates
 {

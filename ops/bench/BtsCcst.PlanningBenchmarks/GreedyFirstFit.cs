@@ -213,6 +213,13 @@ public static class GreedyFirstFit
         return !(state.ExaminerBusy.GetValueOrDefault(key)?.Any(b => b.Overlaps(start, end)) ?? false);
     }
 
+    /// <summary>The members who examine (take a seat, OralRules.Seating): no professional on a U62 row.</summary>
+    private static List<string> Examining(IReadOnlyList<PlanningExaminer> members, UnitCode unit, PlanningCandidate candidate)
+    {
+        var seating = OralRules.Seating(unit, [.. members.Select(m => (m.Discipline, (IReadOnlyCollection<string>)m.Languages))], candidate.Ef1Language)!;
+        return [.. members.Where((_, i) => seating[i] >= 0).Select(m => m.Id)];
+    }
+
     /// <summary>
     /// The composition rule: distinct members fill every required seat of the unit (an EF1 seat by a teacher of the
     /// candidate's language); a member without a seat only as a professional in a unit of the professional domain.
@@ -268,7 +275,7 @@ public static class GreedyFirstFit
         {
             var p = i == 0 ? prep : 0;
             rows.Add(new ScheduledExam(day.Centre.Id, day.Date, $"Salle {room + 1}", commission.Id, units[i], candidate.Number,
-                p > 0 ? Time(at - p) : null, Time(at), Time(at + timings[i].ExamMinutes), commission.Members.Select(m => m.Id).ToList()));
+                p > 0 ? Time(at - p) : null, Time(at), Time(at + timings[i].ExamMinutes), Examining(commission.Members, units[i], candidate)));
             at += timings[i].ExamMinutes;
         }
         state.Exams.AddRange(rows);

@@ -9,7 +9,7 @@ namespace BtsCcst.PlanningBenchmarks;
 /// <summary>A planning instance built as the server builds it, and what the benchmark needs to know of it.</summary>
 /// <param name="Ponctual">Numbers of the candidates in ponctual form who have orals to plan (the size's "candidates").</param>
 /// <param name="Unplaceable">Orals the server reports unplaced before planning (an EF3 whose U61 is not planned); not in the instance.</param>
-public sealed record BenchInstance(SampleSize Size, int Seed, PlanningInstance Instance, IReadOnlySet<string> Ponctual, int Unplaceable)
+public sealed record BenchInstance(SampleSize Size, int Seed, PlanningInstance Instance, IReadOnlySet<string> Ponctual, int Unplaceable, SampleShape? Shape = null)
 {
     public int Orals => Instance.Candidates.Sum(c => c.Orals.Distinct().Count());
 }
@@ -24,9 +24,9 @@ public sealed record BenchInstance(SampleSize Size, int Seed, PlanningInstance I
 /// </summary>
 public static class Instances
 {
-    public static BenchInstance Build(SampleSize size, int seed)
+    public static BenchInstance Build(SampleSize size, int seed, SampleShape? shape = null)
     {
-        var session = SampleSession.Generate(size, seed);
+        var session = SampleSession.Generate(size, seed, shape ?? SampleShape.Standard);
         var centres = Parse(session.WriteCentres, CentresCsv.Parse, "centres.csv");
         var examiners = Parse(session.WriteExaminers, ExaminersCsv.Parse, "examiners.csv");
         var candidates = Parse(session.WriteCandidates, r => CandidatesCsv.Parse(r), "candidates.csv");
@@ -54,7 +54,7 @@ public static class Instances
                 e.CentreIds.Order().ToHashSet(), e.AvailableDates.Order().ToHashSet(), e.MaxMinutesPerDay)).ToArray(),
             centres.Select(c => new PlanningCentre(c.CentreId, c.Name, c.Academies.Order().ToHashSet(), c.TimeZone, c.Dates.Order().ToArray(),
                 c.DayStart, c.DayEnd, c.LunchStart, c.LunchEnd, c.ExamRooms, c.PrepSeats, c.Address)).ToArray());
-        return new BenchInstance(size, seed, instance, ponctual, unplaceable);
+        return new BenchInstance(size, seed, instance, ponctual, unplaceable, shape);
     }
 
     private static IReadOnlyList<T> Parse<T>(Action<TextWriter> write, Func<TextReader, ParsedFile<T>> parse, string file)

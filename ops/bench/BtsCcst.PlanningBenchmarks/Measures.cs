@@ -12,17 +12,20 @@ namespace BtsCcst.PlanningBenchmarks;
 /// Per centre-day: <see cref="PlannerWeights.WaitingMinute"/> × each candidate's span (first preparation to end of last
 /// exam), <see cref="PlannerWeights.NoProfessional"/> × E4/U61 exams without a professional member,
 /// <see cref="PlannerWeights.ExaminerDay"/> × examiners who sit, <see cref="PlannerWeights.LoadBalanceMinute"/> × the
-/// heaviest examining minutes of each discipline. Unplaced orals cost <see cref="PlannerWeights.Unplaced"/> each
+/// heaviest examining minutes of each discipline, <see cref="PlannerWeights.LateInDayMinute"/> × the minutes candidates' last exams run
+/// into the last <see cref="PlannerWeights.IncidentSlackMinutes"/> of the centre-day's last free stretch. Unplaced orals cost <see cref="PlannerWeights.Unplaced"/> each
 /// (the planner counts only those its centre-day models left out, not those its checks rejected).
 /// </summary>
-public sealed record CostBreakdown(long Total, long Unplaced, long ExtraDays, long WaitingMinutes, long NoProfessional, long ExaminerDays, long LoadBalanceMinutes)
+public sealed record CostBreakdown(long Total, long Unplaced, long ExtraDays, long WaitingMinutes, long NoProfessional, long ExaminerDays, long LoadBalanceMinutes,
+    long LateInDayMinutes = 0)
 {
     public static CostBreakdown Of(PlanningInstance instance, IReadOnlyList<ScheduledExam> exams, int unplaced, PlannerWeights? weights = null)
     {
         var w = weights ?? PlannerWeights.Default;
         var examiners = instance.Examiners.ToDictionary(e => e.Id, StringComparer.OrdinalIgnoreCase);
         var extraDays = exams.GroupBy(e => e.CandidateNumber).Sum(g => (long)g.Select(e => e.Date).Distinct().Count() - 1);
-        long waiting = 0, noPro = 0, examinerDays = 0, load = 0;
+        long waiting = 0, noPro = 0, examinerDays = 0, load = 0, late = 0;
+        var centres = instance.Centres.ToDictionary(c => c.Id, StringComparer.OrdinalIgnoreCase);
         foreach (var day in exams.GroupBy(e => (Centre: e.CentreId.ToUpperInvariant(), e.Date)))
         {
             foreach (var candidate in day.GroupBy(e => e.CandidateNumber))
@@ -33,11 +36,33 @@ public sealed record CostBreakdown(long Total, long Unplaced, long ExtraDays, lo
                 foreach (var id in exam.ExaminerIds.Distinct(StringComparer.OrdinalIgnoreCase))
                     minutes[id] = minutes.GetValueOrDefault(id) + (long)(exam.ExamEnd - exam.ExamStart).TotalMinutes;
             examinerDays += minutes.Count;
+            var slackFrom = LastFreeMinute(instance, centres[day.First().CentreId], day.Key.Date) - w.IncidentSlackMinutes;
+            late += day.GroupBy(e => e.CandidateNumber).Sum(candidate => (long)Math.Max(0, candidate.Max(e => Minutes(e.ExamEnd)) - slackFrom));
             load += minutes.GroupBy(m => examiners[m.Key].Discipline).Sum(g => g.Max(m => m.Value));
         }
         var total = unplaced * (long)w.Unplaced + extraDays * w.ExtraDay + waiting * w.WaitingMinute + noPro * w.NoProfessional
-                    + examinerDays * w.ExaminerDay + load * w.LoadBalanceMinute;
-        return new CostBreakdown(total, unplaced, extraDays, waiting, noPro, examinerDays, load);
+                    + examinerDays * w.ExaminerDay + load * w.LoadBalanceMinute + late * w.LateInDayMinute;
+        return new CostBreakdown(total, unplaced, extraDays, waiting, noPro, examinerDays, load, late);
+    }
+
+    private static int Minutes(TimeOnly time) => time.Hour * 60 + time.Minute;
+
+    /// <summary>The end of a centre-day's last free stretch: its closing (on the 5-minute grid), or earlier when lunch or a written exam runs to it.</summary>
+    private static int LastFreeMinute(PlanningInstance instance, PlanningCentre centre, DateOnly date)
+    {
+        var end = Minutes(centre.DayEnd) / OralRules.SlotMinutes * OralRules.SlotMinutes;
+        var closed = instance.WrittenExams.On(date, centre.TimeZone).Select(e => (Start: Minutes(e.Start), End: e.End == TimeOnly.MinValue ? 24 * 60 : Minutes(e.End)))
+            .Append((Start: Minutes(centre.LunchStart), End: Minutes(centre.LunchEnd))).Where(c => c.Start < c.End).ToList();
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            foreach (var c in closed.Where(c => c.Start / OralRules.SlotMinutes * OralRules.SlotMinutes < end && c.End >= end))
+            {
+                end = c.Start / OralRules.SlotMinutes * OralRules.SlotMinutes;
+                changed = true;
+            }
+        }
+        return end;
     }
 }
 

@@ -10,6 +10,7 @@ usage: BtsCcst.PlanningBenchmarks [options]      (run through ops/bench/plan.sh,
   --limits LIST         planner time limits in seconds, comma-separated (30,120)
   --limits-SIZE LIST    time limits for one size only, e.g. --limits-small 30
   --workers N           CP-SAT workers (2)                 --seed S          sample seed (42)
+  --shape NAME          calendar shape of the samples: standard, written-days, hard, one-centre (standard; SampleShape)
   --solver-seed N       CP-SAT random seed (none, as the server)
   --no-greedy           skip the greedy baseline
   --results PATH        (ops/bench/RESULTS.md)             --no-results      do not touch the results file
@@ -27,7 +28,7 @@ if (args.Length > 0 && args[0] == "--worker") return Worker(args[1..]);
 // The exam-day repair benchmark (ops/bench/repair.sh): Repairs.cs, RepairReport.cs.
 if (args.Length > 0 && args[0] == "--repair") return RepairBenchmark.Run(args[1..], FindRepositoryRoot(), DescribeSource);
 
-var options = new Dictionary<string, string> { ["sizes"] = "small,academy,national", ["limits"] = "30,120", ["workers"] = "2", ["seed"] = "42" };
+var options = new Dictionary<string, string> { ["sizes"] = "small,academy,national", ["limits"] = "30,120", ["workers"] = "2", ["seed"] = "42", ["shape"] = "standard" };
 string? solverSeed = null;
 string? resultsOption = null;
 string? render = null;
@@ -62,6 +63,12 @@ IReadOnlyList<double> Limits(SampleSize size) =>
     .Select(l => double.Parse(l, CultureInfo.InvariantCulture)).ToList();
 var workers = int.Parse(options["workers"], CultureInfo.InvariantCulture);
 var seed = int.Parse(options["seed"], CultureInfo.InvariantCulture);
+var shape = options["shape"];
+if (!SampleShape.Named.ContainsKey(shape))
+{
+    Console.Error.WriteLine($"unknown shape {shape}\n{Usage}");
+    return 2;
+}
 
 var root = FindRepositoryRoot();
 var resultsPath = Path.GetFullPath(resultsOption ?? Path.Combine(root, "ops/bench/RESULTS.md"));
@@ -86,7 +93,7 @@ Say($"machine: {machine.Cores} cores, {machine.CpuModel}, {machine.Memory}, load
 foreach (var size in sizes)
 {
     var name = Runs.Name(size);
-    var common = new List<string> { "--size", name, "--seed", seed.ToString(CultureInfo.InvariantCulture) };
+    var common = new List<string> { "--size", name, "--seed", seed.ToString(CultureInfo.InvariantCulture), "--shape", shape };
     if (greedy) Measure($"{name} greedy", ["greedy", .. common], TimeSpan.FromMinutes(10));
     foreach (var limit in Limits(size))
     {
@@ -153,8 +160,8 @@ int Worker(string[] workerArgs)
     var result = kind switch
     {
         "planner" => Runs.Planner(size, sampleSeed, double.Parse(named["limit"], CultureInfo.InvariantCulture), int.Parse(named["workers"], CultureInfo.InvariantCulture),
-            named.TryGetValue("solver-seed", out var s) ? int.Parse(s, CultureInfo.InvariantCulture) : null, Log),
-        "greedy" => Runs.Greedy(size, sampleSeed, Log),
+            named.TryGetValue("solver-seed", out var s) ? int.Parse(s, CultureInfo.InvariantCulture) : null, Log, named["shape"]),
+        "greedy" => Runs.Greedy(size, sampleSeed, Log, named["shape"]),
         _ => throw new ArgumentException($"unknown worker {kind}"),
     };
     Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(result, json));

@@ -67,10 +67,10 @@ public sealed record RunResult
 /// <summary>The measured runs; each is done in a process of its own (see Program), planner or greedy in that process.</summary>
 public static class Runs
 {
-    public static RunResult Planner(SampleSize size, int seed, double seconds, int workers, int? solverSeed, Action<string> say)
+    public static RunResult Planner(SampleSize size, int seed, double seconds, int workers, int? solverSeed, Action<string> say, string shape = "standard")
     {
         var build = Stopwatch.StartNew();
-        var bench = Instances.Build(size, seed);
+        var bench = Instances.Build(size, seed, SampleShape.Named[shape]);
         var instanceSeconds = build.Elapsed.TotalSeconds;
         var instance = bench.Instance;
         say($"{Describe(bench)}; instance built in {instanceSeconds:0.0} s");
@@ -96,7 +96,7 @@ public static class Runs
         say($"done in {elapsed:0.0} s: {placed}/{total} placed, objective {result.Objective:0}, bound {result.Bound:0}, row cost {cost.Total}, {violations.Count} violation(s)");
         return new RunResult
         {
-            Size = Name(size), Kind = "planner", TimeLimitSeconds = seconds, Workers = workers, SolverSeed = solverSeed,
+            Size = Name(size, shape), Kind = "planner", TimeLimitSeconds = seconds, Workers = workers, SolverSeed = solverSeed,
             PonctualCandidates = bench.Ponctual.Count, Candidates = instance.Candidates.Count, Examiners = instance.Examiners.Count,
             Centres = instance.Centres.Count, CentreDays = instance.Centres.Sum(c => c.Dates.Count), Orals = total, Unplaceable = bench.Unplaceable,
             InstanceSeconds = instanceSeconds, ElapsedSeconds = elapsed, FirstCompleteSeconds = firstComplete, FirstCompleteFrom = from,
@@ -114,10 +114,10 @@ public static class Runs
         };
     }
 
-    public static RunResult Greedy(SampleSize size, int seed, Action<string> say)
+    public static RunResult Greedy(SampleSize size, int seed, Action<string> say, string shape = "standard")
     {
         var build = Stopwatch.StartNew();
-        var bench = Instances.Build(size, seed);
+        var bench = Instances.Build(size, seed, SampleShape.Named[shape]);
         var instanceSeconds = build.Elapsed.TotalSeconds;
         var instance = bench.Instance;
         say($"{Describe(bench)}; instance built in {instanceSeconds:0.0} s");
@@ -140,7 +140,7 @@ public static class Runs
         say($"greedy done in {elapsed:0.00} s: {placed}/{total} placed, cost {cost.Total}, {violations.Count} violation(s)");
         return new RunResult
         {
-            Size = Name(size), Kind = "greedy",
+            Size = Name(size, shape), Kind = "greedy",
             PonctualCandidates = bench.Ponctual.Count, Candidates = instance.Candidates.Count, Examiners = instance.Examiners.Count,
             Centres = instance.Centres.Count, CentreDays = instance.Centres.Sum(c => c.Dates.Count), Orals = total, Unplaceable = bench.Unplaceable,
             InstanceSeconds = instanceSeconds, ElapsedSeconds = elapsed,
@@ -159,6 +159,9 @@ public static class Runs
     }
 
     public static string Name(SampleSize size) => size.ToString().ToLowerInvariant();
+
+    /// <summary>"national", or "national/written-days" for another calendar shape (SampleShape).</summary>
+    public static string Name(SampleSize size, string shape) => Name(size) + (shape == "standard" ? "" : "/" + shape);
 
     private static string Describe(BenchInstance b) =>
         string.Create(CultureInfo.InvariantCulture,

@@ -1,10 +1,11 @@
 using System.Globalization;
 using BtsCcst.SampleGenerator;
 
-const string Usage = "usage: BtsCcst.SampleGenerator [--candidates N | --size small|academy|national] [--seed S] [--out DIR]   (defaults: --candidates 600, 42, data/sample)";
+const string Usage = "usage: BtsCcst.SampleGenerator [--candidates N | --size small|academy|national [--shape standard|written-days|hard|one-centre]] [--seed S] [--out DIR]   (defaults: --candidates 600, 42, data/sample)";
 
 int? candidates = null;
 SampleSize? size = null;
+SampleShape? shape = null;
 var seed = 42;
 var output = Path.Combine("data", "sample");
 
@@ -21,6 +22,12 @@ for (var i = 0; i < args.Length; i++)
                 size = Enum.TryParse<SampleSize>(name, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !name.All(char.IsDigit)
                     ? parsed
                     : throw new ArgumentException($"unknown size {name} (small, academy or national).");
+                break;
+            case "--shape":
+                var shapeName = Value();
+                shape = SampleShape.Named.TryGetValue(shapeName, out var named)
+                    ? named
+                    : throw new ArgumentException($"unknown shape {shapeName} ({string.Join(", ", SampleShape.Named.Keys)}).");
                 break;
             case "--seed": seed = int.Parse(Value(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture); break;
             case "--out": output = Value(); break;
@@ -41,13 +48,19 @@ if (candidates is not null && size is not null)
     Console.Error.WriteLine(Usage);
     return 2;
 }
+if (shape is not null && size is null)
+{
+    Console.Error.WriteLine("--shape goes with --size.");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
 if (candidates < 1)
 {
     Console.Error.WriteLine("--candidates must be at least 1.");
     return 2;
 }
 
-var session = size is { } s ? SampleSession.Generate(s, seed) : SampleSession.Generate(candidates ?? 600, seed);
+var session = size is { } s ? SampleSession.Generate(s, seed, shape ?? SampleShape.Standard) : SampleSession.Generate(candidates ?? 600, seed);
 foreach (var path in session.WriteTo(output))
     Console.WriteLine($"wrote {path}");
 Console.WriteLine(session.Summary());

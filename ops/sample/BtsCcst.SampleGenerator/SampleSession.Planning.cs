@@ -265,7 +265,12 @@ public sealed partial class SampleSession
         }
 
         /// <summary>This load's minutes spread evenly over <paramref name="parts"/> centre-days.</summary>
-        public Load Per(int parts)
+        public Load Per(int parts) => Per((double)parts);
+
+        /// <summary>This load times <paramref name="factor"/>.</summary>
+        public Load Scaled(double factor) => factor == 1 ? this : Per(1 / factor);
+
+        private Load Per(double parts)
         {
             var share = new Load
             {
@@ -412,8 +417,10 @@ public sealed partial class SampleSession
             }
 
             var scale = _size is { } size ? PlanningScale.Of(size) : null;
-            var dates = OralDates(scale?.Days ?? DefaultDays);
-            var totalCentres = scale?.Centres ?? Math.Max(groups.Length, (int)Math.Round(loads.Values.Sum(l => l.Candidates) / 50.0));
+            var days = scale?.Days ?? DefaultDays;
+            var dates = _shape.WrittenExamDays ? OralDates(days, SampleShape.FirstOralDayWithWrittenExams, withWrittenExams: true) : OralDates(days);
+            var totalCentres = _shape.OneCentrePerAcademy ? groups.Length
+                : scale?.Centres ?? Math.Max(groups.Length, (int)Math.Round(loads.Values.Sum(l => l.Candidates) / 50.0));
             var centresOf = Allocate(totalCentres, groups.Select(g => (double)loads[g.Pilot].Candidates).ToList());
 
             var centres = new List<SampleCentre>();
@@ -423,25 +430,35 @@ public sealed partial class SampleSession
             {
                 var group = groups[g];
                 var perCentreDay = loads[group.Pilot].Per(centresOf[g] * dates.Count);
-                var groupCentres = Enumerable.Range(0, centresOf[g]).Select(k => MakeCentre(group, k, dates, perCentreDay)).ToList();
+                var sizes = CentreSizes(centresOf[g]);
+                var groupCentres = Enumerable.Range(0, centresOf[g])
+                    .Select(k => MakeCentre(group, k, DatesOfCentre(centres.Count + k, dates, days), perCentreDay.Scaled(sizes[k]))).ToList();
                 centres.AddRange(groupCentres);
                 var schools = new Schools(this, group, 3 + 3 * groupCentres.Count);
-                foreach (var centre in groupCentres)
-                    examiners.AddRange(MakeExaminers(centre, groupCentres, perCentreDay, schools, emails, examiners.Count));
+                for (var k = 0; k < groupCentres.Count; k++)
+                    examiners.AddRange(MakeExaminers(groupCentres[k], groupCentres, perCentreDay.Scaled(sizes[k]), schools, emails, examiners.Count, languageTeachers: k == 0 || !_shape.ScarceLanguageTeachers));
             }
             return (centres, examiners);
         }
 
-        /// <summary>The first <paramref name="days"/> weekdays from <see cref="FirstOralDay"/>.</summary>
-        private static List<DateOnly> OralDates(int days)
+        /// <summary>The first <paramref name="days"/> weekdays from <paramref name="first"/> (<see cref="FirstOralDay"/>), written-exam days of Annexe 2 included or not.</summary>
+        private static List<DateOnly> OralDates(int days, DateOnly? first = null, bool withWrittenExams = false)
         {
             var dates = new List<DateOnly>();
-            for (var date = FirstOralDay; dates.Count < days; date = date.AddDays(1))
+            for (var date = first ?? FirstOralDay; dates.Count < days; date = date.AddDays(1))
             {
-                if (date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)) dates.Add(date);
+                if (date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && (withWrittenExams || !SampleShape.WrittenExamDates.Contains(date))) dates.Add(date);
             }
             return dates;
         }
+
+        /// <summary>With written-exam days in the window (<see cref="SampleShape.WrittenExamDays"/>), every other centre opens on as many days after them instead.</summary>
+        private List<DateOnly> DatesOfCentre(int centreIndex, List<DateOnly> dates, int days) =>
+            _shape.WrittenExamDays && centreIndex % 2 == 1 ? OralDates(days, SampleShape.FirstOralDayWithWrittenExams) : dates;
+
+        /// <summary>Each centre's share of its group's load relative to the mean: 1, or 1.5 and 0.5 in turn (<see cref="SampleShape.UnevenCentres"/>, an odd last one at 1).</summary>
+        private double[] CentreSizes(int count) =>
+            [.. Enumerable.Range(0, count).Select(k => !_shape.UnevenCentres || (k == count - 1 && count % 2 == 1) ? 1.0 : k % 2 == 0 ? 1.5 : 0.5)];
 
         /// <summary>Splits <paramref name="total"/> in proportion to <paramref name="weights"/>, at least 1 each, largest remainders first.</summary>
         private static int[] Allocate(int total, IReadOnlyList<double> weights)
@@ -471,7 +488,7 @@ public sealed partial class SampleSession
             var openMinutes = (dayEnd - dayStart - (lunchEnd - lunchStart)).TotalMinutes;
             // Rooms: the day's exam minutes with a 60% margin, plus two. Preparation seats: one and a half a room (E4's hour
             // of preparation runs while the previous candidate is examined), or the day's preparation minutes 2.5 times over.
-            var rooms = Math.Clamp((int)Math.Ceiling(perDay.ExamMinutes / openMinutes * 1.6) + 2, 1, CentresCsv.MaximumExamRooms);
+            var rooms = Math.Clamp((int)Math.Ceiling(perDay.ExamMinutes / openMinutes * (_shape.TightCapacity ? 1.25 : 1.6)) + (_shape.TightCapacity ? 1 : 2), 1, CentresCsv.MaximumExamRooms);
             var seats = Math.Clamp(Math.Max((int)Math.Ceiling(rooms * 1.5), (int)Math.Ceiling(perDay.PreparationMinutes / openMinutes * 2.5) + 2),
                 0, CentresCsv.MaximumPrepSeats);
             var address = _plan.NextDouble() < 0.15 ? "" : $"{1 + _plan.Next(120)} {Pick(_plan, Streets)}, {city.PostCode} {city.Name}";
@@ -506,16 +523,20 @@ public sealed partial class SampleSession
         /// teachers of any one candidate school (who may not examine its candidates).
         /// </summary>
         private List<SampleExaminer> MakeExaminers(SampleCentre centre, List<SampleCentre> groupCentres, Load perDay, Schools schools,
-            HashSet<string> emails, int numbered)
+            HashSet<string> emails, int numbered, bool languageTeachers = true)
         {
+            var (pairMargin, englishMargin) = _shape.TightCapacity ? (1.15, 1.2) : (1.4, 1.5);
             var needs = new List<(Discipline Discipline, string Language, double Minutes, int Minimum)>
             {
-                (Discipline.EcoGestion, "", perDay.Minutes[Discipline.EcoGestion] * 1.4, 2),
-                (Discipline.Sti, "", perDay.Minutes[Discipline.Sti] * 1.4, 2),
-                (Discipline.Anglais, "", perDay.Minutes[Discipline.Anglais] * 1.5, 1),
+                (Discipline.EcoGestion, "", perDay.Minutes[Discipline.EcoGestion] * pairMargin, 2),
+                (Discipline.Sti, "", perDay.Minutes[Discipline.Sti] * pairMargin, 2),
+                (Discipline.Anglais, "", perDay.Minutes[Discipline.Anglais] * englishMargin, 1),
             };
-            // EF1: a teacher of each language at every centre, whatever the demand.
-            needs.AddRange(Ef1Languages.Select(l => (Discipline.Langue, l.Language, perDay.LanguageMinutes.GetValueOrDefault(l.Language) * 1.5, 1)));
+            // EF1: a teacher of each language at every centre, whatever the demand (scarce: at the group's first centre
+            // only, for the whole group's demand, with no margin).
+            if (languageTeachers)
+                needs.AddRange(Ef1Languages.Select(l => (Discipline.Langue, l.Language,
+                    perDay.LanguageMinutes.GetValueOrDefault(l.Language) * (_shape.ScarceLanguageTeachers ? groupCentres.Count : 1.5), 1)));
             needs.Add((Discipline.Professionnel, "", (perDay.Minutes[Discipline.Professionnel] + perDay.OptionalProfessionalMinutes) * 0.5, 1));
             // Second-group orals on E1 (C_E1).
             needs.Add((Discipline.Lettres, "", 0, 1));
@@ -533,7 +554,7 @@ public sealed partial class SampleSession
                     if (day < 0) break;
                     var onDays = Enumerable.Range(0, capacity.Length).Where(d => first || d == day || _plan.NextDouble() < 0.5).ToList();
                     var max = first ? null : PickWeighted<int?>(_plan, [(null, 0.7), (300, 0.15), (240, 0.15)]);
-                    var ofCandidates = discipline != Discipline.Professionnel && !first && _plan.NextDouble() < 0.4 && schools.OfCandidates.Count > 0;
+                    var ofCandidates = discipline != Discipline.Professionnel && !first && _plan.NextDouble() < _shape.OwnSchoolExaminers && schools.OfCandidates.Count > 0;
                     (string Academy, string Uai) school = discipline == Discipline.Professionnel ? ("", "")
                         : ofCandidates ? Pick(_plan, schools.OfCandidates)
                         : Pick(_plan, schools.Others);

@@ -98,7 +98,7 @@ public sealed partial class SampleSession
     public static SampleSession Generate(int candidates, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(candidates, 1);
-        return new Builder(candidates, null, seed).Build();
+        return new Builder(candidates, null, seed, SampleShape.Standard).Build();
     }
 
     /// <summary>
@@ -106,7 +106,10 @@ public sealed partial class SampleSession
     /// candidates in ponctual form with orals to plan (and ~10% more in CCF alongside), on the scale's
     /// centres and days.
     /// </summary>
-    public static SampleSession Generate(SampleSize size, int seed) => new Builder(0, size, seed).Build();
+    public static SampleSession Generate(SampleSize size, int seed) => new Builder(0, size, seed, SampleShape.Standard).Build();
+
+    /// <summary>A planning size in another calendar and staffing shape (<see cref="SampleShape"/>).</summary>
+    public static SampleSession Generate(SampleSize size, int seed, SampleShape shape) => new Builder(0, size, seed, shape).Build();
 
     // ---------------------------------------------------------------- writing
 
@@ -310,10 +313,13 @@ public sealed partial class SampleSession
 
         private readonly Dictionary<string, List<string>> _establishments = [];
 
-        public Builder(int count, SampleSize? size, int seed)
+        private readonly SampleShape _shape;
+
+        public Builder(int count, SampleSize? size, int seed, SampleShape shape)
         {
             _count = count;
             _size = size;
+            _shape = shape;
             _seed = seed;
             _random = new Random(seed);
             _plan = new Random(unchecked(seed * 7919 + 104729));

@@ -95,6 +95,47 @@ public static class OralRules
         return languages.Any(l => Fold(l) == wanted);
     }
 
+    /// <summary>
+    /// Who of a commission examines one exam: the seat of <see cref="UnitDefinition.Commission"/> each member takes,
+    /// or -1 for a member who takes none and so does not examine it; null when the required seats cannot all be filled.
+    /// The composition is exact (§2, each unit's "Composition de la commission d'évaluation"): a member whom the unit's
+    /// seats do not name never examines it. So the professional of an E4/U61 commission is off during its U62 exams
+    /// (§ U62: one STI teacher and one économie-gestion teacher), and in EF2 (§ EF2: a teacher of the professional
+    /// courses and a professional, "ou à défaut" a second teacher) a commission of two teachers and a professional seats
+    /// the professional and one teacher. Among the seatings, the one seating most members, then most professionals.
+    /// </summary>
+    public static int[]? Seating(UnitCode unit, IReadOnlyList<(Discipline Discipline, IReadOnlyCollection<string> Languages)> members, string ef1Language)
+    {
+        var seats = UnitCatalogue.Get(unit).Commission;
+        int[]? best = null;
+        var bestScore = -1;
+        var current = new int[members.Count];
+        Try(0, new bool[seats.Count]);
+        return best;
+
+        void Try(int member, bool[] taken)
+        {
+            if (member == members.Count)
+            {
+                if (seats.Where((s, i) => !s.Optional && !taken[i]).Any()) return;
+                var seated = current.Count(s => s >= 0);
+                var professionals = current.Where((s, i) => s >= 0 && members[i].Discipline == Discipline.Professionnel).Count();
+                var score = seated * (members.Count + 1) + professionals;
+                if (score > bestScore) (best, bestScore) = ([.. current], score);
+                return;
+            }
+            for (var s = 0; s < seats.Count; s++)
+            {
+                if (taken[s] || !MayFill(seats[s], members[member].Discipline, members[member].Languages, unit, ef1Language)) continue;
+                (taken[s], current[member]) = (true, s);
+                Try(member + 1, taken);
+                taken[s] = false;
+            }
+            current[member] = -1;
+            Try(member + 1, taken);
+        }
+    }
+
     /// <summary>Lower case without accents, for language names.</summary>
     public static string Fold(string text)
     {

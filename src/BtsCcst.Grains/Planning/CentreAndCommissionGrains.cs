@@ -30,7 +30,8 @@ public sealed class CommissionGrain(
         {
             s.CentreId = first?.CentreId ?? "";
             s.Date = first?.Date ?? default;
-            s.Members = first?.ExaminerIds ?? [];
+            // A row lists only the members who examine it (no professional on a U62 row): the members are the union.
+            s.Members = [.. slots.OrderByDescending(r => r.ExaminerIds.Length).SelectMany(r => r.ExaminerIds).Distinct()];
             s.Slots = [.. slots.OrderBy(r => r.ExamStart)];
         });
     }

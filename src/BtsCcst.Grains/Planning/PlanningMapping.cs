@@ -21,7 +21,8 @@ public static class PlanningMapping
                 c.ExamRooms, c.PrepSeats, c.Address)).ToArray());
 
     public static PlannerWeights? ToWeights(PlanningWeights? weights) => weights is null ? null
-        : new(weights.Unplaced, weights.ExtraDay, weights.WaitingMinute, weights.NoProfessional, weights.ExaminerDay, weights.LoadBalanceMinute);
+        : new(weights.Unplaced, weights.ExtraDay, weights.WaitingMinute, weights.NoProfessional, weights.ExaminerDay, weights.LoadBalanceMinute,
+            weights.LateInDayMinute, weights.IncidentSlackMinutes);
 
     public static ScheduleRow ToRow(ScheduledExam exam) => new(
         exam.CentreId, exam.Date, exam.Room, exam.CommissionId, exam.Unit.ToString(), exam.CandidateNumber,

@@ -55,7 +55,12 @@ public sealed record PlanningInstance(
         new(candidates, examiners, centres, WrittenExamCalendar.Session2024, [], []);
 }
 
-/// <summary>One oral exam of a schedule: a row of schedule.csv (formats.md).</summary>
+/// <summary>
+/// One oral exam of a schedule: a row of schedule.csv (formats.md). <see cref="ExaminerIds"/> are the members who
+/// examine this exam, those who take a seat of the unit: a member of the commission without a seat in it (the
+/// professional of an E4/U61 commission during its U62) is not listed. The commission's members are the union over
+/// its rows (<see cref="CommissionMembers.Of"/>).
+/// </summary>
 public sealed record ScheduledExam(
     string CentreId,
     DateOnly Date,
@@ -73,3 +78,11 @@ public sealed record UnplacedOral(string CandidateNumber, UnitCode Unit, string 
 
 /// <summary>A broken hard rule of a schedule. <see cref="Rule"/> names the rule (same names in model and validator).</summary>
 public sealed record Violation(string Rule, string Message);
+
+/// <summary>The members of a commission read from a schedule: everyone who examines at least one of its exams.</summary>
+public static class CommissionMembers
+{
+    /// <summary>The union of the rows' examiners, in the order of the row listing most of them, then as they come.</summary>
+    public static IReadOnlyList<string> Of(IEnumerable<ScheduledExam> rowsOfOneCommission) =>
+        [.. rowsOfOneCommission.OrderByDescending(r => r.ExaminerIds.Count).SelectMany(r => r.ExaminerIds).Distinct(StringComparer.OrdinalIgnoreCase)];
+}

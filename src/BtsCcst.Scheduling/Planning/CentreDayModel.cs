@@ -77,6 +77,7 @@ internal static class CentreDayModel
             if (modelled[i]) objective.AddTerm(placed[i]!, -weights.Unplaced);
         }
         // Least waiting: a candidate's day from the first preparation to the end of the last exam.
+        var slackFrom = p.IncidentSlackFrom(weights);
         for (var k = 0; k < p.Candidates.Count; k++)
         {
             var mine = p.JobsOf[k].Where(i => modelled[i]).ToList();
@@ -104,6 +105,14 @@ internal static class CentreDayModel
             model.AddHint(first, mineGiven.Count == 0 ? 0 : mineGiven.Min(i => jobs[i].PrepStart(given[i]!.Value.Start)));
             model.AddHint(last, mineGiven.Count == 0 ? 0 : mineGiven.Max(i => jobs[i].End(given[i]!.Value.Start)));
             objective.AddTerm(last, weights.WaitingMinute * slot).AddTerm(first, -weights.WaitingMinute * slot);
+            // Room for incidents: the candidate's day ends before the end of the day kept free (PlannerWeights.LateInDayMinute).
+            if (weights.LateInDayMinute > 0)
+            {
+                var late = model.NewIntVar(0, CentreDayProblem.DaySlots, $"late_{k}");
+                model.Add(late >= last - slackFrom);
+                model.AddHint(late, Math.Max(0, (mineGiven.Count == 0 ? 0 : mineGiven.Max(i => jobs[i].End(given[i]!.Value.Start))) - slackFrom));
+                objective.AddTerm(late, weights.LateInDayMinute * slot);
+            }
         }
         // A professional in E4 and U61 commissions.
         for (var i = 0; i < jobs.Count; i++)

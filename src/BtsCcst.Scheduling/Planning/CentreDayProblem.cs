@@ -116,6 +116,13 @@ internal sealed class CentreDayProblem
     public int Rooms => Day.Centre.ExamRooms;
     public int PrepSeats => Day.Centre.PrepSeats;
 
+    /// <summary>
+    /// <see cref="PlannerWeights.LateInDayMinute"/>: the slot from which a candidate's day runs into the end of the day kept for
+    /// incidents, <see cref="PlannerWeights.IncidentSlackMinutes"/> before the end of the last free stretch.
+    /// </summary>
+    public int IncidentSlackFrom(PlannerWeights weights) =>
+        Day.FreeWindows.Count == 0 ? DaySlots : (Day.FreeWindows[^1].End - weights.IncidentSlackMinutes) / Slot;
+
     /// <summary>Whether every slot of [from, to) is free.</summary>
     public bool IsFree(int from, int to) => from >= 0 && to <= DaySlots && freePrefix[to] - freePrefix[from] == to - from;
 

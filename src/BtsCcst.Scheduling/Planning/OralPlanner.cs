@@ -15,7 +15,8 @@ namespace BtsCcst.Scheduling;
 /// <item><b>Assignment</b> (heuristic, <see cref="ExaminerAssignment"/>, <see cref="CandidateAssignment"/>,
 /// <see cref="CommissionFormation"/>): examiners are called to centre-days (one centre a day) where the orals that
 /// may take place there need their discipline; then each candidate's orals go to one centre-day serving their
-/// academy (one day per candidate unless pins say otherwise), the least loaded for the examiners called there;
+/// academy whose free stretches can hold them all, the least loaded for the examiners called there, or over two days
+/// on two dates when no such day can hold them, or only nearly full ones (a written-exam day inside the oral window);
 /// examiners not called yet make up for the centre-days left short; commissions are formed from the examiners of
 /// each centre-day.</item>
 /// <item><b>Centre-day models</b> (CP-SAT, <see cref="CentreDayModel"/>; optimal for the centre-day as assigned when
@@ -278,15 +279,19 @@ public static class OralPlanner
 
             bool IsPlaced(PlanningCandidate candidate, UnitCode unit) => states.Values.Any(s => s.Placed.Keys.Any(o => o.Candidate == candidate && o.Unit == unit));
 
-            // Another centre-day where all these orals may take place, on a date the candidate is free, the least loaded.
+            // Another centre-day where all these orals may take place, the least loaded: on a date the candidate is free,
+            // or the centre-day where the candidate already sits other orals (a candidate split over two days), as long as
+            // the candidate's day there can hold them all.
             CentreDay? Target(DayState from, List<Oral> orals, PlanningCandidate candidate, bool leaving)
             {
-                var busyDates = states.Values
+                var sitting = states.Values
                     .Where(s => s.Placed.Keys.Any(o => o.Candidate == candidate) && !(leaving && s == from))
-                    .Select(s => s.Day.Date).ToHashSet();
+                    .ToDictionary(s => s.Day, s => s.Placed.Keys.Where(o => o.Candidate == candidate).ToList());
+                var busyDates = sitting.Keys.Select(d => d.Date).ToHashSet();
                 return orals.Select(o => (IEnumerable<CentreDay>)checkedSession.Eligible[o])
                     .Aggregate((a, b) => a.Intersect(b))
-                    .Where(d => d != from.Day && !busyDates.Contains(d.Date) && !orals.Any(o => tried.TryGetValue(o, out var t) && t.Contains(d)))
+                    .Where(d => d != from.Day && (!busyDates.Contains(d.Date) || sitting.ContainsKey(d)) && !orals.Any(o => tried.TryGetValue(o, out var t) && t.Contains(d)))
+                    .Where(d => CandidateDay.Fits(d, [.. orals, .. sitting.GetValueOrDefault(d) ?? []]))
                     .OrderBy(d => book.UtilisationWith(d, orals)).ThenBy(d => d.Index)
                     .FirstOrDefault();
             }
@@ -359,7 +364,7 @@ public static class OralPlanner
                     job.PrepSlots > 0 ? Clock.Time(job.PrepStart(placement.Start) * CentreDayProblem.Slot) : null,
                     Clock.Time(placement.Start * CentreDayProblem.Slot),
                     Clock.Time(job.End(placement.Start) * CentreDayProblem.Slot),
-                    commission.Members.Select(m => m.Id).ToList()));
+                    Composition.Examining(job.Oral.Unit, commission.Members, job.Oral.Candidate.Ef1Language).Select(m => m.Id).ToList()));
             }
             return rows;
         }

@@ -9,6 +9,7 @@ internal static class PlanCost
     {
         const int slot = CentreDayProblem.Slot;
         long cost = 0;
+        var slackFrom = p.IncidentSlackFrom(weights);
         var jobs = p.Jobs;
         cost += jobs.Count(j => j.Fixed is null && placements[j.Index] is null) * (long)weights.Unplaced;
         for (var k = 0; k < p.Candidates.Count; k++)
@@ -18,6 +19,7 @@ internal static class PlanCost
             var first = mine.Min(i => jobs[i].PrepStart(placements[i]!.Value.Start));
             var last = mine.Max(i => jobs[i].End(placements[i]!.Value.Start));
             cost += (long)weights.WaitingMinute * slot * (last - first);
+            cost += (long)weights.LateInDayMinute * slot * Math.Max(0, last - slackFrom);
         }
         var load = new long[p.Examiners.Count];
         var used = new bool[p.Commissions.Count];

@@ -121,14 +121,24 @@ internal static class Schools
 }
 
 /// <summary>
-/// <see cref="HardRules.CommissionComposition"/>: whether a set of examiners is a commission for a unit. Every seat of
-/// the unit's commission that is not optional is filled by a distinct member (UnitCatalogue; for EF1 a teacher of the
-/// candidate's language, OralRules.MayFill); every member fills a seat, except that a professional may sit beyond the
-/// seats in a unit of the professional domain (the E4/U61 commission with its professional also examines U62, EF2
-/// and EF3), the interpretation the schedule validator documents.
+/// <see cref="HardRules.CommissionComposition"/>: whether a commission (one set of members for the day) may take an
+/// exam of a unit, and which of its members examine it. Every seat of the unit's commission that is not optional is
+/// filled by a distinct member (UnitCatalogue; for EF1 a teacher of the candidate's language, OralRules.MayFill).
+/// A commission may take the exam when every member fills a seat, or when a professional is left without one in a unit
+/// of the professional domain: the E4/U61 commission with its professional also takes U62, EF2 and EF3. The exam's
+/// examiners are then only the seated members (<see cref="OralRules.Seating"/>): its professional is off during a U62,
+/// and in EF2 the professional takes the second seat and one teacher is off.
 /// </summary>
 internal static class Composition
 {
+    /// <summary>The members who examine an exam of <paramref name="unit"/> before this commission (those who take a seat).</summary>
+    public static IReadOnlyList<PlanningExaminer> Examining(UnitCode unit, IReadOnlyList<PlanningExaminer> members, string ef1Language)
+    {
+        var seating = OralRules.Seating(unit, [.. members.Select(m => (m.Discipline, (IReadOnlyCollection<string>)m.Languages))], ef1Language)
+                      ?? throw new InvalidOperationException($"La commission {string.Join("+", members.Select(m => m.Id))} ne peut pas faire passer l'épreuve {unit}.");
+        return [.. members.Where((_, i) => seating[i] >= 0)];
+    }
+
     public static bool Fits(UnitCode unit, IReadOnlyList<PlanningExaminer> members, string ef1Language)
     {
         var definition = UnitCatalogue.Get(unit);

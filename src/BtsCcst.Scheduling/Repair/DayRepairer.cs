@@ -55,7 +55,7 @@ public static class DayRepairer
         {
             commissionIds.Add(group.Key);
             family.Add(commissions.Count);
-            commissions.Add(new Commission(commissions.Count, group.First().ExaminerIds.Select(id => session.ExaminersById[id]).ToList(), false));
+            commissions.Add(new Commission(commissions.Count, CommissionMembers.Of(group).Select(id => session.ExaminersById[id]).ToList(), false));
         }
         // ---- A commission losing an absent member: the same without them, and with a replacement of the same discipline.
         var busyElsewhere = exams.Where(r => r.Date == day.Date).SelectMany(r => r.ExaminerIds).ToHashSet(StringComparer.Ordinal);
@@ -154,7 +154,7 @@ public static class DayRepairer
             }
             var oldRow = rowOf[job.Oral];
             var same = pl == old[job.Oral];
-            var members = commissions[pl.Commission].Members.Select(m => m.Id).ToList();
+            var members = Composition.Examining(job.Oral.Unit, commissions[pl.Commission].Members, job.Oral.Candidate.Ef1Language).Select(m => m.Id).ToList();
             var exam = same ? oldRow : new ScheduledExam(day.Centre.Id, day.Date, oldRow.Room, commissionIds[pl.Commission], job.Oral.Unit, job.Oral.Candidate.Number,
                 job.PrepSlots > 0 ? Clock.Time(job.PrepStart(pl.Start) * CentreDayProblem.Slot) : null,
                 Clock.Time(pl.Start * CentreDayProblem.Slot), Clock.Time(job.End(pl.Start) * CentreDayProblem.Slot), members);
@@ -264,7 +264,7 @@ public static class DayRepairer
             var there = exams.Where(e => string.Equals(e.CentreId, day.Centre.Id, StringComparison.OrdinalIgnoreCase) && e.Date == date).ToList();
             var ids = there.GroupBy(r => r.CommissionId, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Min(r => r.ExamStart)).ToList();
             if (ids.Count == 0) continue;
-            var commissions = ids.Select((g, i) => new Commission(i, g.First().ExaminerIds.Select(id => session.ExaminersById[id]).ToList(), false)).ToList();
+            var commissions = ids.Select((g, i) => new Commission(i, CommissionMembers.Of(g).Select(id => session.ExaminersById[id]).ToList(), false)).ToList();
             var index = ids.Select((g, i) => (g.Key, i)).ToDictionary(x => x.Key, x => x.i, StringComparer.OrdinalIgnoreCase);
             var orals = new List<Oral>();
             var fixedPlacements = new Dictionary<Oral, Placement>();
@@ -300,7 +300,7 @@ public static class DayRepairer
                 items.Add(new RoomItem(new ScheduledExam(other.Centre.Id, date, "", ids[pl.Commission].Key, job.Oral.Unit, candidate.Number,
                     job.PrepSlots > 0 ? Clock.Time(job.PrepStart(pl.Start) * CentreDayProblem.Slot) : null,
                     Clock.Time(pl.Start * CentreDayProblem.Slot), Clock.Time(job.End(pl.Start) * CentreDayProblem.Slot),
-                    commissions[pl.Commission].Members.Select(m => m.Id).ToList()), false));
+                    Composition.Examining(job.Oral.Unit, commissions[pl.Commission].Members, candidate.Ef1Language).Select(m => m.Id).ToList()), false));
             }
             var labelled = Rooms(items, other.Centre.ExamRooms, []);
             exams.RemoveAll(e => there.Contains(e));

@@ -6,9 +6,9 @@ namespace BtsCcst.Scheduling;
 public static partial class ScheduleValidator
 {
     /// <summary>
-    /// Each exam's members fill the unit's seats (<see cref="UnitCatalogue"/>, <see cref="OralRules.MayFill"/>):
-    /// every required seat taken by a distinct member; a member without a seat only as a professional in
-    /// a unit of the professional domain (see the class remarks). Every member is an examiner of the session.
+    /// Each exam's members fill the unit's seats exactly (<see cref="UnitCatalogue"/>, <see cref="OralRules.MayFill"/>):
+    /// every required seat taken by a distinct member, and no member without a seat (§2, each unit's "Composition de la
+    /// commission d'évaluation"; see the class remarks). Every member is an examiner of the session.
     /// </summary>
     private static IEnumerable<Violation> CommissionComposition(Input input)
     {
@@ -42,24 +42,19 @@ public static partial class ScheduleValidator
                 ? "aucun membre"
                 : List(examiners.Select(e => $"{e.Id} {DisciplineName(e.Discipline)}"
                                              + (e.Discipline is Discipline.Langue or Discipline.Anglais && e.Languages is { Count: > 0 } ? $" ({string.Join(", ", e.Languages)})" : "")));
-            var extra = ExtraProfessionalAllowed(definition)
-                ? " ; un professionnel peut siéger en plus, aucun autre membre"
-                : " ; aucun autre membre";
             yield return V(rule, $"{at} : la commission {row.Commission} ({composition}) ne peut pas faire passer l'épreuve {row.What} : "
-                                 + $"il faut {Expected(definition, language)}{extra}.");
+                                 + $"il faut {Expected(definition, language)}, aucun autre membre.");
         }
     }
 
     /// <summary>
     /// Whether the members can sit for the unit: an assignment of distinct members to seats filling every
-    /// required seat, every member without a seat being an allowed extra professional. Seats are few, so a
-    /// search over (member, seats taken) suffices.
+    /// required seat, every member taking a seat. Seats are few, so a search over (member, seats taken) suffices.
     /// </summary>
     private static bool CanSit(IReadOnlyList<PlanningExaminer> members, UnitDefinition unit, PlanningCandidate? candidate)
     {
         var seats = unit.Commission;
         if (seats.Count > 16) return false;
-        var extraAllowed = ExtraProfessionalAllowed(unit);
         var required = 0;
         for (var s = 0; s < seats.Count; s++)
         {
@@ -77,7 +72,6 @@ public static partial class ScheduleValidator
             if (member == members.Count) return (taken & required) == required;
             if (failed.Contains((member, taken))) return false;
             var examiner = members[member];
-            if (extraAllowed && examiner.Discipline == Discipline.Professionnel && Place(member + 1, taken)) return true;
             for (var s = 0; s < seats.Count; s++)
             {
                 if ((taken & (1 << s)) == 0 && Fills(examiner, seats[s]) && Place(member + 1, taken | (1 << s))) return true;
@@ -88,10 +82,6 @@ public static partial class ScheduleValidator
         return Place(0, 0);
     }
 
-    /// <summary>A professional may sit beyond the seats in the units of the professional domain (the E4/U61 commission examining U62, EF2, EF3).</summary>
-    private static bool ExtraProfessionalAllowed(UnitDefinition unit) =>
-        unit.Professional || unit.Commission.Any(seat => seat.AnyOf.Contains(Discipline.Professionnel));
-
     /// <summary>"1 membre économie-gestion + 1 membre STI + 1 membre professionnel (facultatif)"; EF1 names the language.</summary>
     private static string Expected(UnitDefinition unit, string? language) =>
         unit.Commission.Count == 0
@@ -101,7 +91,11 @@ public static partial class ScheduleValidator
                 + (unit.Code == UnitCode.EF1 && !string.IsNullOrWhiteSpace(language) ? $" ({language.Trim()})" : "")
                 + (seat.Optional ? " (facultatif)" : "")));
 
-    /// <summary>A commission is one fixed set of members for one centre and one day.</summary>
+    /// <summary>
+    /// A commission is one fixed set of members for one centre and one day: its members are everyone its rows list, and
+    /// a row leaves out only a member who could not take a seat in that exam (the professional during a U62): a member
+    /// missing from an exam they could have examined means the commission changed during the day.
+    /// </summary>
     private static IEnumerable<Violation> CommissionFixedMembers(Input input)
     {
         var rule = HardRules.CommissionFixedMembers;
@@ -113,12 +107,25 @@ public static partial class ScheduleValidator
                 yield return V(rule, $"Commission {commission.Key} : elle siège dans plusieurs centres ou à plusieurs dates "
                                      + $"({List(rows.GroupBy(r => (Centre: r.Centre.ToUpperInvariant(), r.Date)).Select(g => $"{g.First().Centre} le {Day(g.Key.Date)}"))}), "
                                      + "alors qu'une commission est attachée à un centre et un jour.");
-            var compositions = rows.GroupBy(r => MemberKey(r.Members)).ToList();
-            if (compositions.Count > 1)
-                yield return V(rule, $"Commission {commission.Key} : sa composition varie ("
-                                     + string.Join(" ; ", compositions.Select(g => $"{(g.Key.Length == 0 ? "aucun membre" : List(g.First().Members))} pour {List(g.Select(r => $"{r.What} le {Day(r.Date)} à {Clock(r.ExamStart)}"))}"))
-                                     + "), alors que ses membres sont fixes pour le centre et le jour.");
+            var members = rows.SelectMany(r => r.Members).Distinct(Ids).ToList();
+            var changed = rows
+                .Select(r => (Row: r, Missing: members.Where(m => !r.Members.Contains(m, Ids) && CouldSit(input, r, m)).ToList()))
+                .Where(x => x.Missing.Count > 0)
+                .ToList();
+            if (changed.Count > 0)
+                yield return V(rule, $"Commission {commission.Key} : sa composition varie (membres : {List(members)} ; "
+                                     + string.Join(" ; ", changed.Select(x => $"sans {List(x.Missing)} pour {x.Row.What} le {Day(x.Row.Date)} à {Clock(x.Row.ExamStart)}"))
+                                     + "), alors que ses membres sont fixes pour le centre et le jour : seul un membre sans siège dans l'épreuve n'y siège pas.");
         }
+    }
+
+    /// <summary>Whether the row's members with <paramref name="member"/> added would still sit exactly for the row's unit.</summary>
+    private static bool CouldSit(Input input, Row row, string member)
+    {
+        if (!input.Examiners.TryGetValue(member, out var added) || row.Members.Any(id => !input.Examiners.ContainsKey(id))) return false;
+        var definition = UnitCatalogue.Get(row.Unit);
+        return definition.PonctualMode == ExamMode.Oral
+               && CanSit([.. row.Members.Select(id => input.Examiners[id]), added], definition, row.CandidateInfo);
     }
 
     /// <summary>A commission examines one candidate at a time.</summary>
@@ -170,8 +177,9 @@ public static partial class ScheduleValidator
             if (pin is null) continue;
             var key = MemberKey(pin.ExaminerIds ?? []);
             var there = input.Rows.Where(r => SameId(r.Centre, pin.CentreId) && r.Date == pin.Date).ToList();
-            if (there.Any(r => MemberKey(r.Members) == key)) continue;
-            var existing = there.GroupBy(r => r.Commission, Ids).Select(g => $"{g.Key} : {List(g.First().Members)}").ToList();
+            var members = there.GroupBy(r => r.Commission, Ids).Select(g => (Commission: g.Key, Members: g.SelectMany(r => r.Members).Distinct(Ids).ToList())).ToList();
+            if (members.Any(c => MemberKey(c.Members) == key)) continue;
+            var existing = members.Select(c => $"{c.Commission} : {List(c.Members)}").ToList();
             yield return V(rule, $"Centre {pin.CentreId}, {Day(pin.Date)} : aucune commission n'a exactement les membres épinglés ({List(pin.ExaminerIds ?? [])})"
                                  + (existing.Count == 0 ? " ; aucune commission n'y siège." : $" ; commissions de ce jour : {string.Join(" ; ", existing)}."));
         }

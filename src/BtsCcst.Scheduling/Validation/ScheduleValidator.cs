@@ -22,13 +22,12 @@ namespace BtsCcst.Scheduling;
 /// <item><see cref="HardRules.Durations"/> also covers "prep_start empty iff the unit has no preparation":
 /// an empty prep_start is a preparation of 0 minutes. <see cref="HardRules.PreparationSeats"/> is the
 /// capacity only (a preparation runs from prep_start to exam_start).</item>
-/// <item>Commission composition: the members listed on a row (distinct) must fill every required seat of
-/// <see cref="UnitDefinition.Commission"/>, each member at most one seat
-/// (<see cref="OralRules.MayFill"/>, so EF1 needs a teacher of the candidate's language). A member who
-/// fills no seat is allowed only if they are a professional and the unit is one of the professional
-/// domain (a unit of the professional block, or whose commission has a seat a professional may take):
-/// so the E4/U61 commission with its optional professional may also examine U62 or EF2, but an English
-/// or a language commission has no member beyond its seat, and no teacher ever sits without a seat.</item>
+/// <item>Commission composition: the members listed on a row (distinct) are the exam's examiners; they fill
+/// the seats of <see cref="UnitDefinition.Commission"/> exactly: every required seat, each member one seat
+/// (<see cref="OralRules.MayFill"/>, so EF1 needs a teacher of the candidate's language), no member without a
+/// seat (§2: a member whom the unit's commission does not name never examines it; the professional of an
+/// E4/U61 commission is not listed on its U62 rows). A commission's members are the union of its rows; a row
+/// leaves out only members who could not take a seat in it (<see cref="HardRules.CommissionFixedMembers"/>).</item>
 /// <item><see cref="HardRules.Rooms"/> checks at most exam_rooms distinct room labels per centre and day and
 /// one exam at a time per room; together they imply at most exam_rooms exams at the same time.</item>
 /// <item>An oral pinned but reported unplaced breaks no pin (the report says why); a commission pin needs a

@@ -72,6 +72,10 @@ public static class ExamDayEndpoints
 
     internal static string? Time(TimeOnly? time) => time?.ToString("HH:mm", CultureInfo.InvariantCulture);
 
+    /// <summary>A commission's members: a row lists only those who examine it (no professional on a U62 row), so the union.</summary>
+    private static string[] MembersOf(IEnumerable<ScheduleRow> rows) =>
+        [.. rows.OrderByDescending(r => r.ExaminerIds.Length).SelectMany(r => r.ExaminerIds).Distinct()];
+
     private static async Task<IResult> GetDay(string session, string centre, string date, ClaimsPrincipal user, IGrainFactory grains)
     {
         var day = await grains.OralCentre(session, centre).GetExamDay(DateOf(date), TokenService.ActorOf(user));
@@ -133,7 +137,7 @@ public static class ExamDayEndpoints
             .Select(room => new RoomOfDayResponse(room.Key, [.. room
                 .GroupBy(e => e.Row.CommissionId)
                 .OrderBy(g => g.Min(e => e.Row.ExamStart))
-                .Select(commission => new CommissionOfDayResponse(commission.Key, commission.First().Row.ExaminerIds, [.. commission
+                .Select(commission => new CommissionOfDayResponse(commission.Key, MembersOf(commission.Select(e => e.Row)), [.. commission
                     .OrderBy(e => e.Row.ExamStart)
                     .Select(e => new ExamOfDayResponse(
                         e.Row.CandidateNumber, names[e.Row.CandidateNumber].Last, names[e.Row.CandidateNumber].First, e.Row.Unit, e.Group,

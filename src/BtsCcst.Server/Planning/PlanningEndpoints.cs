@@ -16,7 +16,8 @@ public sealed record PlanningRunRequest(double? TimeLimitSeconds, PlanningWeight
 public sealed record SecondGroupRequest([property: Required] DateOnly[]? Dates, [property: Required] string[]? CentreIds);
 
 /// <summary>Soft-goal weights; any left out keeps its documented default (PlannerWeights).</summary>
-public sealed record PlanningWeightsRequest(int? Unplaced, int? ExtraDay, int? WaitingMinute, int? NoProfessional, int? ExaminerDay, int? LoadBalanceMinute);
+public sealed record PlanningWeightsRequest(int? Unplaced, int? ExtraDay, int? WaitingMinute, int? NoProfessional, int? ExaminerDay, int? LoadBalanceMinute,
+    int? LateInDayMinute = null, int? IncidentSlackMinutes = null);
 
 public sealed record OralPinRequest([property: Required] string? CandidateNumber, [property: Required] string? Unit, DateOnly? Date, string? CentreId);
 
@@ -66,10 +67,13 @@ public static class PlanningEndpoints
         {
             var d = PlannerWeights.Default;
             weights = new PlanningWeights(w.Unplaced ?? d.Unplaced, w.ExtraDay ?? d.ExtraDay, w.WaitingMinute ?? d.WaitingMinute,
-                w.NoProfessional ?? d.NoProfessional, w.ExaminerDay ?? d.ExaminerDay, w.LoadBalanceMinute ?? d.LoadBalanceMinute);
-            var values = new[] { weights.Unplaced, weights.ExtraDay, weights.WaitingMinute, weights.NoProfessional, weights.ExaminerDay, weights.LoadBalanceMinute };
+                w.NoProfessional ?? d.NoProfessional, w.ExaminerDay ?? d.ExaminerDay, w.LoadBalanceMinute ?? d.LoadBalanceMinute,
+                w.LateInDayMinute ?? d.LateInDayMinute, w.IncidentSlackMinutes ?? d.IncidentSlackMinutes);
+            var values = new[] { weights.Unplaced, weights.ExtraDay, weights.WaitingMinute, weights.NoProfessional, weights.ExaminerDay, weights.LoadBalanceMinute, weights.LateInDayMinute };
             if (values.Any(v => v is < 0 or > 1_000_000) || weights.Unplaced < 1)
                 return Problems.Invalid("Les poids sont des entiers de 0 à 1 000 000, et « unplaced » vaut au moins 1.");
+            if (weights.IncidentSlackMinutes is < 0 or > 600)
+                return Problems.Invalid("« incidentSlackMinutes » est une durée en minutes de 0 à 600.");
         }
         SecondGroupScope? secondGroup = null;
         if (body?.SecondGroup is { } scope)

@@ -15,6 +15,21 @@ internal static class PlanAssert
         Assert.Equal(instance.Candidates.Sum(c => c.Orals.Distinct().Count()), result.Exams.Count + result.Unplaced.Count);
     }
 
+    /// <summary>
+    /// Each exam lists only the members who examine it (§2, each unit's commission): a U62 exactly one STI and one
+    /// économie-gestion teacher, never a professional; an EF2 two members. Returns the number of U62 exams checked.
+    /// </summary>
+    public static int OnlySeatedExaminers(PlanningInstance instance, IReadOnlyList<ScheduledExam> exams)
+    {
+        var disciplines = instance.Examiners.ToDictionary(e => e.Id, e => e.Discipline);
+        var u62 = exams.Where(e => e.Unit == UnitCode.U62).ToList();
+        var outside = u62.Where(e => !e.ExaminerIds.Select(id => disciplines[id]).Order().SequenceEqual([Discipline.EcoGestion, Discipline.Sti])).ToList();
+        Assert.True(outside.Count == 0, $"{outside.Count} U62 exam(s) with a member outside its seats: "
+                                        + string.Join("; ", outside.Take(5).Select(e => $"{e.CandidateNumber} {e.CommissionId} [{string.Join(",", e.ExaminerIds)}]")));
+        Assert.All(exams.Where(e => e.Unit == UnitCode.EF2), e => Assert.Equal(2, e.ExaminerIds.Count));
+        return u62.Count;
+    }
+
     public static void FullyPlaced(PlanResult result)
     {
         Assert.True(result.Unplaced.Count == 0,

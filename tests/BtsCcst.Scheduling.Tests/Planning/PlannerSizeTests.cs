@@ -16,6 +16,7 @@ public sealed class PlannerSizeTests(ITestOutputHelper output)
 
         PlanAssert.KeepsEveryRule(instance, result);
         PlanAssert.FullyPlaced(result);
+        PlanAssert.OnlySeatedExaminers(instance, result.Exams);
     }
 
     [Fact]
@@ -29,5 +30,6 @@ public sealed class PlannerSizeTests(ITestOutputHelper output)
         PlanAssert.KeepsEveryRule(instance, result);
         PlanAssert.FullyPlaced(result);
         Assert.True(PlanAssert.SingleDayShare(result) >= 0.95);
+        Assert.True(PlanAssert.OnlySeatedExaminers(instance, result.Exams) > 0);
     }
 }

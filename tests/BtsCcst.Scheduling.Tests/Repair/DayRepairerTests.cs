@@ -177,6 +177,7 @@ public sealed class DayRepairerTests(ITestOutputHelper output)
             output.WriteLine($"  {c.CandidateNumber} {c.Unit}: {c.OldDate} {c.OldStart} {c.OldCommissionId} [{string.Join(",", c.OldExaminerIds)}] -> {c.NewDate} {c.NewStart} {c.NewCommissionId} [{string.Join(",", c.NewExaminerIds)}]");
 
         PlanAssert.KeepsEveryRule(instance, new PlanResult(result.Exams, result.Unplaced, [], 0, 0, result.Optimal));
+        PlanAssert.OnlySeatedExaminers(instance, result.Exams);
         Assert.Empty(RepairValidator.Validate(request, plan.Exams, result.Exams));
         Assert.True(result.Optimal);
         var events = request.Events.Select(e => e switch { CandidateLate l => l.CandidateNumber, CandidateAbsentExcused a => a.CandidateNumber, _ => null })
@@ -201,7 +202,8 @@ public sealed class DayRepairerTests(ITestOutputHelper output)
             foreach (var subset in Subsets(others, size))
             {
                 var restricted = DayRepairer.Repair(instance, plan.Exams, request with { MovableCandidates = subset.ToHashSet() }, Options, plan.Unplaced);
-                if (restricted.Unplaced.Count != result.Unplaced.Count) continue;
+                // A restriction without any solution (a candidate kept in place in a closed room) is no alternative.
+                if (!restricted.Solved || restricted.Unplaced.Count != result.Unplaced.Count) continue;
                 Assert.True(restricted.CandidatesMoved <= size);
                 optimum = size;
                 break;

@@ -21,7 +21,7 @@ public class ScheduleCsvTests
         Assert.Equal(Header, lines[0]);
         Assert.Equal(7, lines.Length);
         Assert.Equal("CAEN-1,2024-05-16,S1,COM1,E4,24001,08:00,09:20,10:40,EX-ECO1;EX-STI1;EX-PRO1", lines[1]);
-        Assert.Equal("CAEN-1,2024-05-16,S1,COM1,U62,24002,,13:00,13:30,EX-ECO1;EX-STI1;EX-PRO1", lines[4]);
+        Assert.Equal("CAEN-1,2024-05-16,S1,COM1,U62,24002,,13:00,13:30,EX-ECO1;EX-STI1", lines[4]);
         Assert.StartsWith("CAEN-1,2024-05-16,S2,COM2,E22,24002,08:00,08:20,08:40", lines[5], StringComparison.Ordinal);
     }
 

@@ -196,9 +196,29 @@ public class ScheduleValidatorTests
     [Fact]
     public void CommissionComposition_a_teacher_without_a_seat()
     {
-        // U62 has two seats (STI, économie-gestion): a third member may only be a professional.
+        // U62 has two seats (STI, économie-gestion): no third member.
         var schedule = With(Second, UnitCode.U62, e => e with { CommissionId = "COM5", ExaminerIds = [Eco, Sti, Ang] });
         AssertOnly(HardRules.CommissionComposition, schedule);
+    }
+
+    [Fact]
+    public void CommissionComposition_the_professional_listed_in_u62()
+    {
+        // § U62 names one STI teacher and one économie-gestion teacher: the E4/U61 commission's professional does not examine it.
+        var schedule = With(Second, UnitCode.U62, e => e with { ExaminerIds = [Eco, Sti, Pro] });
+        var violation = Assert.Single(AssertOnly(HardRules.CommissionComposition, schedule));
+        Assert.Contains("U62 du candidat 24002", violation.Message);
+        Assert.Contains("aucun autre membre", violation.Message);
+    }
+
+    [Fact]
+    public void CommissionComposition_ef2_seats_two_members_only()
+    {
+        var instance = WithCandidate(Second, c => c with { Orals = [.. c.Orals, UnitCode.EF2] });
+        var ef2 = Exam("S1", "COM1", UnitCode.EF2, Second, null, "13:40", "14:00", Eco, Sti, Pro);
+        var violation = Assert.Single(AssertOnly(HardRules.CommissionComposition, instance, [.. Schedule(), ef2]));
+        Assert.Contains("EF2", violation.Message);
+        Assert.Empty(ScheduleValidator.Validate(instance, [.. Schedule(), ef2 with { ExaminerIds = [Eco, Pro] }]));
     }
 
     [Fact]
@@ -225,9 +245,11 @@ public class ScheduleValidatorTests
     [Fact]
     public void CommissionFixedMembers_members_change_during_the_day()
     {
-        var schedule = With(Second, UnitCode.U62, e => e with { ExaminerIds = [Eco, Sti] });
+        // The professional, who has a seat in U61, is missing from it: the commission changed.
+        var schedule = With(First, UnitCode.U61, e => e with { ExaminerIds = [Eco, Sti] });
         var violation = Assert.Single(AssertOnly(HardRules.CommissionFixedMembers, schedule));
         Assert.Contains("COM1", violation.Message);
+        Assert.Contains("sans EX-PRO1 pour U61 du candidat 24001", violation.Message);
     }
 
     [Fact]

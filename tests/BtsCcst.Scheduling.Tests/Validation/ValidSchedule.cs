@@ -10,7 +10,7 @@ namespace BtsCcst.Scheduling.Tests.Validation;
 /// <item>24001, 33 % extra time: E4 preparation 80 min (60 → 79.8 → 80), exam 80 min; U61 40 min;
 /// EF3 30 min (20 → 26.6 → 30) right after U61, before the same commission COM1.</item>
 /// <item>24002: E22 (20 + 20), EF1 in Spanish (20 + 20), U62 30 min in the afternoon before COM1,
-/// the E4/U61 commission with its optional professional (who sits without a seat in U62).</item>
+/// the E4/U61 commission, whose professional has no seat in U62 and so is not listed on that row.</item>
 /// </list>
 /// </summary>
 internal static class ValidSchedule
@@ -65,7 +65,7 @@ internal static class ValidSchedule
         Exam("S1", "COM1", UnitCode.EF3, First, null, "11:30", "12:00", Eco, Sti, Pro),
         Exam("S2", "COM2", UnitCode.E22, Second, "08:00", "08:20", "08:40", Ang),
         Exam("S2", "COM3", UnitCode.EF1, Second, "08:50", "09:10", "09:30", Esp),
-        Exam("S1", "COM1", UnitCode.U62, Second, null, "13:00", "13:30", Eco, Sti, Pro),
+        Exam("S1", "COM1", UnitCode.U62, Second, null, "13:00", "13:30", Eco, Sti),
     ];
 
     /// <summary>The schedule with the row of <paramref name="candidate"/>'s <paramref name="unit"/> changed.</summary>
