@@ -309,6 +309,22 @@ public sealed partial class DeliberationDocumentsTests
     }
 
     [Fact]
+    public void Names_as_long_as_the_imports_allow_without_a_space_stay_inside_the_transcript_and_the_minutes()
+    {
+        // Issue 16: an unbounded name made transcript.pdf fail; the imports now stop at FieldLengths.PersonName, and a
+        // name of that length with no place to break still fits the page.
+        var longest = new string('W', BtsCcst.Domain.Imports.FieldLengths.PersonName);
+        var transcript = ThreeTranscripts()[0] with { LastName = longest, FirstName = longest };
+        var transcriptPage = Assert.Single(Pages(TranscriptPdf.Build([transcript])));
+        AssertInsidePage(transcriptPage);
+        Assert.Contains(longest[..20], transcriptPage.Text);
+
+        var candidates = SixCandidates().ToList();
+        candidates[0] = candidates[0] with { LastName = longest, FirstName = longest };
+        foreach (var page in Pages(MinutesPdf.Build(Minutes(candidates)))) AssertInsidePage(page);
+    }
+
+    [Fact]
     public void Transcripts_are_one_page_per_candidate_with_their_average_decision_and_results_in_words()
     {
         var transcripts = ThreeTranscripts();
