@@ -94,4 +94,36 @@ public sealed class PostgreSqlFaultTests
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
     }
+
+    [Fact]
+    public async Task On_PostgreSQL_a_marks_import_failing_on_its_fourth_write_completes_when_sent_again_and_slow_writes_all_land()
+    {
+        await using var database = await PostgreSqlTestDatabase.CreateAsync("faults_nth");
+        var faults = new StorageFaults();
+        await using var silo = await PostgreSqlSilo.StartAsync(database.ConnectionString, s => s.Services.AddStorageFaults(faults));
+        var session = silo.GrainFactory.Session(SessionId);
+        Assert.Empty((await session.ImportCandidates(Given.CandidateRows([.. Numbers.Select(n => Given.Candidate(n))]))).Errors);
+        var marks = "candidate_number,unit,result\n" + string.Concat(Numbers.Select(n => $"{n},E4,13\n"));
+
+        faults.FailWrites(1, succeedFirst: 3, ofStates: "candidate");
+        await Assert.ThrowsAsync<StorageUnavailableException>(() =>
+            BtsCcst.Grains.Abstractions.Operations.SessionImports.RunAsync(session, "marks", new StringReader(marks), Given.Bureau));
+        var again = await BtsCcst.Grains.Abstractions.Operations.SessionImports.RunAsync(session, "marks", new StringReader(marks), Given.Bureau);
+        Assert.Equal(Numbers.Length, again.Counts!.Created + again.Counts.Unchanged);
+
+        faults.WriteDelay = TimeSpan.FromMilliseconds(150);
+        await Task.WhenAll(Numbers.Select(n => silo.GrainFactory.Candidate(SessionId, n).EnterResults([new ResultEntry("E5", "14")], Given.Bureau)));
+        faults.Heal();
+
+        await silo.StopAsync();
+        await using var reader = await PostgreSqlSilo.StartAsync(database.ConnectionString);
+        foreach (var number in Numbers)
+        {
+            var summary = await reader.GrainFactory.Candidate(SessionId, number).GetSummary();
+            Assert.Equal(("13", "14"), (summary.Cell("E4").Result, summary.Cell("E5").Result));
+        }
+        var board = await reader.GrainFactory.Jury(SessionId, "LYON").GetBoard();
+        foreach (var row in board.Candidates)
+            Assert.Equal(Given.Json(await reader.GrainFactory.Candidate(SessionId, row.CandidateNumber).GetSummary()), Given.Json(row));
+    }
 }

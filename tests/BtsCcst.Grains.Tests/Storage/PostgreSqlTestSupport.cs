@@ -31,7 +31,7 @@ public sealed class PostgreSqlSilo : IAsyncDisposable
 
     public IClusterMembershipService Membership => host.Services.GetRequiredService<IClusterMembershipService>();
 
-    public static async Task<PostgreSqlSilo> StartAsync(string connectionString)
+    public static async Task<PostgreSqlSilo> StartAsync(string connectionString, Action<ISiloBuilder>? configure = null)
     {
         var siloPort = FreePort();
         var gatewayPort = FreePort();
@@ -42,6 +42,7 @@ public sealed class PostgreSqlSilo : IAsyncDisposable
                 connectionString, ClusterId, ServiceId, IPAddress.Loopback, siloPort, gatewayPort));
             // The candidate and jury grains stamp every change with the injected clock.
             silo.Services.AddSingleton(TimeProvider.System);
+            configure?.Invoke(silo);
         });
         var host = builder.Build();
         await host.StartAsync();
