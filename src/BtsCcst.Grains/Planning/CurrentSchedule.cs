@@ -17,9 +17,15 @@ public static class CurrentSchedule
         foreach (var g in group is { } only ? [only] : new[] { PlanningGroups.First, PlanningGroups.Second })
         {
             if (await session.GetScheduleRunId(g) is null) continue;
-            var byCentre = await Task.WhenAll(centres.Select(c => grains.OralCentre(sessionId, c.CentreId).GetPlan(g)));
-            rows.AddRange(byCentre.SelectMany(r => r));
+            rows.AddRange(await OfCentresAsync(grains, sessionId, centres.Select(c => c.CentreId), g));
         }
         return [.. rows];
+    }
+
+    /// <summary>One group's rows as these centres hold them (for the session grain itself, which cannot call itself back).</summary>
+    public static async Task<ScheduleRow[]> OfCentresAsync(IGrainFactory grains, string sessionId, IEnumerable<string> centreIds, int group)
+    {
+        var byCentre = await Task.WhenAll(centreIds.Select(c => grains.OralCentre(sessionId, c).GetPlan(group)));
+        return [.. byCentre.SelectMany(r => r)];
     }
 }

@@ -1,5 +1,6 @@
 using BtsCcst.Domain;
 using BtsCcst.Grains.Abstractions;
+using BtsCcst.Grains.Planning;
 
 namespace BtsCcst.Grains.Deliberation;
 
@@ -77,9 +78,7 @@ public sealed partial class SessionGrain
     {
         var (view, run) = await RunOf(runId);
         var proposed = await run.GetSchedule();
-        // The schedule as the centres hold it (CurrentSchedule's view), read here: CurrentSchedule would call back into this grain.
-        var current = ScheduleRunOf(view.Group) is null ? []
-            : (await Task.WhenAll(State.Centres.Keys.Select(c => GrainFactory.OralCentre(SessionId, c).GetPlan(view.Group)))).SelectMany(r => r).ToArray();
+        var current = ScheduleRunOf(view.Group) is null ? [] : await CurrentSchedule.OfCentresAsync(GrainFactory, SessionId, State.Centres.Keys, view.Group);
         static string Key(ScheduleRow r) => $"{r.CandidateNumber}/{r.Unit}";
         var before = current.ToDictionary(Key);
         var after = proposed.ToDictionary(Key);

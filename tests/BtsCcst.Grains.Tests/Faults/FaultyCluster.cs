@@ -13,18 +13,11 @@ public static class FaultyCluster
 
     private static readonly ConcurrentDictionary<string, StorageFaults> Registry = new();
 
-    public static async Task<TestCluster> StartAsync(string connectionString, StorageFaults faults)
+    public static Task<TestCluster> StartAsync(string connectionString, StorageFaults faults)
     {
         var id = Guid.NewGuid().ToString("N");
         Registry[id] = faults;
-        var builder = new TestClusterBuilder(1);
-        builder.Options.ServiceId = SqliteStorageCluster.ServiceId;
-        builder.Properties[SqliteStorageCluster.ConnectionStringKey] = connectionString;
-        builder.Properties[FaultsKey] = id;
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        return cluster;
+        return SqliteStorageCluster.StartAsync<SiloConfigurator>(connectionString, properties: new Dictionary<string, string> { [FaultsKey] = id });
     }
 
     public sealed class SiloConfigurator : ISiloConfigurator

@@ -58,12 +58,18 @@ public static class SqliteStorageCluster
     /// <summary>Fixed, so that a new cluster on the same file finds the state of the previous one.</summary>
     public const string ServiceId = "btsccst-storage-tests";
 
-    public static async Task<TestCluster> StartAsync(string connectionString, short silos = 1)
+    public static Task<TestCluster> StartAsync(string connectionString, short silos = 1) =>
+        StartAsync<SiloConfigurator>(connectionString, silos);
+
+    /// <summary>The same cluster configured by <typeparamref name="TConfigurator"/>, which reads <paramref name="properties"/>.</summary>
+    public static async Task<TestCluster> StartAsync<TConfigurator>(string connectionString, short silos = 1, IReadOnlyDictionary<string, string>? properties = null)
+        where TConfigurator : ISiloConfigurator, new()
     {
         var builder = new TestClusterBuilder(silos);
         builder.Options.ServiceId = ServiceId;
         builder.Properties[ConnectionStringKey] = connectionString;
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        foreach (var (key, value) in properties ?? new Dictionary<string, string>()) builder.Properties[key] = value;
+        builder.AddSiloBuilderConfigurator<TConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;

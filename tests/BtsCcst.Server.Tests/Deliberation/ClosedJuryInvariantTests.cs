@@ -57,9 +57,7 @@ public sealed class ClosedJuryInvariantTests(ServerFixture server)
         Assert.False((await organiser.PutAsJsonAsync($"/api/sessions/{Session}/candidates/{normandie[0]}/results/E1", new { result = "3", reason = "Correction" })).IsSuccessStatusCode);
         await Unchanged("a mark entered by the president, then by the organiser");
 
-        var run = await organiser.PostAsJsonAsync($"/api/sessions/{Session}/planning-runs", new { timeLimitSeconds = 3 });
-        Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
-        await WaitForRunEnd(organiser, (await run.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!);
+        await BtsCcst.Server.Tests.Planning.PublicationTests.RunAsync(organiser, Session);
         await Unchanged("a planning run");
 
         using var manager = await server.ClientAsync("centre-manager", "Mme Lefèvre", "CAEN-1");
@@ -84,15 +82,5 @@ public sealed class ClosedJuryInvariantTests(ServerFixture server)
     {
         using var response = await organiser.PostAsync($"/api/sessions/{Session}/{route}", new StringContent(body, System.Text.Encoding.UTF8, contentType));
         Assert.NotEqual(HttpStatusCode.InternalServerError, response.StatusCode);
-    }
-
-    private static async Task WaitForRunEnd(HttpClient organiser, string runId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while ((await organiser.GetFromJsonAsync<JsonElement>($"/api/sessions/{Session}/planning-runs/{runId}")).GetProperty("disposition").ValueKind == JsonValueKind.Null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the run did not end");
-            await Task.Delay(250);
-        }
     }
 }

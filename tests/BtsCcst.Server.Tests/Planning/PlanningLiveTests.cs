@@ -198,7 +198,11 @@ public sealed class PlanningLiveTests(ServerFixture server)
             await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Lancer une planification" }).ClickAsync();
             await Expect(page.Locator("#run-disposition")).ToContainTextAsync("proposition", new() { Timeout = (float)RunDeadline.TotalMilliseconds });
             await Expect(page.Locator("#run-comparison")).ToContainTextAsync("Par rapport au planning en vigueur");
-            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "btsccst-screens", "planning-proposal.png"), FullPage = true });
+            foreach (var width in new[] { 1400, 390 })
+            {
+                await page.SetViewportSizeAsync(width, 900);
+                await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "btsccst-screens", $"planning-proposal-{width}.png"), FullPage = true });
+            }
             await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Écarter cette proposition" }).ClickAsync();
             await Expect(page.Locator("#run-disposition")).ToContainTextAsync("écartée");
         });

@@ -75,6 +75,26 @@ public sealed class PublicationTests(ServerFixture server)
         Assert.Contains(ExamDayApiTests.ExamsOf(day), e => e.GetProperty("status").GetString() == "PRESENT");
     }
 
+    [Fact]
+    public async Task Publishing_discarding_or_comparing_an_unknown_or_malformed_run_is_a_French_problem_and_changes_nothing()
+    {
+        const string session = "publication-bad";
+        using var organiser = await server.OrganiserAsync();
+        foreach (var (method, path) in new[] { ("POST", "publish"), ("POST", "discard"), ("GET", "comparison") })
+        {
+            using var unknown = await organiser.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"/api/sessions/{session}/planning-runs/run-inconnu/{path}"));
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+            Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("Planification run-inconnu inconnue", await unknown.Content.ReadAsStringAsync());
+            using var malformed = await organiser.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"/api/sessions/{session}/planning-runs/-x%0A/{path}"));
+            Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+            Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
+        }
+        using var president = await server.ClientAsync("jury-president", "M. Leroy", "NORMANDIE");
+        Assert.Equal(HttpStatusCode.Forbidden, (await president.PostAsync($"/api/sessions/{session}/planning-runs/run-inconnu/publish", null)).StatusCode);
+        Assert.Empty(await organiser.GetFromJsonAsync<JsonElement[]>($"/api/sessions/{session}/planning-runs") ?? []);
+    }
+
     private static string Id(JsonElement run) => run.GetProperty("runId").GetString()!;
 
     private static async Task<string> Stage(HttpClient organiser, string session) =>
@@ -83,7 +103,8 @@ public sealed class PublicationTests(ServerFixture server)
     private static async Task<JsonElement> LatestRun(HttpClient organiser, string session) =>
         (await organiser.GetFromJsonAsync<JsonElement[]>($"/api/sessions/{session}/planning-runs"))![0];
 
-    private static async Task<JsonElement> RunAsync(HttpClient organiser, string session)
+    /// <summary>Starts a run and waits until it has ended and the session has said what became of its plan.</summary>
+    internal static async Task<JsonElement> RunAsync(HttpClient organiser, string session)
     {
         var start = await organiser.PostAsJsonAsync($"/api/sessions/{session}/planning-runs", new { timeLimitSeconds = 5 });
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
