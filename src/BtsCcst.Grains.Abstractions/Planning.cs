@@ -111,6 +111,8 @@ public sealed record PlanningRunView
     [Id(13)] public SecondGroupScope? SecondGroup { get; init; }
     /// <summary>Who started the run.</summary>
     [Id(14)] public Actor? StartedBy { get; init; }
+    /// <summary>How the run re-plans a published plan (README, "Re-planning"); null before any publication.</summary>
+    [Id(20)] public ReplanChoice? Replan { get; init; }
 
     /// <summary>Relative gap between objective and bound, when both are known.</summary>
     public double? Gap => Objective is { } o && Bound is { } b && Math.Abs(o) > 1e-9 ? Math.Abs(o - b) / Math.Abs(o) : null;
@@ -119,7 +121,7 @@ public sealed record PlanningRunView
 /// <summary>One planning run of a session: gathers the session's data, plans out of process, keeps the result.</summary>
 public interface IPlanningRunGrain : IGrainWithStringKey
 {
-    Task<PlanningRunView> Start(double timeLimitSeconds, PlanningWeights? weights, Actor actor, SecondGroupScope? secondGroup);
+    Task<PlanningRunView> Start(double timeLimitSeconds, PlanningWeights? weights, Actor actor, SecondGroupScope? secondGroup, ReplanChoice? replan = null);
 
     // Read-only and interleaved: the session reads the plan while the run hands it over.
     [Orleans.Concurrency.AlwaysInterleave]
@@ -244,3 +246,23 @@ public sealed record CommissionPinDefinition(
 public sealed record PlanningPins(
     [property: Id(0)] OralPinDefinition[] Orals,
     [property: Id(1)] CommissionPinDefinition[] Commissions);
+
+/// <summary>
+/// How a run re-plans once a plan is published: centre-days within <see cref="NoticeDays"/> days of today (and every
+/// begun one) are kept as they are; with <see cref="Whole"/> every other centre-day is re-planned, otherwise only those
+/// that must change.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ReplanChoice([property: Id(0)] int NoticeDays = ReplanChoice.DefaultNoticeDays, [property: Id(1)] bool Whole = false)
+{
+    public const int DefaultNoticeDays = 7;
+    public const int MaxNoticeDays = 60;
+}
+
+/// <summary>One date of one oral centre.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CentreDayKey([property: Id(0)] string CentreId, [property: Id(1)] DateOnly Date);
+
+/// <summary>What a re-plan keeps: the group's schedule as it stands, and the centre-days to keep exactly.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReplanBasisData([property: Id(0)] ScheduleRow[] Schedule, [property: Id(1)] CentreDayKey[] Kept, [property: Id(2)] bool Whole);

@@ -154,9 +154,19 @@ public interface ISessionGrain : IGrainWithStringKey
     [Orleans.Concurrency.AlwaysInterleave]
     Task<PlanningPins> GetPins();
 
-    /// <summary>Starts a planning run (one at a time) and returns its id.</summary>
-    /// <summary>Starts a planning run of the first-group orals, or with <paramref name="secondGroup"/> of the second group's contrôle orals.</summary>
-    Task<string> StartPlanningRun(double timeLimitSeconds, PlanningWeights? weights, Actor actor, SecondGroupScope? secondGroup = null);
+    /// <summary>
+    /// Starts a planning run (one at a time) of the first-group orals, or with <paramref name="secondGroup"/> of the second
+    /// group's contrôle orals, and returns its id. Once the group's plan is published the run re-plans it as
+    /// <paramref name="replan"/> says (default notice period, only the centre-days that must change).
+    /// </summary>
+    Task<string> StartPlanningRun(double timeLimitSeconds, PlanningWeights? weights, Actor actor, SecondGroupScope? secondGroup = null, ReplanChoice? replan = null);
+
+    /// <summary>
+    /// What a re-plan of the group keeps, or null while none of its plans is published (a run then plans from scratch):
+    /// the schedule as it stands and the centre-days begun, with events or repairs, past, within the notice period, or
+    /// holding a row an accepted repair changed.
+    /// </summary>
+    Task<ReplanBasisData?> GetReplanBasis(int group, ReplanChoice choice);
 
     /// <summary>
     /// A run ended with a plan: it becomes the group's draft schedule (its convocations go to the candidates) while no plan

@@ -77,7 +77,7 @@ public sealed class PlanningRunGrain(
         }
     }
 
-    public async Task<PlanningRunView> Start(double timeLimitSeconds, PlanningWeights? weights, Actor actor, SecondGroupScope? secondGroup)
+    public async Task<PlanningRunView> Start(double timeLimitSeconds, PlanningWeights? weights, Actor actor, SecondGroupScope? secondGroup, ReplanChoice? replan = null)
     {
         if (Stored.State.View is not null) throw new RefusedException(RefusalKind.Conflict, $"La planification {RunId} a déjà été lancée.");
         var timeLimit = TimeSpan.FromSeconds(Math.Clamp(timeLimitSeconds, 1, MaxTimeLimit.TotalSeconds));
@@ -88,6 +88,7 @@ public sealed class PlanningRunGrain(
             Group = secondGroup is null ? PlanningGroups.First : PlanningGroups.Second,
             SecondGroup = secondGroup,
             StartedBy = actor,
+            Replan = replan,
         };
         await Stored.Update(s =>
         {
@@ -100,19 +101,23 @@ public sealed class PlanningRunGrain(
         var self = this.AsReference<IPlanningRunGrain>();
         var grains = GrainFactory;
         // The solve runs off the grain's scheduler; it reports back through grain calls.
-        _ = Task.Run(() => SolveAsync(grains, self, SessionId, timeLimit, weights, secondGroup));
+        _ = Task.Run(() => SolveAsync(grains, self, SessionId, timeLimit, weights, secondGroup, replan));
         return started;
     }
 
-    private async Task SolveAsync(IGrainFactory grains, IPlanningRunGrain self, string sessionId, TimeSpan timeLimit, PlanningWeights? weights, SecondGroupScope? secondGroup)
+    private async Task SolveAsync(IGrainFactory grains, IPlanningRunGrain self, string sessionId, TimeSpan timeLimit, PlanningWeights? weights,
+        SecondGroupScope? secondGroup, ReplanChoice? replan)
     {
         try
         {
             var (instance, unplaceable) = await PlanningInputs.GatherAsync(grains, sessionId, secondGroup);
-
+            var basis = replan is null ? null : await grains.Session(sessionId).GetReplanBasis(secondGroup is null ? PlanningGroups.First : PlanningGroups.Second, replan);
             var progress = new Progress<PlanningProgress>(p =>
                 _ = self.ReportProgress(p.Phase, p.Elapsed.TotalSeconds, p.Placed, p.Total, Finite(p.Objective), Finite(p.Bound)));
-            var result = await planner.PlanAsync(instance, new PlannerOptions(timeLimit, Workers, PlanningMapping.ToWeights(weights)), progress, CancellationToken.None);
+            var options = new PlannerOptions(timeLimit, Workers, PlanningMapping.ToWeights(weights));
+            var result = basis is null
+                ? await planner.PlanAsync(instance, options, progress, CancellationToken.None)
+                : await ReplanAsync(instance, basis, options, progress);
             await self.Complete(
                 result.Exams.Select(PlanningMapping.ToRow).ToArray(),
                 [.. result.Unplaced.Select(u => new UnplacedRow(u.CandidateNumber, u.Unit.ToString(), u.Reason)), .. unplaceable],
@@ -124,6 +129,24 @@ public sealed class PlanningRunGrain(
             logger.LogError(e, "Planning run {Session}/{Run} failed", sessionId, RunId);
             await self.Complete([], [], [], 0, 0, e is PlannerProcessException or RefusedException ? e.Message : $"Erreur inattendue : {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// A re-plan (<see cref="Replanning"/>): the kept and unchanged centre-days as they are, the rest planned in the child
+    /// process; the whole plan then goes through the validator, whose findings (none expected) join the reasons.
+    /// </summary>
+    private async Task<PlanResult> ReplanAsync(PlanningInstance instance, ReplanBasisData basis, PlannerOptions options, IProgress<PlanningProgress> progress)
+    {
+        var split = Replanning.Split(instance, new ReplanBasis(
+            [.. basis.Schedule.Select(PlanningMapping.ToExam)],
+            basis.Kept.Select(k => new CentreDate(k.CentreId, k.Date)).ToHashSet(), basis.Whole));
+        var residual = split.Residual.Candidates.Count == 0
+            ? new PlanResult([], [], [], 0, 0, true)
+            : await planner.PlanAsync(split.Residual, options, progress, CancellationToken.None);
+        var merged = Replanning.Merge(instance, split, residual);
+        var violations = ScheduleValidator.Validate(instance, merged.Exams, merged.Unplaced);
+        return violations.Count == 0 ? merged
+            : merged with { Reasons = [.. merged.Reasons, .. violations.Take(20).Select(v => $"Contrôle du plan : {v.Message}")] };
     }
 
     private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;

@@ -83,8 +83,10 @@ public sealed partial class SessionGrain
 
     public Task<string[]> GetCandidateNumbers() => Task.FromResult(State.CandidateJury.Keys.Order(StringComparer.Ordinal).ToArray());
 
-    public async Task<string> StartPlanningRun(double timeLimitSeconds, PlanningWeights? weights, Actor actor, SecondGroupScope? secondGroup = null)
+    public async Task<string> StartPlanningRun(double timeLimitSeconds, PlanningWeights? weights, Actor actor, SecondGroupScope? secondGroup = null, ReplanChoice? replan = null)
     {
+        if (replan is { NoticeDays: < 0 or > ReplanChoice.MaxNoticeDays })
+            throw new RefusedException(RefusalKind.Invalid, $"Le délai de prévenance se compte en jours, de 0 à {ReplanChoice.MaxNoticeDays}.");
         if (State.Centres.Count == 0 || State.Examiners.Count == 0)
             throw new RefusedException(RefusalKind.Conflict, "Importez d'abord centres.csv et examiners.csv : il n'y a rien à planifier sans centres ni examinateurs.");
         if (secondGroup is not null) await CheckSecondGroupScope(secondGroup);
@@ -96,7 +98,10 @@ public sealed partial class SessionGrain
             s.RunningRunId = runId;
             s.RunIds.Add(runId);
         });
-        await GrainFactory.PlanningRun(SessionId, runId).Start(timeLimitSeconds, weights, actor, secondGroup);
+        var group = secondGroup is null ? PlanningGroups.First : PlanningGroups.Second;
+        var replans = State.PublishedRunIds.ContainsKey(group) || ScheduleRunOf(group) is not null && (await BegunCentreDaysAsync(group)).Length > 0;
+        var choice = replans ? replan ?? new ReplanChoice() : null;
+        await GrainFactory.PlanningRun(SessionId, runId).Start(timeLimitSeconds, weights, actor, secondGroup, choice);
         return runId;
     }
 

@@ -46,7 +46,8 @@ public sealed partial class SessionGrain
             await Stored.Update(s => Decide(s, runId, view.Group, PlanDispositions.Published, actor));
             return PlanDispositions.Published;
         }
-        if (await PublishRefusal(view.Group) is { } refusal) throw new RefusedException(RefusalKind.Conflict, refusal);
+        if (await PublishRefusal(view.Group, await GrainFactory.PlanningRun(SessionId, runId).GetSchedule()) is { } refusal)
+            throw new RefusedException(RefusalKind.Conflict, refusal);
         await AdoptAsync(runId, view.Group, PlanDispositions.Published, actor);
         return PlanDispositions.Published;
     }
@@ -90,27 +91,61 @@ public sealed partial class SessionGrain
             [.. rows.Select(r => r.CandidateNumber).Distinct().Order(StringComparer.Ordinal)],
             [.. rows.SelectMany(r => r.ExaminerIds).Distinct().Order(StringComparer.Ordinal)],
             changed.Length, after.Count - changed.Count(after.ContainsKey),
-            await BegunDaysAsync(view.Group), await PublishRefusal(view.Group));
+            await BegunDaysAsync(view.Group), await PublishRefusal(view.Group, proposed));
     }
 
     private static bool SameSlot(ScheduleRow a, ScheduleRow b) =>
         (a.CentreId, a.Date, a.Room, a.CommissionId, a.PrepStart, a.ExamStart, a.ExamEnd) == (b.CentreId, b.Date, b.Room, b.CommissionId, b.PrepStart, b.ExamStart, b.ExamEnd)
         && a.ExaminerIds.SequenceEqual(b.ExaminerIds);
 
-    /// <summary>Why a plan other than the current one may not become the schedule, or null when it may.</summary>
-    private async Task<string?> PublishRefusal(int group)
+    /// <summary>
+    /// Why this run's plan may not become the schedule, or null when it may: a plan that would change a row of a begun
+    /// centre-day (events, exams recorded, repairs, closed) would rewrite what has happened there. A re-plan keeps those
+    /// days as they are, so its plan passes; a plan computed before they began does not.
+    /// </summary>
+    private async Task<string?> PublishRefusal(int group, IReadOnlyList<ScheduleRow> proposed)
     {
-        var begun = await BegunDaysAsync(group);
+        var begun = await BegunCentreDaysAsync(group);
         if (begun.Length == 0) return null;
-        return $"Des journées d'épreuves ont commencé ({string.Join(", ", begun.Select(d => d.ToString("dd/MM/yyyy")))}) : "
-               + "publier un autre plan réécrirait ce qui s'y est passé. Ajustez ces journées par une réparation depuis la page du centre ; "
-               + "la re-planification qui garde les journées commencées n'est pas encore disponible.";
+        var current = await CurrentSchedule.OfCentresAsync(GrainFactory, SessionId, State.Centres.Keys, group);
+        var rewritten = begun.Where(day => !SameRows(RowsOf(current, day), RowsOf(proposed, day))).ToArray();
+        if (rewritten.Length == 0) return null;
+        return $"Ce plan réécrirait des journées d'épreuves commencées ({string.Join(", ", rewritten.Select(d => $"{d.CentreId} le {d.Date:dd/MM/yyyy}"))}) : "
+               + "lancez une nouvelle planification, qui garde ces journées telles quelles, et publiez-la ; "
+               + "ou ajustez ces journées par une réparation depuis la page du centre.";
     }
 
-    private async Task<DateOnly[]> BegunDaysAsync(int group)
+    private static ScheduleRow[] RowsOf(IEnumerable<ScheduleRow> rows, CentreDayKey day) =>
+        [.. rows.Where(r => r.CentreId == day.CentreId && r.Date == day.Date).OrderBy(r => r.CandidateNumber, StringComparer.Ordinal).ThenBy(r => r.Unit, StringComparer.Ordinal)];
+
+    private static bool SameRows(ScheduleRow[] a, ScheduleRow[] b) => a.Length == b.Length && a.Zip(b).All(p => SameRow(p.First, p.Second));
+
+    private static bool SameRow(ScheduleRow a, ScheduleRow b) =>
+        a.CandidateNumber == b.CandidateNumber && a.Unit == b.Unit && SameSlot(a, b);
+
+    private async Task<DateOnly[]> BegunDaysAsync(int group) => [.. (await BegunCentreDaysAsync(group)).Select(d => d.Date).Distinct().Order()];
+
+    /// <summary>The centre-days of the group that have begun: events, exams recorded, repairs, or closed.</summary>
+    private async Task<CentreDayKey[]> BegunCentreDaysAsync(int group)
     {
-        var days = await Task.WhenAll(State.Centres.Keys.Select(c => GrainFactory.OralCentre(SessionId, c).GetBegunDays(group)));
-        return [.. days.SelectMany(d => d).Distinct().Order()];
+        var days = await Task.WhenAll(State.Centres.Keys.Select(async c =>
+            (await GrainFactory.OralCentre(SessionId, c).GetBegunDays(group)).Select(d => new CentreDayKey(c, d))));
+        return [.. days.SelectMany(d => d).OrderBy(d => d.Date).ThenBy(d => d.CentreId, StringComparer.Ordinal)];
+    }
+
+    public async Task<ReplanBasisData?> GetReplanBasis(int group, ReplanChoice choice)
+    {
+        var scheduleRun = ScheduleRunOf(group);
+        if (scheduleRun is null) return null;
+        var begun = await BegunCentreDaysAsync(group);
+        if (!State.PublishedRunIds.ContainsKey(group) && begun.Length == 0) return null;
+        var current = await CurrentSchedule.OfCentresAsync(GrainFactory, SessionId, State.Centres.Keys, group);
+        var planned = (await GrainFactory.PlanningRun(SessionId, scheduleRun).GetSchedule()).ToDictionary(r => (r.CandidateNumber, r.Unit));
+        // A row an accepted repair changed (a re-convocation to a later day, an examiner replaced) keeps its day.
+        var repaired = current.Where(r => !planned.TryGetValue((r.CandidateNumber, r.Unit), out var p) || !SameRow(p, r)).Select(r => new CentreDayKey(r.CentreId, r.Date));
+        var noticeEnd = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(choice.NoticeDays);
+        var soon = current.Where(r => r.Date < noticeEnd).Select(r => new CentreDayKey(r.CentreId, r.Date));
+        return new ReplanBasisData(current, [.. begun.Concat(repaired).Concat(soon).Distinct()], choice.Whole);
     }
 
     private async Task<(PlanningRunView View, IPlanningRunGrain Run)> RunOf(string runId)
@@ -126,6 +161,8 @@ public sealed partial class SessionGrain
     private async Task AdoptAsync(string runId, int group, string disposition, Actor? decision)
     {
         var schedule = await GrainFactory.PlanningRun(SessionId, runId).GetSchedule();
+        // The centres still hold the plan as it stands: what the people were last told.
+        ScheduleRow[]? before = ScheduleRunOf(group) is null ? null : await CurrentSchedule.OfCentresAsync(GrainFactory, SessionId, State.Centres.Keys, group);
         await Stored.Update(s =>
         {
             var previous = group == PlanningGroups.Second ? s.SecondGroupScheduleRunId : s.ScheduleRunId;
@@ -138,11 +175,22 @@ public sealed partial class SessionGrain
         });
 
         var byCandidate = schedule.ToLookup(r => r.CandidateNumber);
-        await Task.WhenAll(State.CandidateJury.Keys.Select(n => GrainFactory.Candidate(SessionId, n).SetConvocations(byCandidate[n].ToArray(), group)));
+        await Task.WhenAll(CandidatesConcerned(before, schedule).Select(n => GrainFactory.Candidate(SessionId, n).SetConvocations(byCandidate[n].ToArray(), group)));
         var byCentre = schedule.ToLookup(r => r.CentreId);
         await Task.WhenAll(State.Centres.Keys.Select(c => GrainFactory.OralCentre(SessionId, c).SetPlan(byCentre[c].ToArray(), group)));
         await Task.WhenAll(schedule.GroupBy(r => r.CommissionId).Select(g => GrainFactory.Commission(SessionId, g.Key).SetPlan(g.ToArray())));
     }
+
+    /// <summary>Every candidate on a first plan; afterwards only those whose convocations change (README, "Re-planning").</summary>
+    private IEnumerable<string> CandidatesConcerned(ScheduleRow[]? before, ScheduleRow[] after)
+    {
+        if (before is null) return State.CandidateJury.Keys;
+        var old = before.ToLookup(r => r.CandidateNumber);
+        var now = after.ToLookup(r => r.CandidateNumber);
+        return State.CandidateJury.Keys.Where(n => !SameRows(RowsOf(old[n]), RowsOf(now[n])));
+    }
+
+    private static ScheduleRow[] RowsOf(IEnumerable<ScheduleRow> rows) => [.. rows.OrderBy(r => r.Unit, StringComparer.Ordinal)];
 
     private void Decide(SessionState s, string runId, int group, string disposition, Actor actor)
     {

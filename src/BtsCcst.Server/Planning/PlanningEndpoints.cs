@@ -10,7 +10,12 @@ using BtsCcst.Server.Auth;
 
 namespace BtsCcst.Server.Planning;
 
-public sealed record PlanningRunRequest(double? TimeLimitSeconds, PlanningWeightsRequest? Weights, SecondGroupRequest? SecondGroup = null);
+/// <param name="NoticeDays">Once a plan is published: centre-days within this many days of today are kept as they are
+/// (default 7, 0 to 60).</param>
+/// <param name="Replan">Once a plan is published: "minimal" (default) re-plans only the centre-days that must change,
+/// "whole" every centre-day not kept.</param>
+public sealed record PlanningRunRequest(double? TimeLimitSeconds, PlanningWeightsRequest? Weights, SecondGroupRequest? SecondGroup = null,
+    int? NoticeDays = null, string? Replan = null);
 
 /// <summary>Plans the second group's contrôle orals instead of the first group's: on these dates, in these centres.</summary>
 public sealed record SecondGroupRequest([property: Required] DateOnly[]? Dates, [property: Required] string[]? CentreIds);
@@ -82,7 +87,12 @@ public static class PlanningEndpoints
                 return Problems.Invalid("secondGroup attendu : { \"dates\": [\"2024-06-24\", ...], \"centreIds\": [\"CAEN-1\", ...] }, identifiants de centres valides.");
             secondGroup = new SecondGroupScope(scope.Dates, scope.CentreIds);
         }
-        var runId = await grains.Session(session).StartPlanningRun(limit, weights, TokenService.ActorOf(user), secondGroup);
+        if (body?.NoticeDays is < 0 or > ReplanChoice.MaxNoticeDays)
+            return Problems.Invalid($"Le délai de prévenance (noticeDays) se compte en jours, de 0 à {ReplanChoice.MaxNoticeDays} (reçu {body.NoticeDays}).");
+        if (body?.Replan is not (null or "minimal" or "whole"))
+            return Problems.Invalid($"replan vaut « minimal » (seules les journées qui doivent changer) ou « whole » (toutes les journées non gardées), reçu « {body.Replan} ».");
+        var replan = new ReplanChoice(body?.NoticeDays ?? ReplanChoice.DefaultNoticeDays, body?.Replan == "whole");
+        var runId = await grains.Session(session).StartPlanningRun(limit, weights, TokenService.ActorOf(user), secondGroup, replan);
         return Results.Accepted($"/api/sessions/{session}/planning-runs/{runId}", new { runId });
     }
 
