@@ -159,6 +159,7 @@ public static class PlanningEndpoints
             unplaced = view.Unplaced,
             startedAt = view.StartedAt,
             endedAt = view.EndedAt,
+            replan = view.Replan is { } replan ? new { noticeDays = replan.NoticeDays, mode = replan.Whole ? "whole" : "minimal" } : null,
         };
     }
 
