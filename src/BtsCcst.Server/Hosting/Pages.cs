@@ -14,6 +14,7 @@ public static class Pages
         app.MapGet("/centre/{centreId}", (string centreId, IWebHostEnvironment env) => Page(env, "centre.html", centreId, FieldRules.IsId)).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/commission/{commissionId}", (string commissionId, IWebHostEnvironment env) => Page(env, "commission.html", commissionId, id => id.Length <= 100)).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/planning", (IWebHostEnvironment env) => Results.File(env.WebRootFileProvider.GetFileInfo("planning.html").CreateReadStream(), "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/workspace", (IWebHostEnvironment env) => Results.File(env.WebRootFileProvider.GetFileInfo("workspace.html").CreateReadStream(), "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
     }
 
     private static IResult Page(IWebHostEnvironment env, string file, string id, Func<string, bool> valid) =>

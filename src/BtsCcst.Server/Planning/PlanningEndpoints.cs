@@ -60,6 +60,7 @@ public static class PlanningEndpoints
             .WithSummary("Checks a schedule.csv (e.g. edited by hand) against every hard rule; lists each violation.");
         session.MapDocumentsApi();
         session.MapScheduleJson();
+        session.MapWorkspaceApi();
     }
 
     private static async Task<IResult> StartRun(string session, PlanningRunRequest? body, ClaimsPrincipal user, IGrainFactory grains)
