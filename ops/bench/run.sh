@@ -14,10 +14,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
 build() {
-  # A first Release build of the server from a clean tree can fail once in the static web assets
-  # step (wwwroot/lib is copied by the same build); a second attempt succeeds.
-  dotnet build "$1" -c Release --nologo -v quiet -clp:ErrorsOnly \
-    || { echo "retrying the build of $1" >&2; dotnet build "$1" -c Release --nologo -v quiet -clp:ErrorsOnly; }
+  dotnet build "$1" -c Release --nologo -v quiet -clp:ErrorsOnly
 }
 
 build src/BtsCcst.Server/BtsCcst.Server.csproj

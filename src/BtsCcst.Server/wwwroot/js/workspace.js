@@ -151,9 +151,24 @@
     result.className = "name import-result";
     result.textContent = `Import de ${file.name}…`;
     el("import-errors-block").hidden = true;
-    const response = await fetch(`${base}/imports/${kind}`, {
-      method: "POST", headers: { "Authorization": `Bearer ${page.token()}`, "Content-Type": "text/csv" }, body: await file.text(),
-    });
+    // A large file is written in batches: its progress is in the import journal while the request runs.
+    const progress = setInterval(async () => {
+      const log = await api("GET", "/imports").catch(() => []);
+      const running = log.find(r => r.unfinished && r.kind === kind);
+      if (running && running.rowsTotal > 0) result.textContent = `Import de ${file.name} : ${running.rowsDone} / ${running.rowsTotal} lignes écrites…`;
+    }, 1000);
+    let response;
+    try {
+      response = await fetch(`${base}/imports/${kind}`, {
+        method: "POST", headers: { "Authorization": `Bearer ${page.token()}`, "Content-Type": "text/csv" }, body: await file.text(),
+      });
+    } catch {
+      result.className = "name import-result error";
+      result.textContent = `Serveur injoignable : ${file.name} n'a peut-être pas été importé ; consultez le journal, puis importez-le à nouveau.`;
+      return;
+    } finally {
+      clearInterval(progress);
+    }
     const json = await response.json().catch(() => null);
     if (response.status === 401 || response.status === 403) { page.showLogin(deniedMessage); return; }
     if (!response.ok) {
