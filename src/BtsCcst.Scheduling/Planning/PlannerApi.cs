@@ -58,7 +58,10 @@ public sealed record PlanningProgress(string Phase, TimeSpan Elapsed, double? Ob
 /// orals that could not be placed, each with its reason, <see cref="Reasons"/> the causes in terms an organiser acts on
 /// (in French). <see cref="Objective"/> and <see cref="Bound"/> sum the sub-models' objectives and bounds;
 /// <see cref="Optimal"/> is true only when every sub-model was solved to optimality and no oral moved between
-/// centre-days (the decomposition itself is heuristic, see <see cref="OralPlanner"/>).
+/// centre-days (the decomposition itself is heuristic, see <see cref="OralPlanner"/>). <see cref="Bound"/> holds for the
+/// decomposition's choices only (the centre-days as assigned); <see cref="SessionBound"/> holds for every plan of the
+/// instance (<see cref="Planning.SessionBound"/>, a linear relaxation), null when its solver did not finish in its share of
+/// the time.
 /// </summary>
 public sealed record PlanResult(
     IReadOnlyList<ScheduledExam> Exams,
@@ -66,4 +69,5 @@ public sealed record PlanResult(
     IReadOnlyList<string> Reasons,
     double Objective,
     double Bound,
-    bool Optimal);
+    bool Optimal,
+    double? SessionBound = null);
