@@ -80,6 +80,7 @@ internal static class SessionBound
         var professionals = days.ToDictionary(d => d.Index, d => new Coverage(solver, session, d, called, weights));
         var load = days.ToDictionary(d => d.Index, d => Loads(solver, session, d, weights));
 
+        var comers = new Dictionary<(int Day, string Key), List<(Variable Y, int Count)>>();
         foreach (var kind in kinds)
         {
             var once = solver.MakeConstraint(kind.Count, kind.Count);
@@ -95,13 +96,14 @@ internal static class SessionBound
                     perDay[day.Index][key].SetCoefficient(y, minutes);
                     perAcademy[kind.Academy][key].SetCoefficient(y, minutes);
                     if (load[day.Index].TryGetValue(key, out var heaviest)) heaviest.SetCoefficient(y, minutes);
+                    if (key is not (Rooms or Preparation)) (comers.TryGetValue((day.Index, key), out var list) ? list : comers[(day.Index, key)] = []).Add((y, kind.Count));
                 }
                 foreach (var length in kind.ProfessionalMinutes.GroupBy(m => m)) professionals[day.Index].Of(length.Key).SetCoefficient(y, -length.Count());
             }
             // Split: every oral placed, over two centre-days or more; counted with the academy's centre-days only.
             var split = solver.MakeNumVar(0, kind.Count, "");
             once.SetCoefficient(split, 1);
-            objective.SetCoefficient(split, weights.WaitingMinute * (double)kind.Blocks.Sum() + (OneDateHolds(kind, weights) ? 0 : weights.ExtraDay));
+            objective.SetCoefficient(split, weights.WaitingMinute * (double)kind.Blocks.Sum() + SplitExtra(kind, weights));
             foreach (var (key, minutes) in kind.Demand) perAcademy[kind.Academy][key].SetCoefficient(split, minutes);
             // Out: at least one oral left out, which no valid plan needs when the instance places them all.
             var left = solver.MakeNumVar(0, kind.Count, "");
@@ -109,6 +111,7 @@ internal static class SessionBound
             objective.SetCoefficient(left, weights.Unplaced);
         }
 
+        SomeoneSits(solver, session, called, comers);
         var status = solver.Solve();
         if (status != Solver.ResultStatus.OPTIMAL) return null;
         // The solver's optimum is exact within its tolerances; a little below it stays a bound.
@@ -132,6 +135,22 @@ internal static class SessionBound
         foreach (var examiner in session.Pool(day).Where(e => Fills(e, key)))
             row.SetCoefficient(called[(day.Index, examiner.Id)], -Math.Min(examiner.MaxMinutesPerDay, day.FreeMinutes));
         return row;
+    }
+
+    /// <summary>
+    /// At a centre-day where any candidate comes, at least one examiner of each discipline they need is called: the share of
+    /// examiners called is at least the share of the candidates who may come there that come (1 when one does).
+    /// </summary>
+    private static void SomeoneSits(Solver solver, PlanningSession session, Dictionary<(int, string), Variable> called, Dictionary<(int Day, string Key), List<(Variable Y, int Count)>> comers)
+    {
+        foreach (var ((index, key), list) in comers)
+        {
+            var day = session.CentreDays[index];
+            double mayCome = list.Sum(c => c.Count);
+            var row = solver.MakeConstraint(0, double.PositiveInfinity);
+            foreach (var examiner in session.Pool(day).Where(e => Fills(e, key))) row.SetCoefficient(called[(index, examiner.Id)], 1);
+            foreach (var (y, _) in list) row.SetCoefficient(y, -1 / mayCome);
+        }
     }
 
     /// <summary>Whether an examiner counts for a demand key: a discipline, "eco-sti", or "Langue:language".</summary>
@@ -190,24 +209,30 @@ internal static class SessionBound
     }
 
     /// <summary>
-    /// Whether one date has two centre-days or more where the candidate's orals may go and whose free stretches together
-    /// could hold their day (a candidate at two centres on one date pays no extra day). Centres in different time zones
-    /// are taken to hold any day.
+    /// What a split candidate pays beyond their busy minutes: an extra day (<see cref="PlannerWeights.ExtraDay"/>) when
+    /// they come on two dates; on one date at k centres (two centre-days or more where their orals may go, whose free
+    /// stretches together could hold their day) no extra day but the gaps between the blocks at each centre (all of them
+    /// less k). Centres of one date in different time zones are taken to hold any day.
     /// </summary>
-    private static bool OneDateHolds(Kind kind, PlannerWeights weights)
+    private static double SplitExtra(Kind kind, PlannerWeights weights)
     {
+        double best = weights.ExtraDay;
         foreach (var date in kind.Orals.SelectMany(o => kind.Eligible[o]).Select(d => d.Date).Distinct())
         {
             var days = kind.Orals.SelectMany(o => kind.Eligible[o]).Where(d => d.Date == date).Distinct().ToList();
             if (days.Count < 2 || kind.Orals.Any(o => !kind.Eligible[o].Any(d => d.Date == date))) continue;
-            if (days.Select(d => d.Centre.TimeZone).Distinct().Count() > 1) return true;
-            var union = new List<(int Start, int End)>();
-            foreach (var w in days.SelectMany(d => d.FreeWindows).OrderBy(w => w.Start))
-                if (union.Count > 0 && w.Start <= union[^1].End) union[^1] = (union[^1].Start, Math.Max(union[^1].End, w.End));
-                else union.Add((w.Start, w.End));
-            if (ShortestDay(union, kind.Blocks, int.MaxValue, weights) is not null) return true;
+            if (days.Select(d => d.Centre.TimeZone).Distinct().Count() == 1)
+            {
+                var union = new List<(int Start, int End)>();
+                foreach (var w in days.SelectMany(d => d.FreeWindows).OrderBy(w => w.Start))
+                    if (union.Count > 0 && w.Start <= union[^1].End) union[^1] = (union[^1].Start, Math.Max(union[^1].End, w.End));
+                    else union.Add((w.Start, w.End));
+                if (ShortestDay(union, kind.Blocks, int.MaxValue, weights) is null) continue;
+            }
+            var gaps = Math.Max(0, kind.Blocks.Count - days.Count);
+            best = Math.Min(best, (double)weights.WaitingMinute * OralRules.MinimumGapMinutes * gaps);
         }
-        return false;
+        return best;
     }
 
     /// <summary>
