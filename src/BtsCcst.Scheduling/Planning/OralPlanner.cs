@@ -329,8 +329,9 @@ public static class OralPlanner
                 reasons.Add($"{group.Key} [non placés : {units}]");
             }
             var planned = states.Values.Where(s => s.Problem is not null).ToList();
-            // Fewest days: each day a candidate comes beyond the first (only the assignment and the moves decide it).
-            var extraDays = exams.GroupBy(e => e.CandidateNumber).Sum(g => g.Select(e => e.Date).Distinct().Count() - 1);
+            // Fewest days: each centre-day a candidate comes to beyond the first (only the assignment and the moves decide it);
+            // two centres on one date count as two days, as the centre-days' objectives count each one's waiting apart.
+            var extraDays = exams.GroupBy(e => e.CandidateNumber).Sum(g => g.Select(e => (e.CentreId, e.Date)).Distinct().Count() - 1);
             var objective = planned.Sum(s => s.Objective) + (double)weights.ExtraDay * extraDays;
             return new PlanResult(
                 exams.OrderBy(e => e.CentreId, StringComparer.Ordinal).ThenBy(e => e.Date).ThenBy(e => e.ExamStart).ThenBy(e => e.Room, StringComparer.Ordinal).ToList(),

@@ -8,7 +8,8 @@ namespace BtsCcst.Scheduling;
 /// <param name="Unplaced">Cost of one oral left unplaced (and of a pinned commission left without a candidate).
 /// Default 100 000: more than placing one oral can cost in all the other goals, so that the planner never leaves an
 /// oral out to improve another goal.</param>
-/// <param name="ExtraDay">Cost of each day a candidate must come beyond the first. Default 1 000. The assignment
+/// <param name="ExtraDay">Cost of each day a candidate must come beyond the first (each centre-day: two centres on one
+/// date count as two days). Default 1 000. The assignment
 /// phase puts all of a candidate's orals on one centre-day unless pins forbid it; when some cannot be placed there,
 /// a positive weight moves the candidate's whole day elsewhere (one day, the orals re-planned), 0 moves only the orals
 /// left out (the candidate then comes twice). Counted in <see cref="PlanResult.Objective"/>.</param>

@@ -10,8 +10,8 @@ namespace BtsCcst.Scheduling.Planning;
 /// <list type="bullet">
 /// <item>Candidates of the same kind (academy, orals and timings, eligible centre-days) are counted together; each goes
 /// <i>whole</i> to one centre-day where all their orals fit its free stretches, at the cost of their shortest possible day
-/// there (waiting, and the end of the day kept for incidents), or <i>split</i>, at the cost of their busy minutes, plus
-/// an extra day unless one date could take them at two centres, or leaves an oral <i>out</i>.</item>
+/// there (waiting, and the end of the day kept for incidents), or <i>split</i>, at the cost of their busy minutes, an
+/// extra day and the gaps at each centre-day, or leaves an oral <i>out</i>.</item>
 /// <item>Each centre-day's examiners of a discipline (and teachers of an EF1 language) examine at least the seats'
 /// minutes of the candidates there, each no more than their daily maximum within the free stretches; an examiner
 /// sits at one centre a date and costs an examiner-day in proportion to the share called. Rooms and preparation seats hold
@@ -209,30 +209,16 @@ internal static class SessionBound
     }
 
     /// <summary>
-    /// What a split candidate pays beyond their busy minutes: an extra day (<see cref="PlannerWeights.ExtraDay"/>) when
-    /// they come on two dates; on one date at k centres (two centre-days or more where their orals may go, whose free
-    /// stretches together could hold their day) no extra day but the gaps between the blocks at each centre (all of them
-    /// less k). Centres of one date in different time zones are taken to hold any day.
+    /// What a split candidate pays beyond their busy minutes: at k centre-days (k ≥ 2, each centre-day beyond the first
+    /// an extra day, <see cref="PlannerWeights.ExtraDay"/>) k − 1 extra days and the gaps between the blocks at each,
+    /// all of them less k; the cheaper of k = 2 and k = all their blocks, since the cost is linear in k.
     /// </summary>
     private static double SplitExtra(Kind kind, PlannerWeights weights)
     {
-        double best = weights.ExtraDay;
-        foreach (var date in kind.Orals.SelectMany(o => kind.Eligible[o]).Select(d => d.Date).Distinct())
-        {
-            var days = kind.Orals.SelectMany(o => kind.Eligible[o]).Where(d => d.Date == date).Distinct().ToList();
-            if (days.Count < 2 || kind.Orals.Any(o => !kind.Eligible[o].Any(d => d.Date == date))) continue;
-            if (days.Select(d => d.Centre.TimeZone).Distinct().Count() == 1)
-            {
-                var union = new List<(int Start, int End)>();
-                foreach (var w in days.SelectMany(d => d.FreeWindows).OrderBy(w => w.Start))
-                    if (union.Count > 0 && w.Start <= union[^1].End) union[^1] = (union[^1].Start, Math.Max(union[^1].End, w.End));
-                    else union.Add((w.Start, w.End));
-                if (ShortestDay(union, kind.Blocks, int.MaxValue, weights) is null) continue;
-            }
-            var gaps = Math.Max(0, kind.Blocks.Count - days.Count);
-            best = Math.Min(best, (double)weights.WaitingMinute * OralRules.MinimumGapMinutes * gaps);
-        }
-        return best;
+        var blocks = kind.Blocks.Count;
+        if (blocks < 2) return weights.Unplaced;
+        var gap = (double)weights.WaitingMinute * OralRules.MinimumGapMinutes;
+        return Math.Min(weights.ExtraDay + gap * (blocks - 2), (double)weights.ExtraDay * (blocks - 1));
     }
 
     /// <summary>
