@@ -114,8 +114,18 @@ public sealed record PlanningRunView
     /// <summary>How the run re-plans a published plan (README, "Re-planning"); null before any publication.</summary>
     [Id(20)] public ReplanChoice? Replan { get; init; }
 
+    /// <summary>
+    /// A lower bound of the objective of every plan of the session, whatever the decomposition (PlanResult.SessionBound);
+    /// <see cref="Bound"/> holds for the planner's own assignment to centre-days only. Null while running, or when the
+    /// linear solver did not finish in its share of the time.
+    /// </summary>
+    [Id(15)] public double? SessionBound { get; init; }
+
     /// <summary>Relative gap between objective and bound, when both are known.</summary>
     public double? Gap => Objective is { } o && Bound is { } b && Math.Abs(o) > 1e-9 ? Math.Abs(o - b) / Math.Abs(o) : null;
+
+    /// <summary>Relative gap between objective and session bound: how far above the best possible plan this one may be, at most.</summary>
+    public double? SessionGap => Objective is { } o && SessionBound is { } b && Math.Abs(o) > 1e-9 ? Math.Abs(o - b) / Math.Abs(o) : null;
 }
 
 /// <summary>One planning run of a session: gathers the session's data, plans out of process, keeps the result.</summary>
@@ -134,7 +144,7 @@ public interface IPlanningRunGrain : IGrainWithStringKey
     Task ReportProgress(string phase, double elapsedSeconds, int placed, int total, double? objective, double? bound);
 
     /// <summary>Called by the run's own solving task when it ends.</summary>
-    Task Complete(ScheduleRow[] schedule, UnplacedRow[] unplaced, string[] reasons, double objective, double bound, string? failure);
+    Task Complete(ScheduleRow[] schedule, UnplacedRow[] unplaced, string[] reasons, double objective, double bound, double? sessionBound, string? failure);
 
     /// <summary>
     /// Subscribes a silo's planning relay to the run's progress; subscriptions expire unless renewed.

@@ -23,7 +23,7 @@ public sealed record CostBreakdown(long Total, long Unplaced, long ExtraDays, lo
     {
         var w = weights ?? PlannerWeights.Default;
         var examiners = instance.Examiners.ToDictionary(e => e.Id, StringComparer.OrdinalIgnoreCase);
-        var extraDays = exams.GroupBy(e => e.CandidateNumber).Sum(g => (long)g.Select(e => e.Date).Distinct().Count() - 1);
+        var extraDays = exams.GroupBy(e => e.CandidateNumber).Sum(g => (long)g.Select(e => (e.CentreId.ToUpperInvariant(), e.Date)).Distinct().Count() - 1);
         long waiting = 0, noPro = 0, examinerDays = 0, load = 0, late = 0;
         var centres = instance.Centres.ToDictionary(c => c.Id, StringComparer.OrdinalIgnoreCase);
         foreach (var day in exams.GroupBy(e => (Centre: e.CentreId.ToUpperInvariant(), e.Date)))

@@ -42,6 +42,10 @@ public sealed record RunResult
     /// <summary>This benchmark's lower bound for any plan of the instance (<see cref="SimpleBound"/>), and (cost − it) / cost.</summary>
     public required SimpleBound SessionBound { get; init; }
     public double GapToSessionBound => (Cost.Total - SessionBound.Total) / (double)Math.Max(1, Cost.Total);
+    /// <summary>The planner's own session bound (<c>PlanResult.SessionBound</c>, a linear relaxation valid for every plan), planner runs only.</summary>
+    public double? PlannerSessionBound { get; init; }
+    /// <summary>(Objective − PlannerSessionBound) / max(1, Objective).</summary>
+    public double? GapToPlannerSessionBound => Objective is { } o && PlannerSessionBound is { } b ? (o - b) / Math.Max(1, o) : null;
     /// <summary>The planner moved orals between centre-days (its phase "reprise des oraux non placés" was reported).</summary>
     public bool MovedOrals { get; init; }
 
@@ -93,7 +97,7 @@ public static class Runs
         var violations = ScheduleValidator.Validate(instance, result.Exams, result.Unplaced);
         var validationSeconds = validate.Elapsed.TotalSeconds;
         var cost = CostBreakdown.Of(instance, result.Exams, result.Unplaced.Count);
-        say($"done in {elapsed:0.0} s: {placed}/{total} placed, objective {result.Objective:0}, bound {result.Bound:0}, row cost {cost.Total}, {violations.Count} violation(s)");
+        say($"done in {elapsed:0.0} s: {placed}/{total} placed, objective {result.Objective:0}, bound {result.Bound:0}, session bound {result.SessionBound:0}, row cost {cost.Total}, {violations.Count} violation(s)");
         return new RunResult
         {
             Size = Name(size, shape), Kind = "planner", TimeLimitSeconds = seconds, Workers = workers, SolverSeed = solverSeed,
@@ -102,7 +106,7 @@ public static class Runs
             InstanceSeconds = instanceSeconds, ElapsedSeconds = elapsed, FirstCompleteSeconds = firstComplete, FirstCompleteFrom = from,
             ProgressReports = progress.Count, Placed = placed, Total = total,
             Objective = result.Objective, Bound = result.Bound, Gap = (result.Objective - result.Bound) / Math.Max(1, result.Objective), Optimal = result.Optimal,
-            Cost = cost, SessionBound = SimpleBound.Of(instance), MovedOrals = progress.Phases.Contains("reprise des oraux non placés"),
+            Cost = cost, SessionBound = SimpleBound.Of(instance), PlannerSessionBound = result.SessionBound, MovedOrals = progress.Phases.Contains("reprise des oraux non placés"),
             SingleDayPonctual = Shape.SingleDayShare(result.Exams, bench.Ponctual),
             SingleDayAll = Shape.SingleDayShare(result.Exams, instance.Candidates.Select(c => c.Number)),
             MeanWaitingMinutes = Shape.MeanWaitingMinutes(result.Exams),

@@ -122,12 +122,12 @@ public sealed class PlanningRunGrain(
                 result.Exams.Select(PlanningMapping.ToRow).ToArray(),
                 [.. result.Unplaced.Select(u => new UnplacedRow(u.CandidateNumber, u.Unit.ToString(), u.Reason)), .. unplaceable],
                 [.. result.Reasons],
-                result.Objective, result.Bound, failure: null);
+                result.Objective, result.Bound, result.SessionBound, failure: null);
         }
         catch (Exception e)
         {
             logger.LogError(e, "Planning run {Session}/{Run} failed", sessionId, RunId);
-            await self.Complete([], [], [], 0, 0, e is PlannerProcessException or RefusedException ? e.Message : $"Erreur inattendue : {e.Message}");
+            await self.Complete([], [], [], 0, 0, null, e is PlannerProcessException or RefusedException ? e.Message : $"Erreur inattendue : {e.Message}");
         }
     }
 
@@ -165,7 +165,7 @@ public sealed class PlanningRunGrain(
         await Task.CompletedTask;
     }
 
-    public async Task Complete(ScheduleRow[] schedule, UnplacedRow[] unplaced, string[] reasons, double objective, double bound, string? failure)
+    public async Task Complete(ScheduleRow[] schedule, UnplacedRow[] unplaced, string[] reasons, double objective, double bound, double? sessionBound, string? failure)
     {
         var view = View;
         var state = failure is not null ? PlanningRunStates.Failed
@@ -179,6 +179,7 @@ public sealed class PlanningRunGrain(
             Total = schedule.Length + unplaced.Length,
             Objective = failure is null ? Finite(objective) : null,
             Bound = failure is null ? Finite(bound) : null,
+            SessionBound = failure is null ? Finite(sessionBound) : null,
             Reasons = failure is not null ? [failure] : reasons,
             Unplaced = unplaced,
             EndedAt = clock.GetUtcNow(),

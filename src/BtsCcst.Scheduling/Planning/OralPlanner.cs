@@ -52,6 +52,8 @@ public static class OralPlanner
     /// does; with long shares both end about level (ops/bench/RESULTS.md).
     /// </summary>
     private const double ImproveShare = 0.8;
+    /// <summary>Most of the time the session bound's linear relaxation may take (it usually takes far less).</summary>
+    private const double SessionBoundShare = 0.10;
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
 
     public static PlanResult Plan(PlanningInstance instance, PlannerOptions options, IProgress<PlanningProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -90,6 +92,7 @@ public static class OralPlanner
         private readonly Dictionary<Oral, HashSet<CentreDay>> tried = [];
         private readonly int total = instance.Candidates.Sum(c => c.Orals.Distinct().Count());
         private bool moved;
+        private double? sessionBound;
 
         private double Elapsed => clock.Elapsed.TotalSeconds;
         /// <summary>The time limit less a margin for reading back the plan (and for the solver overrunning its limit a little).</summary>
@@ -101,6 +104,10 @@ public static class OralPlanner
             Report("vérifications");
             var session = new PlanningSession(instance);
             var checkedSession = PreChecks.Run(session, unplaced, reasons);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            Report("borne inférieure de la session");
+            sessionBound = SessionBound.Evaluate(session, checkedSession, weights, TimeSpan.FromSeconds(SessionBoundShare * options.TimeLimit.TotalSeconds));
             cancellationToken.ThrowIfCancellationRequested();
 
             Report("affectation des candidats et des examinateurs");
@@ -322,15 +329,18 @@ public static class OralPlanner
                 reasons.Add($"{group.Key} [non placés : {units}]");
             }
             var planned = states.Values.Where(s => s.Problem is not null).ToList();
-            // Fewest days: each day a candidate comes beyond the first (only the assignment and the moves decide it).
-            var extraDays = exams.GroupBy(e => e.CandidateNumber).Sum(g => g.Select(e => e.Date).Distinct().Count() - 1);
+            // Fewest days: each centre-day a candidate comes to beyond the first (only the assignment and the moves decide it);
+            // two centres on one date count as two days, as the centre-days' objectives count each one's waiting apart.
+            var extraDays = exams.GroupBy(e => e.CandidateNumber).Sum(g => g.Select(e => (e.CentreId, e.Date)).Distinct().Count() - 1);
+            var objective = planned.Sum(s => s.Objective) + (double)weights.ExtraDay * extraDays;
             return new PlanResult(
                 exams.OrderBy(e => e.CentreId, StringComparer.Ordinal).ThenBy(e => e.Date).ThenBy(e => e.ExamStart).ThenBy(e => e.Room, StringComparer.Ordinal).ToList(),
                 unplaced.OrderBy(u => u.CandidateNumber, StringComparer.Ordinal).ThenBy(u => u.Unit).ToList(),
                 reasons.Distinct().ToList(),
-                planned.Sum(s => s.Objective) + (double)weights.ExtraDay * extraDays,
+                objective,
                 planned.Sum(s => s.Bound),
-                !moved && planned.All(s => s.Optimal));
+                !moved && planned.All(s => s.Optimal),
+                sessionBound);
         }
 
         /// <summary>Schedule rows of a centre-day: commissions numbered by their first exam, rooms labelled "Salle n" (HardRules.Rooms).</summary>

@@ -8,7 +8,8 @@ namespace BtsCcst.Scheduling;
 /// <param name="Unplaced">Cost of one oral left unplaced (and of a pinned commission left without a candidate).
 /// Default 100 000: more than placing one oral can cost in all the other goals, so that the planner never leaves an
 /// oral out to improve another goal.</param>
-/// <param name="ExtraDay">Cost of each day a candidate must come beyond the first. Default 1 000. The assignment
+/// <param name="ExtraDay">Cost of each day a candidate must come beyond the first (each centre-day: two centres on one
+/// date count as two days). Default 1 000. The assignment
 /// phase puts all of a candidate's orals on one centre-day unless pins forbid it; when some cannot be placed there,
 /// a positive weight moves the candidate's whole day elsewhere (one day, the orals re-planned), 0 moves only the orals
 /// left out (the candidate then comes twice). Counted in <see cref="PlanResult.Objective"/>.</param>
@@ -58,7 +59,10 @@ public sealed record PlanningProgress(string Phase, TimeSpan Elapsed, double? Ob
 /// orals that could not be placed, each with its reason, <see cref="Reasons"/> the causes in terms an organiser acts on
 /// (in French). <see cref="Objective"/> and <see cref="Bound"/> sum the sub-models' objectives and bounds;
 /// <see cref="Optimal"/> is true only when every sub-model was solved to optimality and no oral moved between
-/// centre-days (the decomposition itself is heuristic, see <see cref="OralPlanner"/>).
+/// centre-days (the decomposition itself is heuristic, see <see cref="OralPlanner"/>). <see cref="Bound"/> holds for the
+/// decomposition's choices only (the centre-days as assigned); <see cref="SessionBound"/> holds for every plan of the
+/// instance (<see cref="Planning.SessionBound"/>, a linear relaxation), null when its solver did not finish in its share of
+/// the time.
 /// </summary>
 public sealed record PlanResult(
     IReadOnlyList<ScheduledExam> Exams,
@@ -66,4 +70,5 @@ public sealed record PlanResult(
     IReadOnlyList<string> Reasons,
     double Objective,
     double Bound,
-    bool Optimal);
+    bool Optimal,
+    double? SessionBound = null);

@@ -155,6 +155,8 @@ public static class PlanningEndpoints
             objective = view.Objective,
             bound = view.Bound,
             gap = view.Gap,
+            sessionBound = view.SessionBound,
+            sessionGap = view.SessionGap,
             group = view.Group,
             reasons = view.Reasons,
             unplaced = view.Unplaced,

@@ -48,6 +48,7 @@ public sealed class SamplePlanningTests(ITestOutputHelper output)
         PlanAssert.OnlySeatedExaminers(sample.Instance, result.Exams);
         Assert.True(result.Unplaced.Count <= greedy.Unplaced.Count,
             $"{result.Unplaced.Count} orals unplaced by the planner, {greedy.Unplaced.Count} by the greedy baseline");
+        Assert.True(result.SessionBound is { } bound && bound <= result.Objective, $"session bound {result.SessionBound}, plan {result.Objective}");
     }
 
     /// <summary>
@@ -69,6 +70,7 @@ public sealed class SamplePlanningTests(ITestOutputHelper output)
         Assert.True(PlanAssert.OnlySeatedExaminers(sample.Instance, result.Exams) > 0);
         Assert.True(result.Unplaced.Count <= greedy.Unplaced.Count,
             $"{result.Unplaced.Count} orals unplaced by the planner, {greedy.Unplaced.Count} by the greedy baseline");
+        Assert.True(result.SessionBound is { } bound && bound <= result.Objective, $"session bound {result.SessionBound}, plan {result.Objective}");
     }
 }
 

@@ -55,6 +55,11 @@ public sealed class PlanningApiTests(ServerFixture server)
         // PL-01: E22, E4, U61, U62, EF3, EF1; PL-02: E22, E4, U61; PL-03: E4, U61, U62; PL-04: EF1.
         Assert.Equal(13, run.GetProperty("placed").GetInt32());
         Assert.Equal(13, run.GetProperty("total").GetInt32());
+        // The session bound holds for every plan, this one included; the decomposition's bound stays beside it.
+        var sessionBound = run.GetProperty("sessionBound").GetDouble();
+        Assert.InRange(sessionBound, 1, run.GetProperty("objective").GetDouble());
+        Assert.InRange(run.GetProperty("sessionGap").GetDouble(), 0, 1);
+        Assert.True(run.GetProperty("bound").GetDouble() > 0);
 
         var csv = await organiser.GetStringAsync($"/api/sessions/{Session}/exports/schedule.csv");
         var (rows, errors) = ScheduleCsv.Parse(new StringReader(csv));

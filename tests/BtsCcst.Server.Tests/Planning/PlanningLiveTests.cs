@@ -175,6 +175,7 @@ public sealed class PlanningLiveTests(ServerFixture server)
             await Expect(page.Locator("#run-placed")).ToHaveTextAsync($"{Orals} / {Orals}");
             await Expect(page.Locator("#run-unplaced-block")).ToBeHiddenAsync();
             await Expect(page.Locator("#start-run")).ToBeEnabledAsync();
+            await Expect(page.Locator("#run-session-bound")).ToContainTextAsync("ne peut coûter moins de");
         });
 
         var seen = await page.EvaluateAsync<JsonElement>("() => window.__seen");

@@ -155,6 +155,9 @@
     el("run-objective").textContent = number(view.objective, 2);
     el("run-bound").textContent = number(view.bound, 2);
     el("run-gap").textContent = view.gap === null || view.gap === undefined ? "—" : `${(view.gap * 100).toFixed(1).replace(".", ",")} %`;
+    const sessionBound = el("run-session-bound");
+    sessionBound.hidden = view.sessionBound === null || view.sessionBound === undefined;
+    if (!sessionBound.hidden) sessionBound.textContent = `Aucun planning de cette session, quelle que soit la répartition des candidats et des examinateurs, ne peut coûter moins de ${number(view.sessionBound, 0)} (borne de la session ; écart de ce plan à cette borne : ${(view.sessionGap * 100).toFixed(1).replace(".", ",")} %).`;
 
     const reasons = view.reasons || [];
     el("run-reasons-block").hidden = reasons.length === 0;
