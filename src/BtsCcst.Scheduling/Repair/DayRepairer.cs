@@ -142,7 +142,8 @@ public static class DayRepairer
         // One deadline for the whole repair; re-convocations, when asked, keep a share of it.
         var total = options.TimeLimit.TotalSeconds;
         var reserve = absent.Values.Any(reconvoke => reconvoke) ? total / 4 : 0;
-        var (solution, fallback) = SolveDay(problem, spec, touched: TouchedCandidates(problem, spec, eventCandidates), total - reserve - clock.Elapsed.TotalSeconds, options);
+        // The solver's budget is deterministic work, not what the clock says is left: the same request, the same search.
+        var (solution, fallback) = SolveDay(problem, spec, touched: TouchedCandidates(problem, spec, eventCandidates), total - reserve, options);
         if (!solution.Solved)
             // No plan in time (none proved impossible either): the schedule stays as it is, and the caller says so.
             return new RepairResult(current, [], 0, 0, 0, [.. (unplacedBefore ?? [])], false, Solved: false);
@@ -198,7 +199,7 @@ public static class DayRepairer
         foreach (var group in removed.GroupBy(r => r.CandidateNumber, StringComparer.Ordinal))
         {
             var candidate = candidates[group.Key];
-            var left = TimeSpan.FromSeconds(Math.Max(0.2, total - clock.Elapsed.TotalSeconds));
+            var left = TimeSpan.FromSeconds(Math.Max(0.2, reserve));
             var placedAgain = absent[group.Key] ? Reconvoke(instance, session, current, exams, day, candidate, group.ToList(), allIds, options with { TimeLimit = left }) : null;
             foreach (var row in group)
             {
@@ -240,8 +241,9 @@ public static class DayRepairer
     private static (RepairSolution Solution, bool Fallback) SolveDay(CentreDayProblem problem, RepairSpec spec, bool[] touched, double seconds, PlannerOptions options)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        // The deterministic limits decide; the wall-clock cap only guards against a machine far slower than usual.
-        var wallCap = Math.Max(1, seconds * 4);
+        // The deterministic limits decide; the wall-clock cap (per solve, model building apart) only guards against a
+        // machine far slower than usual.
+        static double WallCap(double budget) => Math.Max(2, budget * 10);
         var neighbourhoods = new List<bool[]> { touched, WithTheirCommissions(problem, spec, touched), problem.Candidates.Select(_ => true).ToArray() };
         var asIs = AsIs(problem, spec);
         RepairSolution? best = null;
@@ -252,20 +254,49 @@ public static class DayRepairer
             var free = neighbourhoods[n];
             if (n > 0 && free.SequenceEqual(neighbourhoods[n - 1])) continue;
             var budget = seconds * shares[n] + carried;
-            var left = wallCap - watch.Elapsed.TotalSeconds;
-            if (left < 0.05 && best is not null) break;
-            var narrow = spec with { Locked = [.. spec.Locked.Select((locked, k) => locked || !free[k])], Hint = best?.Placements ?? asIs.Plan };
-            var solution = RepairModel.Solve(problem, narrow, budget, options.Workers, options.Seed ?? 1, deterministic: true,
-                wallSeconds: Math.Max(0.1, left));
-            carried = Math.Max(0, budget - solution.DeterministicTime);
             var whole = free.All(f => f);
-            if (solution.Solved && (best is null || solution.Objective < best.Objective))
+            var narrow = spec with { Locked = [.. spec.Locked.Select((locked, k) => locked || !free[k])], Hint = best?.Placements ?? asIs.Plan };
+            var solution = RepairModel.Solve(whole ? problem : WithOthersFixed(problem, spec, free), narrow, budget, options.Workers, options.Seed ?? 1,
+                deterministic: true, wallSeconds: WallCap(budget));
+            carried = Math.Max(0, budget - solution.DeterministicTime);
+            // Objectives of different neighbourhoods do not compare (their weights count their own variables): the goal's
+            // first terms do; on a tie the larger neighbourhood, hinted with the best plan, is at least as good on the rest.
+            if (solution.Solved && (best is null || Score(problem, spec, solution.Placements).CompareTo(Score(problem, spec, best.Placements)) <= 0))
                 best = solution with { Optimal = solution.Optimal && (whole || Perfect(problem, spec, solution.Placements)) };
             else if (best is not null && whole && solution.Optimal) best = best with { Optimal = true };
             if (best is not null && best.Optimal) break;
         }
         if (best is not null) return (best, false);
         return asIs.Legal ? (new RepairSolution(asIs.Plan, true, false), true) : (new RepairSolution(new Placement?[problem.Jobs.Count], false, false), false);
+    }
+
+    /// <summary>The day with every exam of the candidates not free to move fixed where it is: a far smaller model.</summary>
+    private static CentreDayProblem WithOthersFixed(CentreDayProblem problem, RepairSpec spec, bool[] free)
+    {
+        var fixedPlacements = new Dictionary<Oral, Placement>();
+        foreach (var job in problem.Jobs)
+            if (job.Fixed is { } f) fixedPlacements[job.Oral] = f;
+            else if (!free[job.Candidate] && spec.Old[job.Index] is { } old && problem.Modelled[job.Index]) fixedPlacements[job.Oral] = old;
+        return new CentreDayProblem(problem.Day, problem.Commissions, [.. problem.Jobs.Select(j => j.Oral)], fixedPlacements);
+    }
+
+    /// <summary>The goal's first terms for a plan: the other candidates' orals left out, the event candidates' left out, candidates moved.</summary>
+    private static (int, int, int) Score(CentreDayProblem problem, RepairSpec spec, Placement?[] placements)
+    {
+        var (othersOut, eventsOut) = (0, 0);
+        var moved = new HashSet<int>();
+        foreach (var job in problem.Jobs.Where(j => j.Fixed is null))
+        {
+            var counted = spec.Counted[job.Candidate];
+            if (placements[job.Index] is not { } now)
+            {
+                if (counted) { othersOut++; moved.Add(job.Candidate); } else eventsOut++;
+                continue;
+            }
+            if (counted && spec.Old[job.Index] is { } old && (old.Start != now.Start || spec.Family[old.Commission] != spec.Family[now.Commission]))
+                moved.Add(job.Candidate);
+        }
+        return (othersOut, eventsOut, moved.Count);
     }
 
     /// <summary>The candidates free to move, and every candidate of a commission (family) one of them sits before.</summary>
@@ -378,7 +409,7 @@ public static class DayRepairer
                 RoomBlocks = [],
             };
             var solution = RepairModel.Solve(problem, spec, Math.Min(options.TimeLimit.TotalSeconds, 0.5), options.Workers, options.Seed ?? 1,
-                deterministic: true, wallSeconds: options.TimeLimit.TotalSeconds);
+                deterministic: true, wallSeconds: Math.Max(2, options.TimeLimit.TotalSeconds * 10));
             if (!solution.Solved || problem.Jobs.Any(j => j.Fixed is null && solution.Placements[j.Index] is null)) continue;
             var items = there.Select(r => new RoomItem(r, true)).ToList();
             var newIds = new Dictionary<int, string>();
