@@ -23,8 +23,10 @@ public static class DayRepairBenchmark
 
     public static int Run(string[] args, string root)
     {
-        var sizes = new[] { 25, 45, 60 };
-        var trials = args.Length > 1 && args[0] == "--trials" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
+        string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        var sizes = (Option("--sizes") ?? "25,45,60").Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+        var trials = Option("--trials") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 8;
+        var write = !args.Contains("--no-results");
         var results = new List<Trial>();
         var loads = new List<string> { $"start {Load()}" };
         var solver = OutOfProcessPlanner.Beside(keepSpare: true);
@@ -39,18 +41,18 @@ public static class DayRepairBenchmark
             dayFigures.Add($"{size}: {day.Select(e => e.CandidateNumber).Distinct().Count()} candidates, {day.Count} exams on {date:yyyy-MM-dd}");
             Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] day {dayFigures[^1]}; plan unplaced {plan.Unplaced.Count}");
             var random = new Random(size);
-            for (var t = 0; t < trials; t++)
+            for (var trial = 0; trial < trials; trial++)
             {
-                var one = Draw(instance, day, random, t % 4);
+                var one = Draw(instance, day, random, trial % 4);
                 results.Add(Measure(solver, instance, plan, new RepairRequest(centre, date, one.Now, [one.Event]), size, 1));
                 var all = Enumerable.Range(0, 4).Select(k => Draw(instance, day, random, k)).ToList();
                 results.Add(Measure(solver, instance, plan, new RepairRequest(centre, date, all.Min(x => x.Now), [.. all.Select(x => x.Event)]), size, 4));
-                Console.WriteLine($"[{DateTime.Now:HH:mm:ss}]   {size}/{t}: {string.Join(" ", results.TakeLast(2).Select(r => $"{r.Seconds:0.00}s moved {r.Moved} (opt {r.OptimumMoved?.ToString() ?? "?"}) same {r.Same}"))}");
+                Console.WriteLine($"[{DateTime.Now:HH:mm:ss}]   {size}/{trial}: {string.Join(" ", results.TakeLast(2).Select(r => $"{r.Seconds:0.00}s moved {r.Moved} (opt {r.OptimumMoved?.ToString() ?? "?"}) same {r.Same}"))}");
             }
             loads.Add($"after {size} {Load()}");
         }
         solver.Dispose();
-        Write(Path.Combine(root, "ops/bench/RESULTS.md"), results, dayFigures, loads, trials);
+        if (write) Write(Path.Combine(root, "ops/bench/RESULTS.md"), results, dayFigures, loads, trials);
         return results.Any(r => r.Failed) ? 1 : 0;
     }
 
@@ -93,8 +95,11 @@ public static class DayRepairBenchmark
         }
         var first = Once(out var seconds);
         var second = Once(out _);
-        var failed = !first.Solved || ScheduleValidator.Validate(instance, first.Exams, first.Unplaced).Count > 0
-                     || RepairValidator.Validate(request, plan.Exams, first.Exams).Count > 0;
+        var violations = ScheduleValidator.Validate(instance, first.Exams, first.Unplaced).Concat(RepairValidator.Validate(request, plan.Exams, first.Exams)).ToList();
+        var failed = !first.Solved || violations.Count > 0;
+        if (failed)
+            Console.WriteLine($"  FAILED ({seconds:0.00} s): {(first.Solved ? "" : "no plan of the day in time; ")}{string.Join("; ", violations.Take(5).Select(v => $"{v.Rule}: {v.Message}"))} "
+                              + $"— {string.Join(", ", request.Events)} at {request.Now}");
         static string Row(ScheduledExam e) => $"{e.CandidateNumber} {e.Unit} {e.Date} {e.Room} {e.CommissionId} {e.ExamStart} {string.Join(",", e.ExaminerIds)}";
         var same = first.Exams.Select(Row).SequenceEqual(second.Exams.Select(Row));
         var reference = DayRepairer.Repair(instance, plan.Exams, request, new PlannerOptions(TimeSpan.FromSeconds(20), Workers: 2, Seed: 1), plan.Unplaced);
