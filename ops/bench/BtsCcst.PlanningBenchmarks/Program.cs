@@ -26,6 +26,8 @@ const string ResultPrefix = "RESULT ";
 
 if (args.Length > 0 && args[0] == "--worker") return Worker(args[1..]);
 // The exam-day repair benchmark (ops/bench/repair.sh): Repairs.cs, RepairReport.cs.
+// Repairs of full centre-days of 25, 45 and 60 candidates (issue 13): DayRepairs.cs.
+if (args.Length > 0 && args[0] == "--repair-days") return DayRepairBenchmark.Run(args[1..], FindRepositoryRoot());
 if (args.Length > 0 && args[0] == "--repair") return RepairBenchmark.Run(args[1..], FindRepositoryRoot(), DescribeSource);
 
 var options = new Dictionary<string, string> { ["sizes"] = "small,academy,national", ["limits"] = "30,120", ["workers"] = "2", ["seed"] = "42", ["shape"] = "standard" };

@@ -61,14 +61,16 @@ public sealed class DayRepairGrain(
         };
         try
         {
-            var result = await solver.RepairAsync(
-                new RepairJob(instance, current, request, timeLimitSeconds, Workers, Seed: 1, unplacedBefore), CancellationToken.None);
+            // Only the part of the session the repair reads goes to the solver process; the rest is merged back as it was.
+            var scope = RepairScope.Of(instance, current, request, unplacedBefore);
+            var result = scope.Merge(current, unplacedBefore, await solver.RepairAsync(
+                new RepairJob(scope.Instance, scope.Current, request, timeLimitSeconds, Workers, Seed: 1, scope.UnplacedBefore), CancellationToken.None));
             proposal = result.Solved
                 ? Propose(proposal, instance, request, current, result)
                 : proposal with
                 {
                     Failure = $"aucun planning réparé de la journée trouvé en {timeLimitSeconds.ToString("0.#", System.Globalization.CultureInfo.GetCultureInfo("fr-FR"))} s ; "
-                              + "le planning reste inchangé. Demandez une réparation avec plus de temps (timeLimitSeconds).",
+                              + "le planning reste inchangé. Demandez une nouvelle réparation avec un temps de calcul plus long.",
                 };
         }
         catch (PlannerProcessException e)

@@ -23,7 +23,7 @@ public sealed partial class OralCentreGrain
             throw new RefusedException(RefusalKind.Conflict, $"Le centre {CentreId} n'a aucune épreuve planifiée le {French(date)} : rien à réparer.");
         if (from is { } f && (f < definition.DayStart || f > definition.DayEnd))
             throw new RefusedException(RefusalKind.Invalid,
-                $"« from » ({f:HH\\:mm}) sort de la journée du centre ({definition.DayStart:HH\\:mm}–{definition.DayEnd:HH\\:mm}).");
+                $"L'heure « à partir de » ({f:HH\\:mm}) sort de la journée du centre ({definition.DayStart:HH\\:mm}–{definition.DayEnd:HH\\:mm}).");
         var now = RepairFrom(definition, date, from);
 
         var repairEvents = log?.Events.Where(e => DayEventKinds.ForRepair.Contains(e.Kind)).ToList() ?? [];
@@ -61,7 +61,7 @@ public sealed partial class OralCentreGrain
         if (date > today) return from ?? definition.DayStart;
         if (date < today)
             return from ?? throw new RefusedException(RefusalKind.Conflict,
-                $"La journée du {French(date)} est passée : indiquez l'heure (« from », HH:mm) à partir de laquelle la réparer.");
+                $"La journée du {French(date)} est passée : indiquez l'heure (« à partir de », HH:mm) à partir de laquelle la réparer.");
         if (from is { } asked && asked < time)
             throw new RefusedException(RefusalKind.Invalid, $"Il est {time:HH\\:mm} au centre {CentreId} : une réparation ne déplace rien avant.");
         return from ?? time;

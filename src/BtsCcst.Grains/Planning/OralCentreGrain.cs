@@ -356,7 +356,7 @@ public sealed partial class OralCentreGrain(
             throw new RefusedException(RefusalKind.Invalid,
                 $"L'horaire {from:HH\\:mm}–{to:HH\\:mm} sort de la journée du centre ({definition.DayStart:HH\\:mm}–{definition.DayEnd:HH\\:mm}).");
         if (from >= to)
-            throw new RefusedException(RefusalKind.Invalid, $"« from » ({from:HH\\:mm}) doit précéder « to » ({to:HH\\:mm}).");
+            throw new RefusedException(RefusalKind.Invalid, $"Le début ({from:HH\\:mm}) doit précéder la fin ({to:HH\\:mm}).");
         return (from, to, $"de {from:HH\\:mm} à {to:HH\\:mm}");
     }
 

@@ -68,12 +68,19 @@ public static class DayRepairer
             var left = members.Where(m => !awayIds.Contains(m.Id)).ToList();
             var variants = new List<List<PlanningExaminer>>();
             if (left.Count > 0) variants.Add(left);
+            // Replacements: the filters first (discipline, present, sitting in no other centre, able to examine at least one of
+            // the commission's candidates: not of their school), then the cap, the most useful first.
+            var theirs = dayRows.Where(r => string.Equals(r.CommissionId, commissionIds[c], StringComparison.OrdinalIgnoreCase))
+                .Select(r => candidates[r.CandidateNumber].EstablishmentUai).ToList();
             foreach (var gone in missing)
                 variants.AddRange(session.Pool(day)
                     .Where(s => s.Discipline == gone.Discipline && !awayIds.Contains(s.Id) && !busyElsewhere.Contains(s.Id) && members.All(m => m.Id != s.Id))
-                    .OrderBy(s => dayRows.Any(r => r.ExaminerIds.Contains(s.Id)) ? 1 : 0).ThenBy(s => s.Id, StringComparer.Ordinal)
+                    .Select(s => (Examiner: s, Able: theirs.Count(uai => !Schools.Same(s.EstablishmentUai, uai))))
+                    .Where(x => x.Able > 0)
+                    .OrderByDescending(x => x.Able).ThenBy(x => dayRows.Any(r => r.ExaminerIds.Contains(x.Examiner.Id)) ? 1 : 0)
+                    .ThenBy(x => x.Examiner.Id, StringComparer.Ordinal)
                     .Take(MaxReplacements)
-                    .Select(s => left.Append(s).ToList()));
+                    .Select(x => left.Append(x.Examiner).ToList()));
             foreach (var variant in variants)
             {
                 commissionIds.Add(NewId(commissionIds[c], allIds));
@@ -92,7 +99,8 @@ public static class DayRepairer
         foreach (var row in dayRows.OrderBy(r => r.ExamStart))
         {
             bool Started(ScheduledExam r) => request.Underway?.Contains(RepairRequest.ExamKey(r.CandidateNumber, r.Unit)) == true
-                                             || (Clock.Minutes(r.PrepStart ?? r.ExamStart) < now && !eventCandidates.Contains(r.CandidateNumber));
+                                             || RepairValidator.BeganBefore(r, request.Now, late.TryGetValue(r.CandidateNumber, out var a) ? Clock.Time(a) : null,
+                                                 absent.ContainsKey(r.CandidateNumber));
             var started = Started(row);
             var u61Fixed = row.Unit == UnitCode.EF3 && dayRows.Any(r => r.CandidateNumber == row.CandidateNumber && r.Unit == UnitCode.U61 && Started(r));
             if (absent.ContainsKey(row.CandidateNumber) && !started) { removed.Add(row); continue; }
@@ -134,7 +142,8 @@ public static class DayRepairer
         // One deadline for the whole repair; re-convocations, when asked, keep a share of it.
         var total = options.TimeLimit.TotalSeconds;
         var reserve = absent.Values.Any(reconvoke => reconvoke) ? total / 4 : 0;
-        var solution = SolveDay(problem, spec, touched: TouchedCandidates(problem, spec, eventCandidates), total - reserve - clock.Elapsed.TotalSeconds, options);
+        // The solver's budget is deterministic work, not what the clock says is left: the same request, the same search.
+        var (solution, fallback) = SolveDay(problem, spec, touched: TouchedCandidates(problem, spec, eventCandidates), total - reserve, options);
         if (!solution.Solved)
             // No plan in time (none proved impossible either): the schedule stays as it is, and the caller says so.
             return new RepairResult(current, [], 0, 0, 0, [.. (unplacedBefore ?? [])], false, Solved: false);
@@ -190,7 +199,7 @@ public static class DayRepairer
         foreach (var group in removed.GroupBy(r => r.CandidateNumber, StringComparer.Ordinal))
         {
             var candidate = candidates[group.Key];
-            var left = TimeSpan.FromSeconds(Math.Max(0.2, total - clock.Elapsed.TotalSeconds));
+            var left = TimeSpan.FromSeconds(Math.Max(0.2, reserve));
             var placedAgain = absent[group.Key] ? Reconvoke(instance, session, current, exams, day, candidate, group.ToList(), allIds, options with { TimeLimit = left }) : null;
             foreach (var row in group)
             {
@@ -199,7 +208,7 @@ public static class DayRepairer
                     again?.Date, again?.ExamStart, again?.CommissionId, again?.ExaminerIds ?? []));
                 if (again is null)
                     reasons[(row.CandidateNumber, row.Unit)] = absent[group.Key]
-                        ? $"Absent excusé le {Clock.Day(day.Date)} : aucune autre date du centre {day.Centre.Id} ne peut l'accueillir sans déplacer d'autres candidats."
+                        ? $"Absent excusé le {Clock.Day(day.Date)} : aucune autre date du centre {day.Centre.Id} n'a de commission et de salle libres pour l'accueillir sans déplacer d'autres candidats."
                         : $"Absent excusé le {Clock.Day(day.Date)} : à reconvoquer.";
             }
             if (placedAgain is not null) exams.AddRange(placedAgain);
@@ -212,24 +221,133 @@ public static class DayRepairer
             .Where(k => !scheduled.Contains(k))
             .Select(k => new UnplacedOral(k.Number, k.Unit, reasons.GetValueOrDefault(k) ?? before.GetValueOrDefault(k) ?? "Non placé dans le plan avant la réparation."))
             .OrderBy(u => u.CandidateNumber, StringComparer.Ordinal).ThenBy(u => u.Unit).ToList();
-        return new RepairResult(
+        var repaired = new RepairResult(
             exams.OrderBy(e => e.CentreId, StringComparer.Ordinal).ThenBy(e => e.Date).ThenBy(e => e.ExamStart).ThenBy(e => e.Room, StringComparer.Ordinal).ToList(),
             changes, movedCandidates.Count, examinersChanged, delay, unplaced, solution.Optimal);
+        // The day as it is, when the solver found nothing in time: proposed only if it keeps every rule.
+        if (fallback && (ScheduleValidator.Validate(instance, repaired.Exams, repaired.Unplaced).Count > 0 || RepairValidator.Validate(request, current, repaired.Exams).Count > 0))
+            return new RepairResult(current, [], 0, 0, 0, [.. (unplacedBefore ?? [])], false, Solved: false);
+        return repaired;
     }
 
     /// <summary>
-    /// Solves the day in two steps within <paramref name="seconds"/>: first with only the candidates the events touch free to
-    /// move (small, fast, nearly always feasible), then with everyone free, hinted with that plan; the better one wins.
+    /// Solves the day in growing neighbourhoods within <paramref name="seconds"/>, each deterministic (one worker, fixed seed,
+    /// deterministic time) so that the same request gives the same proposal: first only the candidates the events touch free
+    /// to move (small, fast), then also the candidates of their commissions, then everyone, each hinted with the best plan so
+    /// far. It stops as soon as a neighbourhood's optimum places every oral and moves nobody else: no larger neighbourhood can
+    /// do better (any plan moving nobody is a plan of the smallest one). When no plan is found in time, the day "as is"
+    /// (every exam kept, a commission losing an absent member examining without them) is the fallback, checked by the caller.
     /// </summary>
-    private static RepairSolution SolveDay(CentreDayProblem problem, RepairSpec spec, bool[] touched, double seconds, PlannerOptions options)
+    private static (RepairSolution Solution, bool Fallback) SolveDay(CentreDayProblem problem, RepairSpec spec, bool[] touched, double seconds, PlannerOptions options)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var narrow = spec with { Locked = [.. spec.Locked.Select((locked, k) => locked || !touched[k])] };
-        var first = RepairModel.Solve(problem, narrow, Math.Max(0.1, seconds * 0.4), options.Workers, options.Seed);
-        var full = RepairModel.Solve(problem, spec with { Hint = first.Solved ? first.Placements : null },
-            Math.Max(0.1, seconds - watch.Elapsed.TotalSeconds), options.Workers, options.Seed);
-        if (full.Solved && (!first.Solved || full.Objective <= first.Objective)) return full;
-        return first with { Optimal = false };
+        // The deterministic limits decide; the wall-clock cap (per solve, model building apart) only guards against a
+        // machine far slower than usual.
+        static double WallCap(double budget) => Math.Max(2, budget * 10);
+        var neighbourhoods = new List<bool[]> { touched, WithTheirCommissions(problem, spec, touched), problem.Candidates.Select(_ => true).ToArray() };
+        var asIs = AsIs(problem, spec);
+        RepairSolution? best = null;
+        double[] shares = [0.45, 0.3, 0.25];
+        var carried = 0.0;
+        for (var n = 0; n < neighbourhoods.Count; n++)
+        {
+            var free = neighbourhoods[n];
+            if (n > 0 && free.SequenceEqual(neighbourhoods[n - 1])) continue;
+            var budget = seconds * shares[n] + carried;
+            var whole = free.All(f => f);
+            var narrow = spec with { Locked = [.. spec.Locked.Select((locked, k) => locked || !free[k])], Hint = best?.Placements ?? asIs.Plan };
+            var solution = RepairModel.Solve(whole ? problem : WithOthersFixed(problem, spec, free), narrow, budget, options.Workers, options.Seed ?? 1,
+                deterministic: true, wallSeconds: WallCap(budget));
+            carried = Math.Max(0, budget - solution.DeterministicTime);
+            // Objectives of different neighbourhoods do not compare (their weights count their own variables): the goal's
+            // first terms do; on a tie the larger neighbourhood, hinted with the best plan, is at least as good on the rest.
+            if (solution.Solved && (best is null || Score(problem, spec, solution.Placements).CompareTo(Score(problem, spec, best.Placements)) <= 0))
+                best = solution with { Optimal = solution.Optimal && (whole || Perfect(problem, spec, solution.Placements)) };
+            else if (best is not null && whole && solution.Optimal) best = best with { Optimal = true };
+            if (best is not null && best.Optimal) break;
+        }
+        if (best is not null) return (best, false);
+        return asIs.Legal ? (new RepairSolution(asIs.Plan, true, false), true) : (new RepairSolution(new Placement?[problem.Jobs.Count], false, false), false);
+    }
+
+    /// <summary>The day with every exam of the candidates not free to move fixed where it is: a far smaller model.</summary>
+    private static CentreDayProblem WithOthersFixed(CentreDayProblem problem, RepairSpec spec, bool[] free)
+    {
+        var fixedPlacements = new Dictionary<Oral, Placement>();
+        foreach (var job in problem.Jobs)
+            if (job.Fixed is { } f) fixedPlacements[job.Oral] = f;
+            else if (!free[job.Candidate] && spec.Old[job.Index] is { } old && problem.Modelled[job.Index]) fixedPlacements[job.Oral] = old;
+        return new CentreDayProblem(problem.Day, problem.Commissions, [.. problem.Jobs.Select(j => j.Oral)], fixedPlacements);
+    }
+
+    /// <summary>The goal's first terms for a plan: the other candidates' orals left out, the event candidates' left out, candidates moved.</summary>
+    private static (int, int, int) Score(CentreDayProblem problem, RepairSpec spec, Placement?[] placements)
+    {
+        var (othersOut, eventsOut) = (0, 0);
+        var moved = new HashSet<int>();
+        foreach (var job in problem.Jobs.Where(j => j.Fixed is null))
+        {
+            var counted = spec.Counted[job.Candidate];
+            if (placements[job.Index] is not { } now)
+            {
+                if (counted) { othersOut++; moved.Add(job.Candidate); } else eventsOut++;
+                continue;
+            }
+            if (counted && spec.Old[job.Index] is { } old && (old.Start != now.Start || spec.Family[old.Commission] != spec.Family[now.Commission]))
+                moved.Add(job.Candidate);
+        }
+        return (othersOut, eventsOut, moved.Count);
+    }
+
+    /// <summary>The candidates free to move, and every candidate of a commission (family) one of them sits before.</summary>
+    private static bool[] WithTheirCommissions(CentreDayProblem problem, RepairSpec spec, bool[] free)
+    {
+        var families = problem.Jobs.Where(j => free[j.Candidate] && spec.Old[j.Index] is not null)
+            .Select(j => spec.Family[spec.Old[j.Index]!.Value.Commission]).ToHashSet();
+        var grown = (bool[])free.Clone();
+        foreach (var job in problem.Jobs)
+            if (spec.Old[job.Index] is { } old && families.Contains(spec.Family[old.Commission])) grown[job.Candidate] = true;
+        return grown;
+    }
+
+    /// <summary>Every modelled oral placed and no counted candidate moved: nothing can be better on the first three goals.</summary>
+    private static bool Perfect(CentreDayProblem problem, RepairSpec spec, Placement?[] placements)
+    {
+        foreach (var job in problem.Jobs)
+        {
+            if (job.Fixed is not null || !problem.Modelled[job.Index]) continue;
+            if (placements[job.Index] is not { } now) return false;
+            if (spec.Counted[job.Candidate] && spec.Old[job.Index] is { } old && (old.Start != now.Start || spec.Family[old.Commission] != spec.Family[now.Commission]))
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The day as it is: every exam at its time in its commission or, when a member is absent over it, in the same commission
+    /// without them if its composition allows; an exam that cannot stay is left out; not legal when an on-time
+    /// candidate's exam cannot stay so (not legal). The first hint and, when legal and the solver finds nothing in time, the fallback.
+    /// </summary>
+    private static (Placement?[] Plan, bool Legal) AsIs(CentreDayProblem problem, RepairSpec spec)
+    {
+        var result = new Placement?[problem.Jobs.Count];
+        var legal = true;
+        foreach (var job in problem.Jobs.OrderBy(j => j.Follows >= 0 ? 1 : 0))
+        {
+            if (job.Fixed is { } f) { result[job.Index] = f; continue; }
+            if (spec.Old[job.Index] is not { } old || !problem.Modelled[job.Index]) { legal &= !(spec.Counted[job.Candidate] && spec.Old[job.Index] is not null); continue; }
+            var (from, to) = (old.Start, old.Start + job.ExamSlots);
+            bool Present(int c) => !spec.Absences.Any(a => problem.MembersOf[c].Contains(a.Examiner) && a.From < to && a.To > from);
+            int[] options = job.Follows < 0 ? problem.Options[job.Index] : result[job.Follows] is { } u61 ? [u61.Commission] : [];
+            var choice = options.Where(c => spec.Family[c] == spec.Family[old.Commission] && Present(c)
+                                            && problem.MembersOf[c].All(m => problem.MembersOf[old.Commission].Contains(m)))
+                .OrderBy(c => c == old.Commission ? 0 : 1).Cast<int?>().FirstOrDefault();
+            var ok = choice is not null && old.Start - job.PrepSlots >= spec.Earliest[job.Index] && job.Starts.Contains(old.Start)
+                     && !spec.RoomBlocks.Any(b => b.Count > 0 && b.From < to && b.To > from);
+            if (ok) result[job.Index] = new Placement(choice!.Value, old.Start);
+            else if (spec.Counted[job.Candidate]) legal = false;
+        }
+        return (result, legal);
     }
 
     /// <summary>The candidates the events reach: those of the events, and those whose exam meets an absence or a closed room,
@@ -290,7 +408,8 @@ public static class DayRepairer
                 Absences = [],
                 RoomBlocks = [],
             };
-            var solution = RepairModel.Solve(problem, spec, Math.Min(options.TimeLimit.TotalSeconds, 0.5), options.Workers, options.Seed);
+            var solution = RepairModel.Solve(problem, spec, Math.Min(options.TimeLimit.TotalSeconds, 0.5), options.Workers, options.Seed ?? 1,
+                deterministic: true, wallSeconds: Math.Max(2, options.TimeLimit.TotalSeconds * 10));
             if (!solution.Solved || problem.Jobs.Any(j => j.Fixed is null && solution.Placements[j.Index] is null)) continue;
             var items = there.Select(r => new RoomItem(r, true)).ToList();
             var newIds = new Dictionary<int, string>();
@@ -302,12 +421,28 @@ public static class DayRepairer
                     Clock.Time(pl.Start * CentreDayProblem.Slot), Clock.Time(job.End(pl.Start) * CentreDayProblem.Slot),
                     Composition.Examining(job.Oral.Unit, commissions[pl.Commission].Members, candidate.Ef1Language).Select(m => m.Id).ToList()), false));
             }
-            var labelled = Rooms(items, other.Centre.ExamRooms, []);
-            exams.RemoveAll(e => there.Contains(e));
-            exams.AddRange(labelled.Where(e => e.CandidateNumber != candidate.Number));
-            return labelled.Where(e => e.CandidateNumber == candidate.Number).ToList();
+            // Only a free room: the rooms of that day's exams never change for a re-convocation.
+            var labelled = FreeRooms(there, items.Where(i => !i.Keep).Select(i => i.Exam).ToList(), other.Centre.ExamRooms);
+            if (labelled is null) continue;
+            return labelled;
         }
         return null;
+    }
+
+    /// <summary>The new exams each in a room free over its whole slot, the others' rooms as they are; null when one finds none.</summary>
+    private static List<ScheduledExam>? FreeRooms(List<ScheduledExam> there, List<ScheduledExam> added, int rooms)
+    {
+        var taken = there.Select(e => (e.Room, e.ExamStart, e.ExamEnd)).ToList();
+        var result = new List<ScheduledExam>();
+        foreach (var exam in added.OrderBy(e => e.ExamStart))
+        {
+            var label = Enumerable.Range(1, Math.Max(1, rooms)).Select(n => $"Salle {n}")
+                .FirstOrDefault(l => taken.All(t => !string.Equals(t.Room, l, StringComparison.OrdinalIgnoreCase) || t.ExamEnd <= exam.ExamStart || exam.ExamEnd <= t.ExamStart));
+            if (label is null) return null;
+            taken.Add((label, exam.ExamStart, exam.ExamEnd));
+            result.Add(exam with { Room = label });
+        }
+        return result;
     }
 
     private sealed record RoomItem(ScheduledExam Exam, bool Keep);

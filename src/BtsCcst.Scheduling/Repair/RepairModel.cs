@@ -28,7 +28,7 @@ internal sealed record RepairSpec
 }
 
 /// <summary>A repair's placements; <see cref="Objective"/> is comparable between solves of the same problem and spec weights.</summary>
-internal sealed record RepairSolution(Placement?[] Placements, bool Solved, bool Optimal, long Objective = long.MaxValue);
+internal sealed record RepairSolution(Placement?[] Placements, bool Solved, bool Optimal, long Objective = long.MaxValue, double DeterministicTime = 0);
 
 /// <summary>
 /// The CP-SAT model of a centre-day's repair. The hard rules are the planner's (<see cref="CentreDayRules"/>, the same blocks
@@ -39,7 +39,12 @@ internal sealed record RepairSolution(Placement?[] Placements, bool Solved, bool
 /// </summary>
 internal static class RepairModel
 {
-    public static RepairSolution Solve(CentreDayProblem p, RepairSpec spec, double seconds, int workers, int? seed)
+    /// <summary>
+    /// Solves the model. With <paramref name="deterministic"/>, one worker and a deterministic time limit of
+    /// <paramref name="seconds"/> (the solver's own work units, about seconds), under a wall-clock cap of
+    /// <paramref name="wallSeconds"/>: the same request gives the same plan whatever the machine's load, unless that cap bites.
+    /// </summary>
+    public static RepairSolution Solve(CentreDayProblem p, RepairSpec spec, double seconds, int workers, int? seed, bool deterministic = false, double? wallSeconds = null)
     {
         var model = new CpModel();
         var jobs = p.Jobs;
@@ -159,15 +164,19 @@ internal static class RepairModel
 
         using var solver = new CpSolver();
         // No probing: on these models it spends the whole of a short time limit in presolve (a day's repair has 1.5 s).
-        var parameters = string.Create(CultureInfo.InvariantCulture,
-            $"num_workers:{Math.Max(1, workers)} max_time_in_seconds:{Math.Max(0.05, seconds):0.###} max_memory_in_mb:2048 log_search_progress:false cp_model_probing_level:0");
-        if (seed is { } sd) parameters += $" random_seed:{sd}";
+        var parameters = deterministic
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"num_workers:1 max_deterministic_time:{Math.Max(0.02, seconds):0.###} max_time_in_seconds:{Math.Max(0.05, wallSeconds ?? seconds * 4):0.###} max_memory_in_mb:2048 log_search_progress:false cp_model_probing_level:0 random_seed:{seed ?? 1}")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"num_workers:{Math.Max(1, workers)} max_time_in_seconds:{Math.Max(0.05, seconds):0.###} max_memory_in_mb:2048 log_search_progress:false cp_model_probing_level:0");
+        if (!deterministic && seed is { } sd) parameters += string.Create(CultureInfo.InvariantCulture, $" random_seed:{sd}");
         solver.StringParameters = parameters;
         var status = solver.Solve(model);
 #if DEBUG
         if (status == CpSolverStatus.ModelInvalid) throw new InvalidOperationException($"{p.Day.Label}: {model.Validate()}");
 #endif
-        if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible)) return new RepairSolution(new Placement?[jobs.Count], false, false);
+        var spent = solver.Response?.DeterministicTime ?? 0;
+        if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible)) return new RepairSolution(new Placement?[jobs.Count], false, false, DeterministicTime: spent);
         var result = new Placement?[jobs.Count];
         for (var i = 0; i < jobs.Count; i++)
         {
@@ -175,6 +184,6 @@ internal static class RepairModel
             var c = examinedBy[i].First(x => solver.BooleanValue(x.Value)).Key;
             result[i] = new Placement(c, (int)solver.Value(start[i]!));
         }
-        return new RepairSolution(result, true, status == CpSolverStatus.Optimal, (long)Math.Round(solver.ObjectiveValue));
+        return new RepairSolution(result, true, status == CpSolverStatus.Optimal, (long)Math.Round(solver.ObjectiveValue), spent);
     }
 }

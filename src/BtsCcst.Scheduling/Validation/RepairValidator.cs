@@ -10,6 +10,17 @@ namespace BtsCcst.Scheduling;
 /// </summary>
 public static class RepairValidator
 {
+    /// <summary>
+    /// Whether an exam of the plan began (preparation included) before <paramref name="now"/> with its candidate there: it
+    /// stays, whoever it belongs to. A late candidate was there from their arrival (an exam placed after it by an earlier
+    /// repair has begun like any other); an excused candidate was not.
+    /// </summary>
+    public static bool BeganBefore(ScheduledExam exam, TimeOnly now, TimeOnly? arrival, bool excused)
+    {
+        var begins = exam.PrepStart ?? exam.ExamStart;
+        return begins < now && !excused && (arrival is not { } a || begins >= a);
+    }
+
     public static IReadOnlyList<Violation> Validate(RepairRequest request, IReadOnlyList<ScheduledExam> before, IReadOnlyList<ScheduledExam> after)
     {
         var violations = new List<Violation>();
@@ -19,11 +30,12 @@ public static class RepairValidator
         static bool Same(ScheduledExam a, ScheduledExam b) =>
             (a.CentreId, a.Date, a.CommissionId, a.PrepStart, a.ExamStart, a.ExamEnd) == (b.CentreId, b.Date, b.CommissionId, b.PrepStart, b.ExamStart, b.ExamEnd)
             && a.ExaminerIds.SequenceEqual(b.ExaminerIds);
-        var late = request.Events.OfType<CandidateLate>().GroupBy(e => e.CandidateNumber).ToDictionary(g => g.Key, g => g.Last().ArrivesAt);
+        var late = request.Events.OfType<CandidateLate>().GroupBy(e => e.CandidateNumber).ToDictionary(g => g.Key, g => g.Max(e => e.ArrivesAt));
         var excused = request.Events.OfType<CandidateAbsentExcused>().Select(e => e.CandidateNumber).ToHashSet();
         var previous = before.GroupBy(Key).ToDictionary(g => g.Key, g => g.First());
         var underway = before.Where(OnDay)
-            .Where(e => request.Underway?.Contains(Key(e)) == true || (Begins(e) < request.Now && !late.ContainsKey(e.CandidateNumber) && !excused.Contains(e.CandidateNumber)))
+            .Where(e => request.Underway?.Contains(Key(e)) == true
+                        || BeganBefore(e, request.Now, late.TryGetValue(e.CandidateNumber, out var arrival) ? arrival : null, excused.Contains(e.CandidateNumber)))
             .ToDictionary(Key);
         var now = after.GroupBy(Key).ToDictionary(g => g.Key, g => g.First());
 

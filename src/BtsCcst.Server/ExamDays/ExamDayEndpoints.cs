@@ -86,8 +86,8 @@ public static class ExamDayEndpoints
     {
         if (body?.Kind is null)
             return Problems.Invalid($"Corps JSON attendu : {{ \"kind\": \"{string.Join("\" | \"", DayEventKinds.Recordable)}\", \"candidateNumber\", \"unit\", \"minutes\", \"examinerId\", \"room\", \"from\", \"to\", \"reason\" }}.");
-        if (!TryParseTime(body.From, "from", out var from, out var fromError)) return Problems.Invalid(fromError!);
-        if (!TryParseTime(body.To, "to", out var to, out var toError)) return Problems.Invalid(toError!);
+        if (!TryParseTime(body.From, "début", out var from, out var fromError)) return Problems.Invalid(fromError!);
+        if (!TryParseTime(body.To, "fin", out var to, out var toError)) return Problems.Invalid(toError!);
         var request = new DayEventRequest(body.Kind.Trim(), body.CandidateNumber, body.Unit, body.Minutes, body.ExaminerId, body.Room, from, to, body.Reason);
         var day = await grains.OralCentre(session, centre).RecordEvent(DateOf(date), request, TokenService.ActorOf(user));
         return Results.Ok(await ResponseOf(session, day, grains));
@@ -103,7 +103,7 @@ public static class ExamDayEndpoints
             time = parsed;
             return true;
         }
-        error = $"« {field} » : heure « {text} » invalide, attendu HH:mm (heure du centre).";
+        error = $"Heure « {text} » ({field}) invalide, attendu HH:mm (heure du centre).";
         return false;
     }
 

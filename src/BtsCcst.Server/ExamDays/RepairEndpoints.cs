@@ -67,8 +67,8 @@ public static class RepairEndpoints
     {
         var limit = body?.TimeLimitSeconds ?? DefaultTimeLimitSeconds;
         if (limit is < 0.2 or > MaxTimeLimitSeconds)
-            return Problems.Invalid($"timeLimitSeconds doit être compris entre 0,2 et {MaxTimeLimitSeconds} (reçu {limit.ToString(CultureInfo.InvariantCulture)}).");
-        if (!ExamDayEndpoints.TryParseTime(body?.From, "from", out var from, out var error)) return Problems.Invalid(error!);
+            return Problems.Invalid($"Le temps de calcul doit être compris entre 0,2 et {MaxTimeLimitSeconds} secondes (reçu {limit.ToString(CultureInfo.GetCultureInfo("fr-FR"))}).");
+        if (!ExamDayEndpoints.TryParseTime(body?.From, "à partir de", out var from, out var error)) return Problems.Invalid(error!);
         var actor = TokenService.ActorOf(user);
         var basis = await grains.OralCentre(session, centre).PrepareRepair(ExamDayEndpoints.DateOf(date), from, actor);
         var repairId = $"rep-{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
@@ -117,10 +117,10 @@ public static class RepairEndpoints
         row.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), row.Room, row.CommissionId, row.ExaminerIds,
         ExamDayEndpoints.Time(row.PrepStart), ExamDayEndpoints.Time(row.ExamStart)!, ExamDayEndpoints.Time(row.ExamEnd)!);
 
-    /// <summary>What changed for one exam, and the French line the manager reads.</summary>
-    private static (string Kind, string Description) Describe(RepairChange change, IReadOnlyDictionary<(string, string), string> reasons)
+    /// <summary>What changed for one exam, and the French line the manager reads: what changes, then why.</summary>
+    private static (string Kind, string Description) Describe(RepairChange change, IReadOnlyDictionary<(string, string), string> reasons, RepairEventData[] events)
     {
-        static string When(ScheduleRow r) => $"{r.Date:dd/MM/yyyy} à {r.PrepStart ?? r.ExamStart:HH\\:mm}";
+        static string When(ScheduleRow r) => $"{r.Date:dd/MM} à {r.PrepStart ?? r.ExamStart:HH\\:mm}";
         var (old, now) = (change.Old, change.New);
         if (old is null) return ("added", $"{now!.Unit} : ajoutée le {When(now)}, {now.Room}, commission {now.CommissionId}.");
         var unit = old.Unit;
@@ -132,15 +132,48 @@ public static class RepairEndpoints
         if (old.Date != now.Date || old.ExamStart != now.ExamStart)
         {
             kind = "moved";
-            parts.Add(old.Date != now.Date ? $"reconvoquée le {When(now)} (au lieu du {When(old)})" : $"{old.PrepStart ?? old.ExamStart:HH\\:mm} → {now.PrepStart ?? now.ExamStart:HH\\:mm}");
+            parts.Add(old.Date != now.Date ? $"reconvoquée le {When(now)} (au lieu du {When(old)})" : $"déplacée de {old.PrepStart ?? old.ExamStart:HH\\:mm} à {now.PrepStart ?? now.ExamStart:HH\\:mm}");
         }
         if (old.CommissionId != now.CommissionId || !old.ExaminerIds.SequenceEqual(now.ExaminerIds))
         {
             if (kind == "room") kind = "commission";
-            parts.Add($"commission {old.CommissionId} ({string.Join(", ", old.ExaminerIds)}) → {now.CommissionId} ({string.Join(", ", now.ExaminerIds)})");
+            parts.Add($"commission {now.CommissionId} ({string.Join(", ", now.ExaminerIds)}) au lieu de {old.CommissionId} ({string.Join(", ", old.ExaminerIds)})");
         }
-        if (old.Room != now.Room) parts.Add($"{old.Room} → {now.Room}");
-        return (kind, $"{unit} : {string.Join(", ", parts)}.");
+        if (old.Room != now.Room) parts.Add($"{now.Room} au lieu de {old.Room}");
+        return (kind, $"{unit} : {string.Join(", ", parts)}{Why(old, now, events)}.");
+    }
+
+    /// <summary>Why an exam changed, from the events the repair absorbed (" car …"), or that it makes room for them.</summary>
+    private static string Why(ScheduleRow old, ScheduleRow now, RepairEventData[] events)
+    {
+        static string Span(RepairEventData e) => (e.From, e.To) switch
+        {
+            (null, null) => "toute la journée",
+            ({ } f, null) => $"à partir de {f:HH\\:mm}",
+            (null, { } t) => $"jusqu'à {t:HH\\:mm}",
+            ({ } f, { } t) => $"de {f:HH\\:mm} à {t:HH\\:mm}",
+        };
+        var causes = new List<string>();
+        foreach (var e in events)
+        {
+            if (e.Kind == DayEventKinds.CandidateExcused && e.CandidateNumber == old.CandidateNumber)
+                causes.Add($"absent excusé le {old.Date:dd/MM}");
+            else if (e.Kind == DayEventKinds.CandidateLate && e.CandidateNumber == old.CandidateNumber)
+                causes.Add($"arrivé en retard (attendu à {e.ArrivesAt:HH\\:mm})");
+            else if (e.Kind == DayEventKinds.ExaminerAbsent && old.ExaminerIds.Contains(e.ExaminerId) && !now.ExaminerIds.Contains(e.ExaminerId))
+            {
+                var replacement = now.ExaminerIds.Except(old.ExaminerIds).ToList();
+                causes.Add(replacement.Count > 0
+                    ? $"{e.ExaminerId}, absent {Span(e)}, est remplacé par {string.Join(", ", replacement)}"
+                    : old.ExamStart == now.ExamStart && old.Date == now.Date
+                        ? $"la commission examine sans {e.ExaminerId}, absent {Span(e)}"
+                        : $"{e.ExaminerId} est absent {Span(e)}");
+            }
+            else if (e.Kind == DayEventKinds.RoomUnavailable && e.Room is { } room && string.Equals(room, old.Room, StringComparison.OrdinalIgnoreCase)
+                     && old.ExamStart < (e.To ?? TimeOnly.MaxValue) && old.ExamEnd > (e.From ?? TimeOnly.MinValue))
+                causes.Add($"la salle {room} est fermée {Span(e)}");
+        }
+        return causes.Count > 0 ? $" car {string.Join(" et ", causes.Distinct())}" : " pour faire place aux changements de la journée";
     }
 
     internal static async Task<RepairResponse> ResponseOf(string session, RepairProposal proposal, IGrainFactory grains)
@@ -152,7 +185,7 @@ public static class RepairEndpoints
         var changes = proposal.Changes.Select(change =>
         {
             var row = (change.Old ?? change.New)!;
-            var (kind, description) = Describe(change, reasons);
+            var (kind, description) = Describe(change, reasons, proposal.Basis.Events);
             var (last, first) = names[row.CandidateNumber];
             return new RepairChangeResponse(row.CandidateNumber, last, first, row.Unit, kind, SlotOf(change.Old), SlotOf(change.New),
                 $"Candidat {row.CandidateNumber} ({last} {first}) — {description}");

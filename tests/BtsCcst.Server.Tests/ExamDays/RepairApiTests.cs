@@ -49,7 +49,7 @@ public sealed class RepairApiTests(ServerFixture server)
         await Refused(organiser, date, new { from = "08:00" }, HttpStatusCode.Forbidden, "responsable");
         await Refused(manager, date, new { from = "9h" }, HttpStatusCode.BadRequest, "HH:mm");
         await Refused(manager, date, new { from = "07:00" }, HttpStatusCode.BadRequest, "sort de la journée");
-        await Refused(manager, date, new { from = "08:00", timeLimitSeconds = 500 }, HttpStatusCode.BadRequest, "timeLimitSeconds");
+        await Refused(manager, date, new { from = "08:00", timeLimitSeconds = 500 }, HttpStatusCode.BadRequest, "temps de calcul");
 
         // 1. Late: the day's first candidate arrives 30 minutes after their convocation; fitted later the same day.
         var late = day.Where(e => !e.Withdrawn).OrderBy(e => e.Begins).First().Candidate;

@@ -55,8 +55,9 @@ public sealed class RepairBrowserTests(ServerFixture server)
             await page.GotoAsync($"{server.BaseAddress}centre/CAEN-1?session={Session}&date={Date}#token={token}");
             await Expect(page.Locator("#connection")).ToHaveTextAsync("En direct", new() { Timeout = 15_000 });
             await Expect(page.Locator("#repair")).ToBeVisibleAsync();
-            // A past day: "À partir de" is left for the manager to fill.
-            await Expect(page.Locator("#repair-from")).ToHaveValueAsync("");
+            // A past day: "À partir de" starts at the first exam not begun (a rehearsal of the day), for the manager to change.
+            await Expect(page.Locator("#repair-from")).ToHaveValueAsync(exams.Min(e => e.Convocation)!);
+            await page.Locator("#repair-from").FillAsync("");
         });
         await centre.MarkDocumentAsync();
 
@@ -158,6 +159,89 @@ public sealed class RepairBrowserTests(ServerFixture server)
 
         var accepted = await manager.GetFromJsonAsync<JsonElement>($"{Day}/repairs/{repairId}");
         Assert.Equal("ACCEPTED", accepted.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task The_manager_records_a_teachers_absence_from_the_page_repairs_reads_why_accepts_and_the_replacement_sees_the_exams()
+    {
+        const string session = "repair-browser-absence";
+        const string day = $"/api/sessions/{session}/centres/CAEN-1/days/{Date}";
+        // A teacher of économie-gestion of another school, free that day: the replacement the repair should find.
+        var examiners = SampleFiles.OneDayExaminers + "ECO9,Remplaçant,Jean,jean.remplacant@ac-normandie.fr,ECO_GESTION,,0149999Q,CAEN-1,2024-05-27,\n";
+        using (var organiser = await server.OrganiserAsync())
+            await ExamDayApiTests.PlanAsync(organiser, session, SampleFiles.Candidates(
+                SampleFiles.Candidate("RA-01", category: "PRIVE_HORS_CONTRAT", lastName: "DURAND"),
+                SampleFiles.Candidate("RA-02", category: "PRIVE_HORS_CONTRAT", kept: KeptButE4, lastName: "LEROUX")),
+                SampleFiles.OneDayCentre, examiners);
+        using var manager = await server.ClientAsync("centre-manager", "Mme Lefèvre", "CAEN-1");
+        var exams = ExamsOf(await manager.GetFromJsonAsync<JsonElement>(day));
+        var absent = exams.SelectMany(e => e.Examiners).Where(id => id.StartsWith("ECO", StringComparison.Ordinal))
+            .GroupBy(id => id).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+
+        var token = await server.TokenAsync("centre-manager", "Mme Lefèvre", "CAEN-1");
+        await using var chromium = await Chromium.LaunchAsync();
+        await using var centre = await chromium.NewPageAsync();
+        var page = centre.Page;
+        await centre.Step("open the centre day and its 'now' view", async () =>
+        {
+            await page.GotoAsync($"{server.BaseAddress}centre/CAEN-1?session={session}&date={Date}#token={token}");
+            await Expect(page.Locator("#connection")).ToHaveTextAsync("En direct", new() { Timeout = 15_000 });
+            await Expect(page.Locator("#now-rooms tbody tr").First).ToBeVisibleAsync();
+            await Expect(page.Locator($"#rooms a.examiner[data-examiner=\"{absent}\"]").First).ToHaveAttributeAsync("href", $"/api/sessions/{session}/examiners/{absent}/calendar.ics");
+        });
+        await centre.Step("record the teacher's absence for the whole day", async () =>
+        {
+            await page.Locator("#absence-examiner").SelectOptionAsync(absent);
+            await Expect(page.Locator("#absence-all-day")).ToBeCheckedAsync();
+            await page.Locator("#absence-reason").FillAsync("Malade");
+            await page.Locator("#absence-form button[type=submit]").ClickAsync();
+            await Expect(page.Locator("#action-message")).ToContainTextAsync($"Absence de {absent}", LiveContains);
+            await Expect(page.Locator("#unavailability-list")).ToContainTextAsync(absent, LiveContains);
+        });
+        await centre.Step("ask for a repair from 08:00 with the default time", async () =>
+        {
+            await Expect(page.Locator("#repair-limit")).ToHaveValueAsync("1.2");
+            await page.Locator("#repair-from").FillAsync("08:00");
+            await page.Locator("#repair-propose").ClickAsync();
+            await Expect(page.Locator("#repair-state")).ToHaveAttributeAsync("data-state", "PROPOSED", new() { Timeout = 20_000 });
+        });
+        // The replacement, as the API gives the proposal.
+        var repairId = (await page.Locator("#repair-id").TextContentAsync())!.Trim();
+        var proposal = await manager.GetFromJsonAsync<JsonElement>($"{day}/repairs/{repairId}");
+        var replacement = proposal.GetProperty("changes").EnumerateArray()
+            .Where(c => c.GetProperty("after").ValueKind == JsonValueKind.Object && c.GetProperty("before").GetProperty("examinerIds").EnumerateArray().Any(x => x.GetString() == absent))
+            .SelectMany(c => c.GetProperty("after").GetProperty("examinerIds").EnumerateArray().Select(x => x.GetString()!))
+            .First(id => id.StartsWith("ECO", StringComparison.Ordinal));
+        await centre.Step("read the explanations", async () =>
+        {
+            var why = page.Locator("#repair-diff td.why");
+            await Expect(why.First).ToContainTextAsync($"{absent}, absent toute la journée, est remplacé par {replacement}");
+            await Expect(page.Locator("#repair-moved .value")).ToHaveTextAsync("0");
+            Assert.DoesNotContain("from", await page.Locator("#repair-proposal").InnerTextAsync());
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "centre-repair-absence.png"), FullPage = true });
+        });
+        await centre.Step("accept", async () =>
+        {
+            await page.Locator("#repair-accept").ClickAsync();
+            await Expect(page.Locator("#repair-state")).ToHaveAttributeAsync("data-state", "ACCEPTED", new() { Timeout = 10_000 });
+            await Expect(page.Locator($"#repair-examiners li[data-examiner=\"{replacement}\"] a").First).ToBeVisibleAsync();
+        });
+
+        // The replacement's commission page shows the exams they now sit.
+        var now = ExamsOf(await manager.GetFromJsonAsync<JsonElement>(day));
+        var theirs = now.Where(e => e.Examiners.Contains(replacement)).ToList();
+        Assert.NotEmpty(theirs);
+        Assert.DoesNotContain(now, e => e.Examiners.Contains(absent));
+        var link = await page.Locator($"#repair-examiners li[data-examiner=\"{replacement}\"] a").Nth(1).GetAttributeAsync("href");
+        Assert.Contains($"/commission/{Uri.EscapeDataString(theirs[0].CommissionId)}?", link);
+        await using var commission = await chromium.NewPageAsync();
+        await commission.Step("the replacement opens the commission page", async () =>
+        {
+            await commission.Page.GotoAsync($"{server.BaseAddress}{link!.TrimStart('/')}#token={await server.TokenAsync("examiner", replacement)}");
+            await Expect(commission.Page.Locator("#connection")).ToHaveTextAsync("En direct", new() { Timeout = 15_000 });
+            foreach (var exam in theirs.Where(e => e.CommissionId == theirs[0].CommissionId))
+                await Expect(commission.Page.Locator($"#exams tr[data-candidate=\"{exam.Candidate}\"][data-unit=\"{exam.Unit}\"]")).ToBeVisibleAsync();
+        });
     }
 
     private static Exam[] ExamsOf(JsonElement day) =>

@@ -77,15 +77,79 @@
         <h2>${text(roomLabel(room.room))}</h2>
         ${room.commissions.map(c => `
           <div class="commission" data-commission="${text(c.commissionId)}">
-            <h3>Commission ${text(c.commissionId)} <span class="hint">(${text(c.examinerIds.join(", "))})</span></h3>
+            <h3><a class="commission-link" href="${commissionUrl(c.commissionId)}">Commission ${text(c.commissionId)}</a> <span class="hint">(${examinerLinks(c.examinerIds)})</span></h3>
             <table class="exams"><thead><tr><th>Horaire</th><th class="number">N°</th><th class="name">Candidat</th><th>Unité</th><th>Statut</th><th>Retard</th><th></th></tr></thead>
             <tbody>${c.exams.map(e => examRow(e, day.closed)).join("")}</tbody></table>
           </div>`).join("")}
       </section>`).join("");
+    renderNow(day);
+    if (isManager()) fillEventForms(day);
+    defaultFrom(day);
     syncRepair(day);
   }
 
   const api = (method, path, body) => page.api(method, dayUrl + path, body);
+
+  const calendarUrl = id => `/api/sessions/${encodeURIComponent(sessionId)}/examiners/${encodeURIComponent(id)}/calendar.ics`;
+  const commissionUrl = id => `/commission/${encodeURIComponent(id)}?session=${encodeURIComponent(sessionId)}&centre=${encodeURIComponent(centreId)}&date=${date}`;
+  /** Examiners as links to their calendars. */
+  const examinerLinks = ids => ids.map(id => `<a class="examiner" data-examiner="${text(id)}" href="${calendarUrl(id)}" title="Calendrier de ${text(id)}">${text(id)}</a>`).join(", ");
+
+  // ——— "Maintenant": in each room, who is examined, who prepares, who comes next ———
+  const who = e => `${text(e.candidateNumber)} ${text(e.lastName)} (${text(e.unit)}, ${e.prepStart && e.status !== "IN_EXAM" ? `prép. ${text(e.prepStart)}, ` : ""}${text(e.examStart)})`;
+  function renderNow(day) {
+    el("now").hidden = day.rooms.length === 0;
+    el("now-time").textContent = isToday ? `(${clockNow()})` : "";
+    el("now-rooms").querySelector("tbody").innerHTML = day.rooms.map(room => {
+      const exams = room.commissions.flatMap(c => c.exams).filter(e => !e.withdrawn)
+        .sort((a, b) => (a.prepStart || a.examStart).localeCompare(b.prepStart || b.examStart));
+      const inExam = exams.filter(e => e.status === "IN_EXAM");
+      const inPrep = exams.filter(e => e.status === "IN_PREPARATION");
+      const next = exams.find(e => e.status === "CONVOKED" || e.status === "PRESENT");
+      return `<tr data-room="${text(room.room)}"><td>${text(roomLabel(room.room))}</td>
+        <td class="in-exam">${inExam.map(who).join("<br>") || "—"}</td><td class="in-prep">${inPrep.map(who).join("<br>") || "—"}</td>
+        <td class="next">${next ? who(next) : "—"}</td></tr>`;
+    }).join("");
+  }
+
+  // ——— The manager records an examiner's absence or a room's closure ———
+  function fillEventForms(day) {
+    const examiners = [...new Set(day.rooms.flatMap(r => r.commissions.flatMap(c => c.examinerIds)))].sort();
+    const keep = (select, values) => {
+      const chosen = select.value;
+      select.innerHTML = values.map(v => `<option value="${text(v)}">${text(v)}</option>`).join("");
+      if (values.includes(chosen)) select.value = chosen;
+    };
+    keep(el("absence-examiner"), examiners);
+    keep(el("closure-room"), day.rooms.map(r => r.room));
+  }
+  el("absence-all-day").addEventListener("change", () => {
+    el("absence-from").disabled = el("absence-to").disabled = el("absence-all-day").checked;
+  });
+  async function recordEvent(body, done) {
+    try {
+      render(await api("POST", "/events", body));
+      message(done, true);
+    } catch (error) { message(error.message, false); }
+  }
+  el("absence-form").addEventListener("submit", e => {
+    e.preventDefault();
+    const allDay = el("absence-all-day").checked;
+    const body = { kind: "examiner-absent", examinerId: el("absence-examiner").value, reason: el("absence-reason").value || null };
+    if (!allDay) {
+      body.from = el("absence-from").value || null;
+      body.to = el("absence-to").value || null;
+      if (!body.from && !body.to) { message("Indiquez l'heure de début ou de fin de l'absence, ou cochez « toute la journée ».", false); return; }
+    }
+    const span = allDay ? "toute la journée" : `${body.from ? `de ${body.from}` : ""}${body.to ? ` jusqu'à ${body.to}` : " jusqu'à la fin de la journée"}`;
+    recordEvent(body, `Absence de ${body.examinerId} (${span}) enregistrée : demandez une réparation pour en tenir compte.`);
+  });
+  el("closure-form").addEventListener("submit", e => {
+    e.preventDefault();
+    const body = { kind: "room-unavailable", room: el("closure-room").value, from: el("closure-from").value, to: el("closure-to").value,
+      reason: el("closure-reason").value || null };
+    recordEvent(body, `${roomLabel(body.room)} indisponible de ${body.from} à ${body.to} : enregistré ; demandez une réparation pour en tenir compte.`);
+  });
 
   function message(textValue, ok) {
     el("action-message").textContent = textValue;
@@ -152,6 +216,23 @@
   const isToday = (() => { const now = new Date(); return date === `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`; })();
   let prefilled = isToday ? clockNow() : null;
   if (prefilled) el("repair-from").value = prefilled;
+  // Another day (a rehearsal, or a day prepared ahead): from the first exam not begun yet, until the manager changes it.
+  let fromTouched = false;
+  el("repair-from").addEventListener("input", () => { fromTouched = true; });
+  function defaultFrom(day) {
+    if (isToday || fromTouched) return;
+    const waiting = day.rooms.flatMap(r => r.commissions.flatMap(c => c.exams))
+      .filter(e => !e.withdrawn && (e.status === "CONVOKED" || e.status === "PRESENT")).map(e => e.prepStart || e.examStart).sort();
+    if (waiting.length) el("repair-from").value = waiting[0];
+  }
+
+  /** The page of the commission an examiner sits in on this day after the repair (else their calendar). */
+  function commissionsOf(id) {
+    const change = repair?.changes.find(c => c.after && c.after.date === date && c.after.examinerIds.includes(id));
+    const commission = change?.after.commissionId
+      || current?.rooms.flatMap(r => r.commissions).find(c => c.examinerIds.includes(id))?.commissionId;
+    return commission ? commissionUrl(commission) : calendarUrl(id);
+  }
 
   function repairError(value) {
     el("repair-error").textContent = value || "";
@@ -163,14 +244,14 @@
     const times = `${s.prepStart ? `${s.prepStart} (prép.) · ` : ""}${s.examStart}–${s.examEnd}`;
     const day = s.date !== date ? `le ${frDate(s.date)}, ` : "";
     return `<span class="slot-time">${text(day)}${text(times)}</span><br><span class="slot-room">${text(roomLabel(s.room))}</span>
-      · <span class="slot-commission">commission ${text(s.commissionId)} (${text(s.examinerIds.join(", "))})</span>`;
+      · <span class="slot-commission">commission ${text(s.commissionId)} (${examinerLinks(s.examinerIds)})</span>`;
   }
 
   function changeRow(c) {
     return `<tr data-candidate="${text(c.candidateNumber)}" data-unit="${text(c.unit)}" data-kind="${text(c.kind)}">
       <td class="name">${text(c.candidateNumber)} ${text(c.lastName)} ${text(c.firstName)}</td><td class="unit">${text(c.unit)}</td>
       <td class="before">${slot(c.before)}</td><td class="after">${slot(c.after)}</td>
-      <td class="kind" title="${text(c.description)}">${text(changeKinds[c.kind] || c.kind)}</td></tr>`;
+      <td class="kind">${text(changeKinds[c.kind] || c.kind)}</td><td class="why">${text(c.description.replace(/^Candidat [^—]*— /, ""))}</td></tr>`;
   }
 
   function showRepair(proposal) {
@@ -192,6 +273,7 @@
     const tile = (label, value, id) => `<div class="tile" id="${id}"><span class="label">${label}</span><span class="value">${text(value)}</span></div>`;
     el("repair-figures").innerHTML = proposal.state === "FAILED" ? "" : [
       tile("Épreuves qui changent", proposal.changes.length, "repair-changed"),
+      tile("Candidats concernés", proposal.candidates.length, "repair-candidates"),
       tile("Autres candidats déplacés", proposal.candidatesMoved, "repair-moved"),
       tile("Examinateurs dont la journée change", proposal.examinersChanged, "repair-examiners-changed"),
       tile("Retard cumulé", `${proposal.totalDelayMinutes} min`, "repair-delay"),
@@ -201,7 +283,7 @@
     el("repair-changes").innerHTML = proposal.state === "FAILED" ? "" : proposal.changes.length === 0
       ? `<p class="hint">Aucune épreuve ne change.</p>`
       : `<table id="repair-diff" class="diff"><thead><tr><th class="name">Candidat</th><th class="unit">Épreuve</th>
-          <th class="before">Avant</th><th class="after">Après</th><th class="kind">Changement</th></tr></thead>
+          <th class="before">Avant</th><th class="after">Après</th><th class="kind">Changement</th><th class="why">Explication</th></tr></thead>
           <tbody>${proposal.changes.map(changeRow).join("")}</tbody></table>`;
 
     el("repair-unplaced").hidden = proposal.unplaced.length === 0;
@@ -223,7 +305,8 @@
       <p>Candidats concernés (nouvelle convocation) : ${proposal.candidates.map(c => `${text(c.candidateNumber)} ${text(c.lastName)} ${text(c.firstName)}`).join(", ") || "aucun"}.</p>
       <p>Examinateurs concernés (leur calendrier à jour, à télécharger par eux-mêmes ou par l'organisateur) :</p>
       <ul id="repair-examiners">${proposal.examiners.map(x =>
-        `<li data-examiner="${text(x.examinerId)}">${text(x.examinerId)} — calendrier : <code>${text(x.calendarUrl)}</code></li>`).join("") || "<li>aucun</li>"}</ul>`;
+        `<li data-examiner="${text(x.examinerId)}"><a href="${text(x.calendarUrl)}">${text(x.examinerId)} — calendrier</a>
+          · <a href="${commissionsOf(x.examinerId)}">ses épreuves du jour</a></li>`).join("") || "<li>aucun</li>"}</ul>`;
   }
 
   /** Follows the day's pending repair: a proposal made on another screen, or decided there. */
@@ -282,7 +365,10 @@
       el("repair-from").value = prefilled = clockNow();
       from = "";
     }
-    repairRequest("Calcul de la réparation…", () => api("POST", "/repairs", from ? { from } : {}));
+    const body = from ? { from } : {};
+    const limit = parseFloat(String(el("repair-limit").value).replace(",", "."));
+    if (!Number.isNaN(limit)) body.timeLimitSeconds = limit;
+    repairRequest("Calcul de la réparation…", () => api("POST", "/repairs", body));
   });
   el("repair-accept").addEventListener("click", () => {
     if (!repair) return;
