@@ -162,3 +162,11 @@ public static class AccessGrainKeys
 
     public static IAccessGrain Accesses(this IGrainFactory grains) => grains.GetGrain<IAccessGrain>(Key);
 }
+
+/// <summary>ASP.NET Core data protection keys (XML), shared by the silos of a cluster through grain storage.</summary>
+public interface IDataProtectionKeysGrain : IGrainWithStringKey
+{
+    Task<string[]> GetAll();
+
+    Task Store(string name, string xml);
+}
