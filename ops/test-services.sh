@@ -12,7 +12,7 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 # HAProxy fronts the silos in the multi-process cluster tests (tests/BtsCcst.Cluster.Tests).
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 # A local SMTP server receives the access links the e-mail tests send (tests/BtsCcst.Server.Tests/Auth).
-python3 -c "import aiosmtpd" >/dev/null 2>&1 || need+=(python3-aiosmtpd)
+/usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1 || need+=(python3-aiosmtpd)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing: ${need[*]}"
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null || { echo "apt-get install failed: ${need[*]}"; return 1 2>/dev/null || exit 1; }

@@ -29,6 +29,9 @@ public sealed class SmtpSink : IDisposable
 
     private readonly Process _process;
 
+    /// <summary>The system's Python, where Debian installs python3-aiosmtpd (a python3 earlier on PATH, e.g. pyenv's, lacks it).</summary>
+    private static string Python => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+
     public SmtpSink()
     {
         Folder = Directory.CreateTempSubdirectory("btsccst-smtp-").FullName;
@@ -37,7 +40,7 @@ public sealed class SmtpSink : IDisposable
             listener.Start();
             Port = ((IPEndPoint)listener.LocalEndpoint).Port;
         }
-        _process = Process.Start(new ProcessStartInfo("python3", ["-c", Handler, Port.ToString(), Folder])
+        _process = Process.Start(new ProcessStartInfo(Python, ["-c", Handler, Port.ToString(), Folder])
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
         }) ?? throw new InvalidOperationException("python3 did not start.");
