@@ -95,6 +95,9 @@ public interface IAccessGrain : IGrainWithStringKey
     /// <summary>Issues an access (a new single-use code) for the person; an unopened earlier link of theirs is replaced.</summary>
     Task<IssuedAccess> Issue(Person person, TimeSpan validity, Actor by);
 
+    /// <summary>Issues accesses for several people in one write (a whole role).</summary>
+    Task<IssuedAccess[]> IssueMany(Person[] people, TimeSpan validity, Actor by);
+
     /// <summary>
     /// Issues the first organiser access, once in the deployment's life; null when one was issued before (the embedded
     /// default's first start prints it).

@@ -47,27 +47,33 @@ public sealed partial class AccessGrain(
 
     private AccessState State => Stored.State;
 
-    public async Task<IssuedAccess> Issue(Person person, TimeSpan validity, Actor by)
+    public async Task<IssuedAccess> Issue(Person person, TimeSpan validity, Actor by) => (await IssueMany([person], validity, by))[0];
+
+    public async Task<IssuedAccess[]> IssueMany(Person[] people, TimeSpan validity, Actor by)
     {
-        if (!person.MayHaveAccess)
-            throw new RefusedException(RefusalKind.Invalid, $"Le rôle « {person.Role} » ne donne pas d'accès : seuls {string.Join(", ", Roles.All)} en ont un.");
-        var code = NewCode();
+        if (people.FirstOrDefault(p => !p.MayHaveAccess) is { } without)
+            throw new RefusedException(RefusalKind.Invalid, $"Le rôle « {without.Role} » ne donne pas d'accès : seuls {string.Join(", ", Roles.All)} en ont un.");
         var now = clock.GetUtcNow();
-        var access = new AccessView(Guid.NewGuid().ToString("N"), person, AccessStatus.Issued, now, by, now + validity, null, null, null, null);
+        var issued = people.Select(person => new IssuedAccess(
+            new AccessView(Guid.NewGuid().ToString("N"), person, AccessStatus.Issued, now, by, now + validity, null, null, null, null), NewCode())).ToArray();
         await Stored.Update(s =>
         {
-            // An unopened earlier link of the same person stops working: one live link per person.
-            foreach (var old in s.Accesses.Values.Where(a => a.Person.PersonId == person.PersonId && a.Person.SessionId == person.SessionId && a.Status == AccessStatus.Issued).ToArray())
+            foreach (var (access, code) in issued.Select(i => (i.Access, i.Code)))
             {
-                s.Accesses[old.AccessId] = old with { Status = AccessStatus.Replaced, EndedAt = now };
-                RemoveCode(s, old.AccessId);
+                var person = access.Person;
+                // An unopened earlier link of the same person stops working: one live link per person.
+                foreach (var old in s.Accesses.Values.Where(a => a.Person.PersonId == person.PersonId && a.Person.SessionId == person.SessionId && a.Status == AccessStatus.Issued).ToArray())
+                {
+                    s.Accesses[old.AccessId] = old with { Status = AccessStatus.Replaced, EndedAt = now };
+                    RemoveCode(s, old.AccessId);
+                }
+                s.Accesses[access.AccessId] = access;
+                s.OpenCodes[Hash(code)] = access.AccessId;
+                if (person.Role == Roles.Organiser) s.FirstOrganiserIssued = true;
+                Audit(s, AccessEventKinds.Issued, access, by.ToString(), null, $"valable jusqu'au {access.ExpiresAt:yyyy-MM-dd HH:mm} UTC");
             }
-            s.Accesses[access.AccessId] = access;
-            s.OpenCodes[Hash(code)] = access.AccessId;
-            if (person.Role == Roles.Organiser) s.FirstOrganiserIssued = true;
-            Audit(s, AccessEventKinds.Issued, access, by.ToString(), null, $"valable jusqu'au {access.ExpiresAt:yyyy-MM-dd HH:mm} UTC");
         });
-        return new IssuedAccess(access, code);
+        return issued;
     }
 
     public async Task<IssuedAccess?> IssueFirstOrganiser(TimeSpan validity)

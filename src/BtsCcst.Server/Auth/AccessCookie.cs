@@ -63,7 +63,9 @@ public static class AccessCookie
     {
         if (http.Items.ContainsKey(FromCookieItem) && http.User.Identity?.IsAuthenticated == true
             && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) && !HttpMethods.IsOptions(http.Request.Method)
-            && http.Request.Path.StartsWithSegments("/api"))
+            && http.Request.Path.StartsWithSegments("/api")
+            // Opening a new link while signed in replaces the cookie; the sign-in takes no identity from it.
+            && !http.Request.Path.StartsWithSegments("/api/access/sign-in"))
         {
             var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
             if (!await antiforgery.IsRequestValidAsync(http))

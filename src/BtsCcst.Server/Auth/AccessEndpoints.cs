@@ -174,8 +174,7 @@ public static class AccessEndpoints
 
         var by = TokenService.ActorOf(user);
         var validity = TimeSpan.FromDays(days);
-        var issued = new List<IssuedAccess>();
-        foreach (var person in people) issued.Add(await grains.Accesses().Issue(person, validity, by));
+        var issued = await grains.Accesses().IssueMany(people, validity, by);
         var baseUrl = LinkBase(options.Value, http.Request);
         var links = issued.Select(i => ToLink(i, baseUrl)).ToArray();
 

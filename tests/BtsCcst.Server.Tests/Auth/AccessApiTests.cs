@@ -82,6 +82,9 @@ public sealed class AccessApiTests(AccessHostFixture server) : IClassFixture<Acc
         request.Headers.Add("X-CSRF-TOKEN", me.GetProperty("antiforgery").GetString());
         var genuine = await browser.SendAsync(request);
         Assert.True(genuine.IsSuccessStatusCode, await genuine.Content.ReadAsStringAsync());
+        // Signed in, the person opens a new link: the sign-in needs no antiforgery token (it takes nothing from the cookie).
+        var next = (await AccessHost.IssueAsync(organiser, session, new { role = "organiser", name = "Mme Bureau" }))[0].GetProperty("link").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await AccessHost.SignInAsync(browser, next)).StatusCode);
         // A bearer token needs none: a browser never sends one by itself.
         Assert.True((await organiser.PostAsJsonAsync($"/api/sessions/{session}/accesses", new { role = "organiser", name = "Script" })).IsSuccessStatusCode);
     }
