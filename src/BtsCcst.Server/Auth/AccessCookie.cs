@@ -146,3 +146,27 @@ public sealed class GrainXmlRepository(IGrainFactory grains) : IXmlRepository
     public void StoreElement(XElement element, string friendlyName) =>
         grains.GetGrain<IDataProtectionKeysGrain>(AccessGrainKeys.Key).Store(friendlyName, element.ToString(SaveOptions.DisableFormatting)).GetAwaiter().GetResult();
 }
+
+/// <summary>
+/// Loads (or creates) the data protection key ring once the server listens, so that the first antiforgery token a page
+/// asks for does not wait for the grain storage on a request thread.
+/// </summary>
+public sealed class DataProtectionWarmUp(Microsoft.AspNetCore.DataProtection.IDataProtectionProvider provider, IHostApplicationLifetime lifetime,
+    ILogger<DataProtectionWarmUp> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource();
+        using var _ = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(stoppingToken);
+        try
+        {
+            await Task.Run(() => provider.CreateProtector("btsccst-warm-up").Protect([1]), stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The first antiforgery token loads it then.
+            logger.LogWarning("Data protection key ring not loaded at start: {Message}", e.Message);
+        }
+    }
+}

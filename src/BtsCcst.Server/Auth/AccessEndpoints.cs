@@ -42,6 +42,7 @@ public static class AccessEndpoints
         });
         // The silos of a cluster share the key ring that protects antiforgery tokens through grain storage.
         services.AddDataProtection().SetApplicationName("btsccst");
+        services.AddHostedService<DataProtectionWarmUp>();
         services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(sp =>
             new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o =>
                 o.XmlRepository = new GrainXmlRepository(sp.GetRequiredService<IGrainFactory>())));
