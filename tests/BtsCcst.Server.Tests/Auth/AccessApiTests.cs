@@ -87,6 +87,14 @@ public sealed class AccessApiTests(AccessHostFixture server) : IClassFixture<Acc
         Assert.Equal(HttpStatusCode.OK, (await AccessHost.SignInAsync(browser, next)).StatusCode);
         // A bearer token needs none: a browser never sends one by itself.
         Assert.True((await organiser.PostAsJsonAsync($"/api/sessions/{session}/accesses", new { role = "organiser", name = "Script" })).IsSuccessStatusCode);
+
+        // Signing out is a write too; once done, the cookie's access is refused.
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.PostAsync("/api/access/sign-out", null)).StatusCode);
+        var token = (await browser.GetFromJsonAsync<JsonElement>("/api/access/me")).GetProperty("antiforgery").GetString();
+        using var signOut = new HttpRequestMessage(HttpMethod.Post, "/api/access/sign-out");
+        signOut.Headers.Add("X-CSRF-TOKEN", token);
+        Assert.Equal(HttpStatusCode.NoContent, (await browser.SendAsync(signOut)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/access/me")).StatusCode);
     }
 
     [Fact]
