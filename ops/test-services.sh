@@ -1,6 +1,6 @@
 # Sourced by ops/test.sh (and usable alone: `source ops/test-services.sh`): installs and starts what
 # the tests need on a Debian machine, as root: Chromium and the DejaVu fonts (browser and PDF tests),
-# npm (the build's browser libraries), HAProxy and PostgreSQL (cluster tests). Idempotent. Exports
+# npm (the build's browser libraries), HAProxy and PostgreSQL (cluster tests), aiosmtpd (e-mail tests). Idempotent. Exports
 # CHROMIUM_PATH and BTSCCST_TEST_POSTGRES for the tests.
 export DEBIAN_FRONTEND=noninteractive
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -11,6 +11,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 # HAProxy fronts the silos in the multi-process cluster tests (tests/BtsCcst.Cluster.Tests).
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
+# A local SMTP server receives the access links the e-mail tests send (tests/BtsCcst.Server.Tests/Auth).
+/usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1 || need+=(python3-aiosmtpd)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing: ${need[*]}"
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null || { echo "apt-get install failed: ${need[*]}"; return 1 2>/dev/null || exit 1; }

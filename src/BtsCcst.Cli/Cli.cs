@@ -21,6 +21,9 @@ public static class Cli
           btsccst import <session> <type> <fichier.csv>     types : candidates, juries, examiners, centres, conformity, marks
           btsccst plan <session> [--time-limit S]           lance une planification et suit sa progression (défaut 60 s)
           btsccst export results <session> [--out fichier]  results.csv de tous les jurys (sortie standard par défaut)
+          btsccst access organiser --name N [--email E] [--url U] [--days J]
+                                                            émet un lien d'accès personnel d'organisateur (usage unique ;
+                                                            adresse du serveur : --url ou BtsCcst__PublicUrl ; défaut 7 j)
           btsccst token --role R --name N [--scope S] [--key-file F] [--hours H]
                                                             signe un jeton d'accès à l'API avec la clé des silos
                                                             (BtsCcst__TokenIssuerKeyFile ; sans cluster ; défaut 12 h)
@@ -154,8 +157,12 @@ public static class Cli
                 if (SessionError(words[2]) is { } exportSession) return (null, exportSession);
                 result = ((client, ct) => ExportCommand.RunAsync(client, context, words[2], line.Option("out")), null);
                 break;
+            case "access":
+                result = AccessCommand.Bind(line, context, actor, allowed);
+                if (result.Item1 is null) return result;
+                break;
             default:
-                return (null, $"Commande « {words[0]} » inconnue : attendu cluster, import, plan, export ou token.");
+                return (null, $"Commande « {words[0]} » inconnue : attendu cluster, import, plan, export, access ou token.");
         }
         if (line.Options.Keys.FirstOrDefault(o => !allowed.Contains(o)) is { } misplaced)
             return (null, $"L'option --{misplaced} ne s'applique pas à la commande {words[0]}.");

@@ -5,7 +5,7 @@ public sealed class CommandLine
 {
     public static readonly IReadOnlySet<string> ValueOptions = new HashSet<string>(StringComparer.Ordinal)
     {
-        "cluster", "gateway-port", "connect-timeout", "operator", "time-limit", "out", "role", "name", "scope", "key-file", "hours",
+        "cluster", "gateway-port", "connect-timeout", "operator", "time-limit", "out", "role", "name", "scope", "key-file", "hours", "email", "url", "days",
     };
 
     public List<string> Positional { get; } = [];

@@ -6,10 +6,12 @@ public sealed record JuryDefinition(
     [property: Id(0)] string JuryId,
     [property: Id(1)] string[] Academies,
     [property: Id(2)] string President,
-    [property: Id(3)] string[] Members)
+    [property: Id(3)] string[] Members,
+    [property: Id(4)] string? PresidentEmail = null)
 {
     public bool SameAs(JuryDefinition? other) => other is not null && JuryId == other.JuryId
-        && Academies.SequenceEqual(other.Academies) && President == other.President && Members.SequenceEqual(other.Members);
+        && Academies.SequenceEqual(other.Academies) && President == other.President && Members.SequenceEqual(other.Members)
+        && (PresidentEmail ?? "") == (other.PresidentEmail ?? "");
 }
 
 /// <summary>Live aggregates of a jury's board.</summary>

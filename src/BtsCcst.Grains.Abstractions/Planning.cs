@@ -28,7 +28,9 @@ public sealed record CentreDefinition(
     [property: Id(8)] TimeOnly LunchEnd,
     [property: Id(9)] int ExamRooms,
     [property: Id(10)] int PrepSeats,
-    [property: Id(11)] string Address);
+    [property: Id(11)] string Address,
+    [property: Id(12)] string? ManagerName = null,
+    [property: Id(13)] string? ManagerEmail = null);
 
 /// <summary>A row of conformity.csv (Annexe 4), codes as in the file.</summary>
 [GenerateSerializer, Immutable]

@@ -130,6 +130,9 @@ public interface ISessionGrain : IGrainWithStringKey
 
     Task<SessionOverview> GetOverview();
 
+    /// <summary>Who takes part, from the imported files: juries' presidents and members, examiners, centres' managers.</summary>
+    Task<Person[]> GetPeople();
+
     /// <summary>The jury that deliberates on candidates of an academy (juries.csv, else one per academy).</summary>
     Task<string> JuryOf(string academy);
 

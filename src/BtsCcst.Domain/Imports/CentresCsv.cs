@@ -9,6 +9,8 @@ namespace BtsCcst.Domain.Imports;
 /// <param name="Dates">Days the centre is open for orals, in order, each once.</param>
 /// <param name="LunchStart">Start of the lunch break, which no exam or preparation overlaps; the break is required.</param>
 /// <param name="Address">Postal address printed on convocations; empty when not given.</param>
+/// <param name="ManagerName">Optional column manager_name: the centre manager, who receives an access link; empty when not given.</param>
+/// <param name="ManagerEmail">Optional column manager_email: where the manager's access link is sent.</param>
 public sealed record CentreRow(
     int Line,
     string CentreId,
@@ -22,7 +24,9 @@ public sealed record CentreRow(
     TimeOnly LunchEnd,
     int ExamRooms,
     int PrepSeats,
-    string Address);
+    string Address,
+    string ManagerName = "",
+    string ManagerEmail = "");
 
 /// <summary>
 /// Parses centres.csv (formats.md). A day reads <c>day_start &lt; lunch_start &lt; lunch_end &lt; day_end</c>:
@@ -42,6 +46,11 @@ public static partial class CentresCsv
     public const string ExamRooms = "exam_rooms";
     public const string PrepSeats = "prep_seats";
     public const string Address = "address";
+
+    /// <summary>Optional columns (not in <see cref="Columns"/>): the centre manager, for their access link.</summary>
+    public const string ManagerName = "manager_name";
+
+    public const string ManagerEmail = "manager_email";
 
     /// <summary>The contract's columns, in export order.</summary>
     public static IReadOnlyList<string> Columns { get; } =
@@ -159,9 +168,15 @@ public static partial class CentresCsv
 
         var address = check.Field(Address);
 
+        var managerName = check.OptionalField(ManagerName);
+        var managerEmail = check.OptionalField(ManagerEmail);
+        ExaminersCsv.CheckOptionalEmail(check, ManagerEmail, managerEmail);
+        if (managerEmail.Length > 0 && managerName.Length == 0)
+            check.Error(ManagerName, "Nom du responsable de centre manquant : une adresse manager_email est donnée sans manager_name.");
+
         if (check.Failed) return null;
         return new CentreRow(check.Line, id!, name!, academies, zone, dates.ToList(),
-            times[DayStart], times[DayEnd], times[LunchStart], times[LunchEnd], rooms, seats, address!);
+            times[DayStart], times[DayEnd], times[LunchStart], times[LunchEnd], rooms, seats, address!, managerName, managerEmail);
     }
 
     private static bool TryParseTime(string text, out TimeOnly time) =>

@@ -112,6 +112,13 @@ internal sealed class RowCheck
         return value;
     }
 
+    /// <summary>The trimmed field of an optional column: empty when the header does not have the column.</summary>
+    public string OptionalField(string column)
+    {
+        if (!_table.TryGet(_record, column, out _)) return "";
+        return Field(column) ?? "";
+    }
+
     /// <summary>
     /// The record's key: an identifier unique in the file (formats.md). Reports a malformed one, or a
     /// repeat naming the line of the first; returns the field (null when the column is missing).
@@ -162,6 +169,7 @@ public static class FieldLengths
         ["last_name"] = PersonName,
         ["first_name"] = PersonName,
         ["president"] = PersonName,
+        ["manager_name"] = PersonName,
         ["name"] = PlaceName,
         ["address"] = Address,
     };

@@ -54,6 +54,16 @@ public static partial class ExaminersCsv
     [GeneratedRegex(@"\A[^@\s,;]+@[^@\s,;]+\.[^@\s,;.]{2,}\z")]
     private static partial Regex EmailPattern();
 
+    /// <summary>An e-mail address as every file takes it (examiners.csv, and the optional ones of juries.csv and centres.csv).</summary>
+    public static bool IsEmail(string text) => EmailPattern().IsMatch(text);
+
+    /// <summary>Checks an optional e-mail column: empty is allowed, anything else must be an address.</summary>
+    internal static void CheckOptionalEmail(RowCheck check, string column, string email)
+    {
+        if (email.Length > 0 && !IsEmail(email))
+            check.Error(column, $"Adresse électronique « {email} » invalide (par exemple prenom.nom@ac-normandie.fr ; vide si aucune).");
+    }
+
     [GeneratedRegex(@"\A\p{L}+(?:[ '’-]\p{L}+)*\z")]
     private static partial Regex LanguagePattern();
 

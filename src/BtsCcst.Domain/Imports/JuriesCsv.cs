@@ -1,7 +1,9 @@
 namespace BtsCcst.Domain.Imports;
 
 /// <summary>One jury of juries.csv: the academies whose candidates it deliberates on, its president and members.</summary>
-public sealed record JuryRow(int Line, string JuryId, IReadOnlyList<string> Academies, string President, IReadOnlyList<string> Members);
+/// <param name="PresidentEmail">Optional column president_email: where the president's access link is sent; empty when not given.</param>
+public sealed record JuryRow(int Line, string JuryId, IReadOnlyList<string> Academies, string President, IReadOnlyList<string> Members,
+    string PresidentEmail = "");
 
 /// <summary>
 /// Parses juries.csv (formats.md, optional file). Academies are normalised to their Annexe 1 name;
@@ -13,6 +15,9 @@ public static class JuriesCsv
     public const string AcademiesColumn = "academies";
     public const string President = "president";
     public const string Members = "members";
+
+    /// <summary>Optional column (not in <see cref="Columns"/>): the president's e-mail address, for their access link.</summary>
+    public const string PresidentEmail = "president_email";
 
     /// <summary>The contract's columns, in export order.</summary>
     public static IReadOnlyList<string> Columns { get; } = [JuryId, AcademiesColumn, President, Members];
@@ -60,8 +65,11 @@ public static class JuriesCsv
             var membersText = check.Field(Members);
             var members = FieldRules.SplitList(membersText);
 
+            var presidentEmail = check.OptionalField(PresidentEmail);
+            ExaminersCsv.CheckOptionalEmail(check, PresidentEmail, presidentEmail);
+
             check.Complete();
-            if (!check.Failed) rows.Add(new JuryRow(check.Line, juryId!, academies, president!, members));
+            if (!check.Failed) rows.Add(new JuryRow(check.Line, juryId!, academies, president!, members, presidentEmail));
         }
         return new(rows, table.SortedErrors());
     }

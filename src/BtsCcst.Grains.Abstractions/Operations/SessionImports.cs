@@ -109,7 +109,7 @@ public static class SessionImports
             {
                 var parsed = JuriesCsv.Parse(file);
                 return Merge(parsed, await session.ImportJuries(
-                    parsed.Rows.Select(r => new JuryDefinition(r.JuryId, r.Academies.Order().ToArray(), r.President, r.Members.ToArray())).ToArray(),
+                    parsed.Rows.Select(r => new JuryDefinition(r.JuryId, r.Academies.Order().ToArray(), r.President, r.Members.ToArray(), r.PresidentEmail)).ToArray(),
                     parsed.Rows.Select(r => r.Line).ToArray(), checkOnly: !parsed.IsValid));
             }
             case "centres":
@@ -117,7 +117,7 @@ public static class SessionImports
                 var parsed = CentresCsv.Parse(file);
                 return Merge(parsed, await session.ImportCentres(
                     parsed.Rows.Select(r => new CentreDefinition(r.CentreId, r.Name, r.Academies.Order().ToArray(), r.TimeZone, r.Dates.Order().ToArray(),
-                        r.DayStart, r.DayEnd, r.LunchStart, r.LunchEnd, r.ExamRooms, r.PrepSeats, r.Address)).ToArray(),
+                        r.DayStart, r.DayEnd, r.LunchStart, r.LunchEnd, r.ExamRooms, r.PrepSeats, r.Address, r.ManagerName, r.ManagerEmail)).ToArray(),
                     parsed.Rows.Select(r => r.Line).ToArray(), checkOnly: !parsed.IsValid));
             }
             case "examiners":

@@ -18,6 +18,9 @@ public sealed class TokenService
     public const string RoleClaim = "role";
     public const string NameClaim = "name";
     public const string ScopeClaim = "scope";
+    /// <summary>The personal access a sign-in cookie's token belongs to (absent from script tokens).</summary>
+    public const string AccessClaim = "access";
+    public const string SessionClaim = "session";
 
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
 
@@ -38,16 +41,21 @@ public sealed class TokenService
         ClockSkew = TimeSpan.FromMinutes(1),
     };
 
-    public string Issue(Actor actor)
+    public string Issue(Actor actor) => Issue(actor, null, null, DateTime.UtcNow.Add(Lifetime));
+
+    /// <summary>A token for a signed-in personal access: the cookie's value, checked against the access at every use.</summary>
+    public string Issue(Actor actor, string? accessId, string? sessionId, DateTime expires)
     {
         var claims = new Dictionary<string, object> { [RoleClaim] = actor.Role, [NameClaim] = actor.Name };
         if (!string.IsNullOrEmpty(actor.Scope)) claims[ScopeClaim] = actor.Scope;
+        if (accessId is not null) claims[AccessClaim] = accessId;
+        if (sessionId is not null) claims[SessionClaim] = sessionId;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,
             Audience = Audience,
             Claims = claims,
-            Expires = DateTime.UtcNow.Add(Lifetime),
+            Expires = expires,
             SigningCredentials = new SigningCredentials(Key, SecurityAlgorithms.HmacSha256),
         });
     }

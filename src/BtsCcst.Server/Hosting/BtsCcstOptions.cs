@@ -47,6 +47,15 @@ public sealed class BtsCcstOptions
     /// </summary>
     public string? TokenIssuerKeyFile { get; set; }
 
+    /// <summary>
+    /// The address people reach the server at (e.g. https://examens.example.fr), written in access links; unset, a link
+    /// takes the address of the request that issued it.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>Sending access links by e-mail; unset Host: links are only given as a list (CSV).</summary>
+    public SmtpSettings Smtp { get; set; } = new();
+
     /// <summary>PostgreSQL cluster mode only: how fast a dead silo is detected (unset: Orleans' defaults).</summary>
     public MembershipSettings Membership { get; set; } = new();
 
@@ -170,4 +179,24 @@ public sealed class MembershipSettings
         if (DeathVoteExpirationSeconds is { } votes) options.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(votes);
         if (TableRefreshSeconds is { } refresh) options.TableRefreshTimeout = TimeSpan.FromSeconds(refresh);
     }
+}
+
+/// <summary>The SMTP server access links are sent through (section BtsCcst:Smtp).</summary>
+public sealed class SmtpSettings
+{
+    public string? Host { get; set; }
+
+    public int Port { get; set; } = 587;
+
+    /// <summary>"StartTls" (default), "SslOnConnect" or "None" (a local relay).</summary>
+    public string Security { get; set; } = "StartTls";
+
+    public string? UserName { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>The sender, e.g. "Bureau des examens &lt;examens@ac-normandie.fr&gt;".</summary>
+    public string From { get; set; } = "BtsCcst <ne-pas-repondre@localhost>";
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 }

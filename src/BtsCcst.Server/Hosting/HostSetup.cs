@@ -62,19 +62,16 @@ public static class HostSetup
         {
             jwt.MapInboundClaims = false;
             jwt.TokenValidationParameters = tokens.ValidationParameters;
+            // The token comes from the Authorization header, a hub's query (browsers cannot set headers on WebSocket
+            // requests) or the sign-in cookie of a personal access, which is checked against the access at every use.
             jwt.Events = new JwtBearerEvents
             {
-                // Browsers cannot set headers on WebSocket requests: the hub takes the token from the query.
-                OnMessageReceived = context =>
-                {
-                    if (context.HttpContext.Request.Path.StartsWithSegments("/hubs")
-                        && context.Request.Query["access_token"] is { Count: > 0 } token)
-                        context.Token = token;
-                    return Task.CompletedTask;
-                },
+                OnMessageReceived = AccessCookie.OnMessageReceived,
+                OnTokenValidated = AccessCookie.OnTokenValidated,
             };
         });
         builder.Services.AddAuthorization(Policies.Add);
+        builder.Services.AddBtsCcstAccess();
 
         builder.Services.AddProblemDetails();
         // A body that does not read as JSON throws (in every environment, not only Development), so that
@@ -83,7 +80,11 @@ public static class HostSetup
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
         // Failed hub calls are logged once, by HubInvocationLogging: a refusal on one line, an error with its exception.
-        builder.Services.AddSignalR(hubs => hubs.AddFilter<BtsCcst.Server.Realtime.HubInvocationLogging>());
+        builder.Services.AddSignalR(hubs =>
+        {
+            hubs.AddFilter<BtsCcst.Server.Realtime.HubInvocationLogging>();
+            hubs.AddFilter<AccessHubWatch>();
+        });
         builder.Logging.AddFilter(BtsCcst.Server.Realtime.HubInvocationLogging.DispatcherCategory, LogLevel.None);
         builder.Services.AddSingleton<BoardRelay>();
         builder.Services.AddHostedService<BoardSubscriptionRenewal>();
@@ -103,12 +104,14 @@ public static class HostSetup
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.Use((http, next) => AccessCookie.CheckAntiforgery(http, () => next(http)));
 
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapHealthChecks("/health/live");
         app.MapBtsCcstOperations();
         app.MapBtsCcstApi();
+        app.MapBtsCcstAccess();
         app.MapHub<BoardHub>(BoardHub.Path);
         app.MapHub<BtsCcst.Server.Planning.PlanningHub>(BtsCcst.Server.Planning.PlanningHub.Path);
         app.MapHub<BtsCcst.Server.ExamDays.ExamDayHub>(BtsCcst.Server.ExamDays.ExamDayHub.Path);

@@ -13,6 +13,8 @@ public static class Pages
                 : Results.NotFound()).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/centre/{centreId}", (string centreId, IWebHostEnvironment env) => Page(env, "centre.html", centreId, FieldRules.IsId)).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/commission/{commissionId}", (string commissionId, IWebHostEnvironment env) => Page(env, "commission.html", commissionId, id => id.Length <= 100)).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/connexion", (IWebHostEnvironment env) => Results.File(env.WebRootFileProvider.GetFileInfo("connexion.html").CreateReadStream(), "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/acces", (IWebHostEnvironment env) => Results.File(env.WebRootFileProvider.GetFileInfo("acces.html").CreateReadStream(), "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/planning", (IWebHostEnvironment env) => Results.File(env.WebRootFileProvider.GetFileInfo("planning.html").CreateReadStream(), "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/workspace", (IWebHostEnvironment env) => Results.File(env.WebRootFileProvider.GetFileInfo("workspace.html").CreateReadStream(), "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
     }

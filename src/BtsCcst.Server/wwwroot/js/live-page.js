@@ -1,7 +1,9 @@
-// What the live pages share: the user's token (kept per page in sessionStorage, or given once in the
-// address fragment #token=…, which never reaches the server), the login form, the API calls with the
-// token (errors carry the problem's French detail), and a SignalR connection that watches again after
-// every reconnection, forever, until the server refuses the token.
+// What the live pages share: who the user is — signed in by their personal access link (an HttpOnly
+// cookie the page never sees; writes then carry the antiforgery token of /api/access/me), or, for
+// scripts and tests, a bearer token given once in the address fragment #token=… (kept per page in
+// sessionStorage; the fragment never reaches the server) — the sign-in notice, the API calls
+// (errors carry the problem's French detail), and a SignalR connection that watches again after
+// every reconnection, forever, until the server refuses the access or ends it ("accessEnded").
 "use strict";
 
 window.BtsLivePage = (() => {
@@ -25,8 +27,19 @@ window.BtsLivePage = (() => {
     }
 
     const token = () => sessionStorage.getItem(tokenKey) || "";
+    let signedIn = null; // { me, antiforgery } of the cookie's access, when there is no bearer token
+
+    /** The cookie's access, asked of the server (the page cannot read an HttpOnly cookie); null when signed out. */
+    async function cookieAccess() {
+      const response = await fetch("/api/access/me", { credentials: "same-origin" });
+      if (response.status === 401 || response.status === 403) return null;
+      if (!response.ok) throw new Error(`Erreur ${response.status}`);
+      const body = await response.json();
+      return body.me.via === "cookie" ? body : null;
+    }
 
     function claims() {
+      if (!token()) return signedIn ? { role: signedIn.me.role, name: signedIn.me.name, scope: signedIn.me.scope } : {};
       try {
         const payload = token().split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
         return JSON.parse(decodeURIComponent(escape(atob(payload))));
@@ -48,7 +61,11 @@ window.BtsLivePage = (() => {
     async function api(method, url, body) {
       const response = await fetch(url, {
         method,
-        headers: { "Authorization": `Bearer ${token()}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+        headers: {
+          ...(token() ? { "Authorization": `Bearer ${token()}` } : signedIn?.antiforgery ? { "X-CSRF-TOKEN": signedIn.antiforgery } : {}),
+          ...(body ? { "Content-Type": "application/json" } : {}),
+        },
+        credentials: "same-origin",
         body: body ? JSON.stringify(body) : undefined,
       });
       const json = await response.json().catch(() => null);
@@ -70,9 +87,20 @@ window.BtsLivePage = (() => {
       start();
     }
 
-    el("login-form").addEventListener("submit", e => {
-      e.preventDefault();
-      useToken(el("token-input").value.trim());
+    /** The page's access ended (revoked, signed out): back to the sign-in notice, connection closed. */
+    function accessEnded(message) {
+      signedIn = null;
+      sessionStorage.removeItem(tokenKey);
+      const c = connection;
+      connection = null;
+      if (c) c.stop();
+      showLogin(message);
+    }
+
+    el("sign-out")?.addEventListener("click", async () => {
+      await fetch("/api/access/sign-out", { method: "POST", credentials: "same-origin",
+        headers: signedIn?.antiforgery ? { "X-CSRF-TOKEN": signedIn.antiforgery } : {} }).catch(() => null);
+      accessEnded("Vous êtes déconnecté. Ouvrez un nouveau lien personnel pour revenir.");
     });
 
     // Starts the connection if it is down and watches, every second until that works, the token is
@@ -99,6 +127,7 @@ window.BtsLivePage = (() => {
             const refused = refusal(e);
             if (refused) {
               sessionStorage.removeItem(tokenKey);
+              signedIn = null;
               showLogin(refused);
               return;
             }
@@ -117,17 +146,22 @@ window.BtsLivePage = (() => {
     }
 
     async function start() {
-      if (!token()) { showLogin(); return; }
+      if (!token()) {
+        try { signedIn = await cookieAccess(); } catch { signedIn = null; }
+        if (!signedIn) { showLogin(); return; }
+      }
+      if (el("sign-out")) el("sign-out").hidden = !signedIn;
       beforeStart();
       const previous = connection;
       connection = null;
       if (previous) await previous.stop();
       const c = new signalR.HubConnectionBuilder()
-        .withUrl(hubPath, { accessTokenFactory: token })
+        .withUrl(hubPath, token() ? { accessTokenFactory: token } : {})
         .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(1000 * (ctx.previousRetryCount + 1), 5000) })
         .build();
       connection = c;
       c.on(updateMethod, update => { if (c === connection) onUpdate(update); });
+      c.on("accessEnded", message => { if (c === connection) accessEnded(message); });
       c.onreconnecting(() => { if (c === connection) setConnection("reconnecting", "Reconnexion…"); });
       c.onreconnected(() => connectForever(c));
       c.onclose(() => { if (c === connection) { setConnection("reconnecting", "Reconnexion…"); connectForever(c); } });

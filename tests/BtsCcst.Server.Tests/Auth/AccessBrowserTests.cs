@@ -1,0 +1,98 @@
+using BtsCcst.Server.Tests.ExamDays;
+using BtsCcst.Server.Tests.Realtime;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BtsCcst.Server.Tests.Auth;
+
+/// <summary>
+/// Issue 14's journey in Chromium: the organiser signs in with the first-start link, issues links for a jury's
+/// president and a commission's examiner; each opens theirs in a fresh browser and sees only their board or
+/// commission; the organiser revokes the examiner, whose open page is refused within 5 s; a link opened twice is refused.
+/// </summary>
+public sealed class AccessBrowserTests
+{
+    private const string Session = "acces-navigateur";
+    private const string Date = "2024-05-27";
+
+    [Fact]
+    public async Task The_organiser_issues_links_each_person_sees_only_their_page_and_a_revoked_examiner_is_refused_within_5_s()
+    {
+        await using var server = new AccessHost();
+        server.Start();
+        ExamDayApiTests.PlannedExam[] rows;
+        using (var bearer = await server.OrganiserAsync())
+        {
+            Assert.True((await bearer.ImportAsync(Session, "juries", AccessHost.JuriesCsv)).IsSuccessStatusCode);
+            rows = await ExamDayApiTests.PlanOneDayAsync(bearer, Session);
+        }
+        var exam = rows.First(r => r.Unit == "E4");
+        var examinerId = exam.Examiners[0];
+
+        await using var chromium = await Chromium.LaunchAsync();
+        await using var organiser = await chromium.NewPageAsync();
+        string presidentLink = "", examinerLink = "";
+        await organiser.Step("the organiser signs in with the first-start link and issues two links", async () =>
+        {
+            await organiser.Page.GotoAsync(await server.FirstOrganiserLinkAsync());
+            await organiser.Page.WaitForURLAsync("**/acces**");
+            await organiser.Page.GotoAsync($"{server.BaseAddress}acces?session={Session}");
+            await organiser.Page.Locator("button[data-issue=\"jury-president:JURY-N\"]").ClickAsync();
+            presidentLink = await organiser.Page.Locator("#links tr[data-person=\"jury-president:JURY-N\"] input.link").InputValueAsync(new() { Timeout = 10_000 });
+            await organiser.Page.Locator($"button[data-issue=\"examiner:{examinerId}\"]").ClickAsync();
+            examinerLink = await organiser.Page.Locator($"#links tr[data-person=\"examiner:{examinerId}\"] input.link").InputValueAsync(new() { Timeout = 10_000 });
+            Assert.Contains("/connexion#code=", presidentLink);
+            await Expect(organiser.Page.Locator($"#issued tr[data-person=\"examiner:{examinerId}\"] td.status")).ToHaveTextAsync("Lien non ouvert");
+        });
+
+        await using var president = await chromium.NewPageAsync();
+        await president.Step("the president opens the link and sees their board, not another", async () =>
+        {
+            await president.Page.GotoAsync(presidentLink);
+            await president.Page.WaitForURLAsync($"**/jury/JURY-N?session={Session}");
+            await Expect(president.Page.Locator("#connection")).ToHaveTextAsync("En direct", new() { Timeout = 15_000 });
+            await Expect(president.Page.Locator("#candidates tbody tr")).ToHaveCountAsync(4);
+            await president.Page.GotoAsync($"{server.BaseAddress}jury/JURY-P?session={Session}");
+            await Expect(president.Page.Locator("#login-error")).ToContainTextAsync("Accès refusé", new() { Timeout = 15_000 });
+            await Expect(president.Page.Locator("#board")).ToBeHiddenAsync();
+        });
+
+        await using var examiner = await chromium.NewPageAsync();
+        var commissionUrl = $"{server.BaseAddress}commission/{Uri.EscapeDataString(exam.CommissionId)}?session={Session}&centre=CAEN-1&date={Date}";
+        await examiner.Step("the examiner opens the link and sees their commission's exams only", async () =>
+        {
+            await examiner.Page.GotoAsync(examinerLink);
+            await examiner.Page.WaitForURLAsync($"**/?session={Session}");
+            await examiner.Page.GotoAsync(commissionUrl);
+            await Expect(examiner.Page.Locator("#connection")).ToHaveTextAsync("En direct", new() { Timeout = 15_000 });
+            await Expect(examiner.Page.Locator($"tr[data-candidate=\"{exam.Candidate}\"][data-unit=\"E4\"]")).ToBeVisibleAsync();
+            var own = rows.Count(r => r.CommissionId == exam.CommissionId);
+            await Expect(examiner.Page.Locator("#exams tbody tr")).ToHaveCountAsync(own);
+        });
+
+        await organiser.Step("the organiser revokes the examiner; the open page is refused within 5 s", async () =>
+        {
+            await organiser.Page.ReloadAsync();
+            await organiser.Page.Locator($"#issued tr[data-person=\"examiner:{examinerId}\"] button[data-revoke]").ClickAsync();
+            await Expect(organiser.Page.Locator($"#issued tr[data-person=\"examiner:{examinerId}\"] td.status")).ToHaveTextAsync("Révoqué");
+        });
+        await examiner.Step("the examiner's page says the access ended", async () =>
+        {
+            await Expect(examiner.Page.Locator("#login-error")).ToContainTextAsync("accès a été retiré", new() { Timeout = 5_000 });
+            await Expect(examiner.Page.Locator("#day")).ToBeHiddenAsync();
+            await examiner.Page.ReloadAsync();
+            await Expect(examiner.Page.Locator("#login")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        });
+
+        await using var again = await chromium.NewPageAsync();
+        await again.Step("the president's link opened a second time is refused", async () =>
+        {
+            await again.Page.GotoAsync(presidentLink);
+            await Expect(again.Page.Locator("#error")).ToContainTextAsync("déjà servi", new() { Timeout = 10_000 });
+            await again.Page.GotoAsync($"{server.BaseAddress}jury/JURY-N?session={Session}");
+            await Expect(again.Page.Locator("#login")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        });
+        await president.Page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "btsccst-access-president.png") });
+        await organiser.Page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "btsccst-access-organiser.png"), FullPage = true });
+    }
+}
