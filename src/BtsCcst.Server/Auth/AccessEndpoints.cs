@@ -104,7 +104,7 @@ public static class AccessEndpoints
         {
             Roles.JuryPresident when actor.Scope is not null => $"/jury/{Uri.EscapeDataString(actor.Scope)}{query}",
             Roles.CentreManager when actor.Scope is not null => $"/centre/{Uri.EscapeDataString(actor.Scope)}{query}",
-            Roles.Organiser => $"/acces{query}",
+            Roles.Organiser => $"/workspace{query}",
             _ => $"/{query}",
         };
     }

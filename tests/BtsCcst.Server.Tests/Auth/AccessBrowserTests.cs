@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using BtsCcst.Server.Tests.ExamDays;
 using BtsCcst.Server.Tests.Realtime;
 using Microsoft.Playwright;
@@ -35,8 +36,13 @@ public sealed class AccessBrowserTests
         await organiser.Step("the organiser signs in with the first-start link and issues two links", async () =>
         {
             await organiser.Page.GotoAsync(await server.FirstOrganiserLinkAsync());
-            await organiser.Page.WaitForURLAsync("**/acces**");
-            await organiser.Page.GotoAsync($"{server.BaseAddress}acces?session={Session}");
+            // The link lands on the workspace, signed in by its cookie alone; people and accesses are one link away.
+            await Expect(organiser.Page).ToHaveURLAsync(new Regex("/workspace"), new() { Timeout = 15_000 });
+            await organiser.Page.GotoAsync($"{server.BaseAddress}workspace?session={Session}");
+            await Expect(organiser.Page.Locator("#connection")).ToHaveTextAsync("En direct", new() { Timeout = 15_000 });
+            await Expect(organiser.Page.Locator("#sign-out")).ToBeVisibleAsync();
+            await organiser.Page.Locator("#access-link").ClickAsync();
+            await organiser.Page.WaitForURLAsync($"**/acces?session={Session}");
             await organiser.Page.Locator("button[data-issue=\"jury-president:JURY-N\"]").ClickAsync();
             presidentLink = await organiser.Page.Locator("#links tr[data-person=\"jury-president:JURY-N\"] input.link").InputValueAsync(new() { Timeout = 10_000 });
             await organiser.Page.Locator($"button[data-issue=\"examiner:{examinerId}\"]").ClickAsync();

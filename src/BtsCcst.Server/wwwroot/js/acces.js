@@ -12,6 +12,7 @@
   const when = d => d ? new Date(d).toLocaleString("fr-FR") : "—";
   let antiforgery = null;
   el("session-id").textContent = sessionId;
+  el("workspace-link").href = `/workspace?session=${encodeURIComponent(sessionId)}`;
 
   async function api(method, url, body) {
     const response = await fetch(url, {

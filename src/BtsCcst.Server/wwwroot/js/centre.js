@@ -387,7 +387,7 @@
     button.disabled = true;
     say("Préparation des convocations…", true);
     try {
-      const response = await fetch(repair.convocationsUrl, { headers: { "Authorization": `Bearer ${page.token()}` } });
+      const response = await fetch(repair.convocationsUrl, { headers: page.authHeaders(), credentials: "same-origin" });
       if (!response.ok) {
         const problem = await response.json().catch(() => null);
         throw new Error(problem?.detail || `Erreur ${response.status}`);

@@ -303,7 +303,7 @@
     say(`${what} : préparation…`, true);
     try {
       const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}${path}`, {
-        headers: { "Authorization": `Bearer ${page.token()}` },
+        headers: page.authHeaders(), credentials: "same-origin",
       });
       if (!response.ok) throw await problemOf(response);
       const url = URL.createObjectURL(await response.blob());

@@ -58,11 +58,16 @@ window.BtsLivePage = (() => {
       setConnection("disconnected", "Non connecté");
     }
 
+    /** The credential of a request the page sends itself: the bearer token, or the cookie's antiforgery token for a write. */
+    function authHeaders() {
+      return token() ? { "Authorization": `Bearer ${token()}` } : signedIn?.antiforgery ? { "X-CSRF-TOKEN": signedIn.antiforgery } : {};
+    }
+
     async function api(method, url, body) {
       const response = await fetch(url, {
         method,
         headers: {
-          ...(token() ? { "Authorization": `Bearer ${token()}` } : signedIn?.antiforgery ? { "X-CSRF-TOKEN": signedIn.antiforgery } : {}),
+          ...authHeaders(),
           ...(body ? { "Content-Type": "application/json" } : {}),
         },
         credentials: "same-origin",
@@ -99,7 +104,7 @@ window.BtsLivePage = (() => {
 
     el("sign-out")?.addEventListener("click", async () => {
       await fetch("/api/access/sign-out", { method: "POST", credentials: "same-origin",
-        headers: signedIn?.antiforgery ? { "X-CSRF-TOKEN": signedIn.antiforgery } : {} }).catch(() => null);
+        headers: authHeaders() }).catch(() => null);
       accessEnded("Vous êtes déconnecté. Ouvrez un nouveau lien personnel pour revenir.");
     });
 
@@ -170,7 +175,7 @@ window.BtsLivePage = (() => {
     }
 
     return {
-      start, api, token, claims, useToken, useDevToken, showLogin,
+      start, api, authHeaders, token, claims, useToken, useDevToken, showLogin,
       /** The live connection, for pages that invoke more than Watch on it. */
       connection: () => connection,
       /** Watches again on the current connection (e.g. after the page changed what it watches). */

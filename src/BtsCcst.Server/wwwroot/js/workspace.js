@@ -12,6 +12,7 @@
   const base = `/api/sessions/${encodeURIComponent(sessionId)}`;
   el("session-id").textContent = sessionId;
   el("planning-link").href = `/planning?session=${encodeURIComponent(sessionId)}`;
+  el("access-link").href = `/acces?session=${encodeURIComponent(sessionId)}`;
 
   const escapeHtml = text => String(text ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   const frenchDate = iso => iso ? iso.slice(0, 10).split("-").reverse().join("/") : "";
@@ -54,7 +55,7 @@
   async function download(path, file) {
     el("download-message").textContent = `Téléchargement de ${file}…`;
     el("download-message").className = "";
-    const response = await fetch(`${base}${path}`, { headers: { "Authorization": `Bearer ${page.token()}` } });
+    const response = await fetch(`${base}${path}`, { headers: page.authHeaders(), credentials: "same-origin" });
     if (!response.ok) {
       const problem = await response.json().catch(() => null);
       el("download-message").textContent = problem?.detail || `Téléchargement impossible (${response.status}).`;
@@ -160,7 +161,7 @@
     let response;
     try {
       response = await fetch(`${base}/imports/${kind}`, {
-        method: "POST", headers: { "Authorization": `Bearer ${page.token()}`, "Content-Type": "text/csv" }, body: await file.text(),
+        method: "POST", headers: { ...page.authHeaders(), "Content-Type": "text/csv" }, credentials: "same-origin", body: await file.text(),
       });
     } catch {
       result.className = "name import-result error";
