@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using BtsCcst.Server.Tests.ExamDays;
 using BtsCcst.Server.Tests.Realtime;
@@ -41,6 +42,14 @@ public sealed class AccessBrowserTests
             await organiser.Page.GotoAsync($"{server.BaseAddress}workspace?session={Session}");
             await Expect(organiser.Page.Locator("#connection")).ToHaveTextAsync("En direct", new() { Timeout = 15_000 });
             await Expect(organiser.Page.Locator("#sign-out")).ToBeVisibleAsync();
+            // A download the page fetches itself goes by the cookie alone.
+            var download = await organiser.Page.RunAndWaitForDownloadAsync(() => organiser.Page.Locator("[data-download=\"/exports/schedule.csv\"]").ClickAsync());
+            Assert.Equal("schedule.csv", download.SuggestedFilename);
+            Assert.Contains(exam.Candidate, await File.ReadAllTextAsync(await download.PathAsync()));
+            // An import is a write: the page sends the cookie's antiforgery token with it.
+            await organiser.Page.Locator("#file-juries").SetInputFilesAsync(new FilePayload { Name = "juries.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(AccessHost.JuriesCsv) });
+            await organiser.Page.Locator("[data-import=juries]").ClickAsync();
+            await Expect(organiser.Page.Locator("#result-juries")).ToContainTextAsync("inchangé", new() { Timeout = 10_000 });
             await organiser.Page.Locator("#access-link").ClickAsync();
             await organiser.Page.WaitForURLAsync($"**/acces?session={Session}");
             await organiser.Page.Locator("button[data-issue=\"jury-president:JURY-N\"]").ClickAsync();
