@@ -43,7 +43,8 @@
 
   // --- The candidates table: a spreadsheet (sort on any column, filters, search, frozen header and first columns). ---
 
-  const markText = result => /^\d/.test(result) ? result.replace(".", ",") : result;
+  // Marks the French way everywhere, kept ones too ("BEN:12.5" → "BEN : 12,5").
+  const markText = result => String(result).replace(/(\d)\.(\d)/g, "$1,$2").replace(/^([A-Z]+):/, "$1 : ");
   const markValue = cell => !cell ? null : /^\d/.test(cell.result) ? Number(cell.result) : -1;
   const columns = [
     { key: "number", label: "N°", cls: "number", value: r => r.candidateNumber, text: true },
@@ -289,7 +290,7 @@
   // --- Second group: each SECOND_GROUPE candidate's contrôle orals (first-group mark, contrôle mark, mark kept). ---
 
   const inSecondGroup = row => Array.isArray(row.controles) && row.controles.length > 0;
-  const mark = text => text.replace(".", ",");
+  const mark = text => markText(text);
 
   function controleResultText(result) {
     if (result === null || result === undefined) return "à venir";
