@@ -183,7 +183,7 @@ public sealed class PlanningLiveTests(ServerFixture server)
             await Expect(page.Locator(".tl-prep")).ToHaveCountAsync(rows.Count(r => r.PrepStart is not null));
             var first = rows.OrderBy(r => r.ExamStart).First();
             await Expect(page.Locator($".tl-exam[data-candidate=\"{first.CandidateNumber}\"][data-unit=\"{first.Unit}\"]"))
-                .ToHaveTextAsync($"{first.CandidateNumber} {first.Unit}MARTIN Léa");
+                .ToHaveTextAsync($"{first.CandidateNumber} {first.Unit} MARTIN Léa");
         });
 
         await browser.Step("the timeline: colour by unit with a legend, number and name readable at the default zoom", async () =>

@@ -23,6 +23,10 @@
   const el = id => document.getElementById(id);
   const text = s => String(s ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" })[c]);
 
+  // The hub's words without the transport's ("An unexpected error… HubException: …").
+  const plainWords = e => String(e && e.message || e).replace(/^.*HubException:\s*/, "").replace(/\s*\(centres\.csv\)/, "");
+  const notFound = e => /n'existe pas|n'accueille pas|inconnu/.test(String(e && e.message || e));
+
   el("commission-id").textContent = commissionId;
   el("session-id").textContent = sessionId;
   el("centre-id").textContent = centreId;
@@ -32,6 +36,9 @@
     tokenKey, mainId: "day", hubPath: "/hubs/exam-day", updateMethod: "dayChanged",
     watch: c => c.invoke("Watch", sessionId, centreId, date),
     render: day => render(day),
+    // A day without exams or an unknown centre is not a refusal: say so and keep the token (a wrong link, not a wrong person).
+    refusal: e => notFound(e) ? null : /HubException|401|403/.test(String(e && e.message || e)) ? `Accès refusé : ${plainWords(e)}` : null,
+    gone: e => notFound(e) ? `Introuvable : ${plainWords(e)}` : null,
   });
   el("dev-form").addEventListener("submit", e => {
     e.preventDefault();

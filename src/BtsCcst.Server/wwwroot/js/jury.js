@@ -34,8 +34,10 @@
     watch: c => c.invoke("Watch", sessionId, juryId),
     onSnapshot: snapshot => applySnapshot(snapshot),
     onUpdate: update => applyUpdate(update),
-    refusal: e => /401|403|réservé/.test(String(e && e.message || e)) ? "Accès refusé : ce jeton ne donne pas accès à ce jury." : null,
-    gone: e => /n'existe pas/.test(String(e && e.message || e)) ? `Jury inconnu dans la session ${sessionId}` : null,
+    // Not found and not allowed are told apart: an unknown jury keeps the token (a wrong link, not a wrong person).
+    refusal: e => /n'existe pas/.test(String(e && e.message || e)) ? null
+      : /401|403|réservé/.test(String(e && e.message || e)) ? "Accès refusé : ce jeton ne donne pas accès à ce jury." : null,
+    gone: e => /n'existe pas/.test(String(e && e.message || e)) ? `Introuvable : le jury ${juryId} n'existe pas dans la session ${sessionId}.` : null,
     beforeStart: () => headerRow(),
   });
   el("dev-token").addEventListener("click", () =>
@@ -105,7 +107,7 @@
     if (!cell) {
       if (!missing) return `<td data-unit="${unit}" class="unit"></td>`;
       return editable
-        ? `<td data-unit="${unit}" class="unit missing editable"><button type="button" class="mark" aria-label="${unit} : résultat manquant, le saisir">manque</button></td>`
+        ? `<td data-unit="${unit}" class="unit missing editable"><button type="button" class="mark" aria-label="${unit} : manque, saisir le résultat">manque</button></td>`
         : `<td data-unit="${unit}" class="unit missing"><span class="missing-mark">manque</span></td>`;
     }
     const classes = ["unit", cell.underReserve ? "reserve" : "", cell.changed ? "changed" : "", editable ? "editable" : ""].filter(Boolean).join(" ");

@@ -301,14 +301,15 @@
   function block(r, at, span, search) {
     const name = nameOf(r);
     const hit = matchesSearch(r, search);
-    const label = `${r.candidateNumber} ${name}, ${r.unit}, ${hhmm(r.examStart)}–${hhmm(r.examEnd)}`
+    // The accessible name starts with the words on the block (number, unit, name), then what the tooltip adds.
+    const label = `${r.candidateNumber} ${r.unit} ${name}, ${hhmm(r.examStart)}–${hhmm(r.examEnd)}`
       + `${r.prepStart ? `, préparation dès ${hhmm(r.prepStart)}` : ""}, examinateurs ${(r.examinerIds || []).join(", ")}`;
     const prep = r.prepStart
       ? `<div class="tl-prep" style="left:${at(minutes(r.prepStart))}px;width:${span(minutes(r.prepStart), minutes(r.examStart))}px"></div>` : "";
     return prep + `<button type="button" class="tl-exam${hit ? " match" : search ? " dim" : ""}" data-candidate="${escapeHtml(r.candidateNumber)}" data-unit="${escapeHtml(r.unit)}"`
       + ` style="left:${at(minutes(r.examStart))}px;width:${span(minutes(r.examStart), minutes(r.examEnd))}px;background:${colourOf(r.unit)}"`
       + ` aria-label="${escapeHtml(label)}" title="${escapeHtml(label)}">`
-      + `<span class="tl-candidate">${escapeHtml(r.candidateNumber)} <span class="tl-unit">${escapeHtml(r.unit)}</span></span>`
+      + `<span class="tl-candidate">${escapeHtml(r.candidateNumber)} <span class="tl-unit">${escapeHtml(r.unit)}</span></span> `
       + `<span class="tl-name">${escapeHtml(name)}</span></button>`;
   }
 
