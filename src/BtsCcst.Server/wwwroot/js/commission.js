@@ -242,7 +242,7 @@
       return `<tr data-candidate="${text(e.candidateNumber)}" data-unit="${text(e.unit)}" data-name="${text(`${e.lastName} ${e.firstName}`)}" class="${e === next ? "next" : e.withdrawn ? "withdrawn" : ""}"${e.withdrawn ? " data-withdrawn" : ""}>
         <td class="time" data-label="Horaire">${text(e.prepStart ? `${e.prepStart} (prép.) · ` : "")}${text(e.examStart)}–${text(e.examEnd)}</td>
         <td class="number" data-label="N°">${text(e.candidateNumber)}</td><td class="name" data-label="Candidat">${text(e.lastName)} ${text(e.firstName)}</td>
-        <td class="unit" data-label="Unité">${text(e.unit)}</td><td class="room" data-label="Salle">${text(e.room)}</td>
+        <td class="unit" data-label="Unité">${text(e.unit)}</td><td class="exam-room" data-label="Salle">${text(e.room)}</td>
         <td class="status" data-label="Statut" data-status="${text(e.status)}">${text(statusLabels[e.status] || e.status)}</td>
         <td class="late" data-label="Retard">${e.lateMinutes ? `+${e.lateMinutes} min` : ""}</td>
         <td class="mark" data-label="Note">${markCell(e)}</td><td class="buttons">${buttonsOf(e, day.closed, false)}</td></tr>`;

@@ -235,7 +235,14 @@
     renderUnitChart(a.unitDistributions || {});
   }
 
+  // Each chart's text alternative: its figures as a table (tranche, count), kept in step with the chart.
+  function chartTable(id, caption, data) {
+    el(id).innerHTML = `<caption>${escapeHtml(caption)}</caption><thead><tr><th scope="col">Tranche</th><th scope="col">Candidats</th></tr></thead><tbody>`
+      + data.map((n, i) => `<tr><th scope="row">de ${i} à ${i + 1}${i === data.length - 1 ? " (inclus)" : " (exclu)"}</th><td>${n}</td></tr>`).join("") + "</tbody>";
+  }
+
   function renderChart(distribution) {
+    chartTable("distribution-table", "Candidats par tranche de moyenne", distribution);
     const labels = distribution.map((_, i) => `${i}–${i + 1}`);
     if (!window.Chart) return;
     if (!chart) {
@@ -274,6 +281,7 @@
     const unit = el("unit-select").value;
     const data = (unit && unitDistributions[unit]) || new Array(20).fill(0);
     const label = unit ? `Notes en ${unit} par tranche d'un point` : "Notes par tranche d'un point";
+    chartTable("unit-distribution-table", label, data);
     if (!unitChart) {
       unitChart = new Chart(el("unit-distribution"), {
         type: "bar",
@@ -312,7 +320,9 @@
     const state = c.result === null || c.result === undefined ? "pending" : /^\d/.test(c.result) ? "marked" : "absent";
     const editable = mayMarkControle();
     return `<td class="controle chosen${editable ? " editable" : ""}" data-unit="${unit}" data-state="${state}"${editable ? ` title="Cliquez pour saisir la note de l'oral de contrôle"` : ""}>`
-      + `${first} <span class="controle-result" title="Note de l'oral de contrôle"><small>contrôle</small> ${controleResultText(c.result)}</span> `
+      + `${first} ${editable
+        ? `<button type="button" class="controle-result" title="Saisir la note de l'oral de contrôle"><small>contrôle</small> ${controleResultText(c.result)}</button>`
+        : `<span class="controle-result" title="Note de l'oral de contrôle"><small>contrôle</small> ${controleResultText(c.result)}</span>`} `
       + `<span class="kept-mark" title="Note retenue"><small>retenue</small> <strong class="kept">${fmt(c.kept)}</strong></span></td>`;
   }
 
@@ -381,7 +391,9 @@
   const isOrganiser = () => tokenClaims().role === "organiser";
   const canAct = row => isPresident() && phase === "FIRST_OPEN" && !row.frozen;
   // D643-26: a livret must be examined before adjourning, at the first closing and at the second one too.
-  const mayAcknowledge = row => isPresident() && phase !== "CLOSED" && row.livret && !row.livretAcknowledged;
+  // Offered where it may matter: an adjourned candidate, or one of the second group who may end adjourned.
+  const mayAcknowledge = row => isPresident() && phase !== "CLOSED" && row.livret && !row.livretAcknowledged
+    && (row.decision === "AJOURNE" || row.decision === "SECOND_GROUPE" || row.firstGroupDecision === "SECOND_GROUPE");
   // deliberation.md "Second group": choices follow the first group's closing; contrôle marks need the second group open.
   const mayChoose = () => (isPresident() || isOrganiser()) && (phase === "FIRST_CLOSED" || phase === "SECOND_OPEN");
   const mayMarkControle = () => isPresident() && phase === "SECOND_OPEN";

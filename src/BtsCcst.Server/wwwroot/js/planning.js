@@ -223,7 +223,8 @@
     EF1: "#a2191f", EF2: "#4a3c8c", EF3: "#3d5a00", C_E1: "#0e6027", C_E2: "#7d3c00", C_E3: "#491d8b",
   };
   const colourOf = unit => unitColours[unit] || "#44474d";
-  const zooms = [{ perMinute: 1, label: "Journée" }, { perMinute: 2, label: "Demi-journée" }, { perMinute: 4, label: "3 heures" }, { perMinute: 8, label: "1 heure" }];
+  // The default (2 hours on screen) leaves a 20-minute oral wide enough for its candidate's number and name.
+  const zooms = [{ perMinute: 1.2, label: "Journée" }, { perMinute: 2.5, label: "Demi-journée" }, { perMinute: 6, label: "2 heures" }, { perMinute: 10, label: "1 heure" }];
   let zoom = 2;
   let scheduleRows = [];
   const collator = new Intl.Collator("fr", { numeric: true });
