@@ -23,6 +23,12 @@
   const el = id => document.getElementById(id);
   const text = s => String(s ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" })[c]);
 
+  // The API names its fields (« candidateNumber »); a page tells the person in words.
+  const fieldWords = { candidateNumber: "le numéro du candidat", examinerId: "l'examinateur", reason: "le motif", minutes: "la durée en minutes",
+    unit: "l'épreuve", room: "la salle", from: "l'heure de début", to: "l'heure de fin", result: "la note", units: "les épreuves" };
+  const withoutApiNames = text => String(text ?? "").replace(/\s*\(« ?[a-zA-Z]+ ?»\)/g, "")
+    .replace(/« ?([a-zA-Z]+) ?»/g, (all, name) => fieldWords[name] || all).replace(/^.*HubException:\s*/, "");
+
   // The hub's words without the transport's ("An unexpected error… HubException: …").
   const plainWords = e => String(e && e.message || e).replace(/^.*HubException:\s*/, "").replace(/\s*\(centres\.csv\)/, "");
   const notFound = e => /n'existe pas|n'accueille pas|inconnu/.test(String(e && e.message || e));
@@ -255,7 +261,7 @@
   const send = (method, url, body) => page.api(method, url, body).catch(error => {
     // fetch's own failure (no network) has no status: the caller keeps what it was sending.
     if (error instanceof TypeError) throw Object.assign(new Error("Pas de connexion au serveur."), { status: 0 });
-    throw error;
+    throw Object.assign(new Error(withoutApiNames(error.message)), { status: error.status });
   });
 
   function message(value, ok) {

@@ -405,7 +405,13 @@
     return new Error(detail);
   }
 
-  const api = (method, path, body) => page.api(method, `/api/sessions/${encodeURIComponent(sessionId)}${path}`, body);
+  // The API names its fields (« candidateNumber »); a page tells the person in words.
+  const fieldWords = { candidateNumber: "le numéro du candidat", examinerId: "l'examinateur", reason: "le motif", minutes: "la durée en minutes",
+    unit: "l'épreuve", room: "la salle", from: "l'heure de début", to: "l'heure de fin", result: "la note", units: "les épreuves" };
+  const withoutApiNames = text => String(text ?? "").replace(/\s*\(« ?[a-zA-Z]+ ?»\)/g, "")
+    .replace(/« ?([a-zA-Z]+) ?»/g, (all, name) => fieldWords[name] || all).replace(/^.*HubException:\s*/, "");
+  const api = (method, path, body) => page.api(method, `/api/sessions/${encodeURIComponent(sessionId)}${path}`, body)
+    .catch(error => { throw Object.assign(new Error(withoutApiNames(error.message)), { status: error.status }); });
 
   function fileNameOf(response, fallback) {
     const header = response.headers.get("Content-Disposition") || "";
