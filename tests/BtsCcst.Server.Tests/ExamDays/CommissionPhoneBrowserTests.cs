@@ -102,6 +102,19 @@ public sealed class CommissionPhoneBrowserTests(ServerFixture server)
         });
         Assert.Equal("16", await ResultAsync(exam));
 
+        await phone.Step("a waiting mark the server refuses when it is sent is said so, not dropped silently", async () =>
+        {
+            // A mark left waiting from an earlier connection, for an exam this examiner does not mark.
+            await page.EvaluateAsync($$"""
+                () => localStorage.setItem('btsccst-pending-marks-{{Session}}-{{exam.CommissionId}}',
+                  JSON.stringify([{ number: '{{exam.Candidate}}', unit: 'E1', result: '12' }]))
+                """);
+            await page.ReloadAsync();
+            await Expect(page.Locator("#action-message")).ToContainTextAsync("refusée par le serveur", new() { Timeout = 10_000 });
+            await Expect(page.Locator("#action-message")).ToContainTextAsync($"{exam.Candidate} en E1");
+            await Expect(page.Locator("#pending-banner")).ToBeHiddenAsync();
+        });
+
         await using var wide = await chromium.NewPageAsync(1400, 900);
         await wide.Step("at 1400 px the same day is a table", async () =>
         {
