@@ -164,8 +164,7 @@
   function renderTable(flashed = new Set()) {
     const body = document.querySelector("#candidates tbody");
     const focused = document.activeElement && body.contains(document.activeElement)
-      ? { candidate: document.activeElement.closest("tr")?.dataset.candidate, unit: document.activeElement.closest("td")?.dataset.unit,
-          cls: document.activeElement.className }
+      ? { candidate: document.activeElement.closest("tr")?.dataset.candidate, unit: document.activeElement.closest("td")?.dataset.unit }
       : null;
     const scroller = el("board-scroll");
     const [top, left] = [scroller.scrollTop, scroller.scrollLeft];
