@@ -51,12 +51,16 @@ public sealed record ResultChange(
     [property: Id(5)] string? Reason,
     [property: Id(6)] string Action);
 
-/// <summary>The current result of one unit as shown to users.</summary>
+/// <summary>
+/// The current result of one unit as shown to users; <see cref="Changed"/> when it is no longer the
+/// result first entered (corrected, or its reserve lifted with a new result): the board marks it.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record UnitCell(
     [property: Id(0)] string Unit,
     [property: Id(1)] string Result,
-    [property: Id(2)] bool UnderReserve);
+    [property: Id(2)] bool UnderReserve,
+    [property: Id(3)] bool Changed = false);
 
 /// <summary>A contrôle unit on the board (deliberation.md "Second group"): the first-group mark, the contrôle result, the mark kept.</summary>
 [GenerateSerializer, Immutable]

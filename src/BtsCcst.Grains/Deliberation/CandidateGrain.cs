@@ -477,6 +477,10 @@ public sealed class CandidateGrain(
     public Task<bool> IsExaminedBy(string examinerId) =>
         Task.FromResult(State.Examiners.Values.Any(ids => ids.Contains(examinerId)));
 
+    /// <summary>Whether a unit's result was changed after its first entry (a correction, a reserve lifted to another result).</summary>
+    private bool WasChanged(string unit) =>
+        State.History.Any(h => h.Unit == unit && h.OldResult is not null && h.NewResult is not null && h.OldResult != h.NewResult);
+
     public Task<CandidateView> GetView() =>
         Task.FromResult(new CandidateView(Registration, Summarize(), State.History.ToArray()));
 
@@ -578,7 +582,8 @@ public sealed class CandidateGrain(
             FirstName = registration.FirstName,
             JuryId = registration.JuryId,
             Results = results.OrderBy(r => r.Key)
-                .Select(r => new UnitCell(r.Key.ToString(), r.Value.ToString(), State.Results.GetValueOrDefault(r.Key.ToString())?.UnderReserve ?? false))
+                .Select(r => new UnitCell(r.Key.ToString(), r.Value.ToString(), State.Results.GetValueOrDefault(r.Key.ToString())?.UnderReserve ?? false,
+                    WasChanged(r.Key.ToString())))
                 .ToArray(),
             Decision = outcome.Decision.ToCode(),
             Group = outcome.Group,

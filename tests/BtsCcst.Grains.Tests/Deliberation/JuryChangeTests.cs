@@ -97,7 +97,8 @@ public sealed class JuryChangeTests(DeliberationClusterFixture fixture)
 
         var lifted = await candidate.LiftReserve("E4", "11", "Attestation de stage produite", president);
 
-        Assert.Equal(new UnitCell("E4", "11", false), lifted.Cell("E4"));
+        // Lifted with another result than the one entered: the board marks the mark as changed.
+        Assert.Equal(new UnitCell("E4", "11", false, Changed: true), lifted.Cell("E4"));
         var liftTrace = (await candidate.GetView()).History[^1];
         Assert.Equal(("E4", "9", "11", president, "Attestation de stage produite", "levée de réserve"),
             (liftTrace.Unit, liftTrace.OldResult, liftTrace.NewResult, liftTrace.By, liftTrace.Reason, liftTrace.Action));

@@ -171,7 +171,7 @@ public sealed class PlanningLiveTests(ServerFixture server)
             await Expect(page.Locator("#run-state")).ToHaveTextAsync("réussie", new() { Timeout = (float)RunDeadline.TotalMilliseconds });
             await Expect(page.Locator("#progress-text")).ToHaveTextAsync($"{Orals} / {Orals} oraux placés (100 %)");
             await Expect(page.Locator(".progress")).ToHaveAttributeAsync("aria-valuenow", $"{Orals}");
-            await Expect(page.Locator("#run-phase")).ToHaveTextAsync("terminée");
+            await Expect(page.Locator("#run-phase")).ToHaveTextAsync("Terminée");
             await Expect(page.Locator("#run-placed")).ToHaveTextAsync($"{Orals} / {Orals}");
             await Expect(page.Locator("#run-unplaced-block")).ToBeHiddenAsync();
             await Expect(page.Locator("#start-run")).ToBeEnabledAsync();
@@ -182,7 +182,9 @@ public sealed class PlanningLiveTests(ServerFixture server)
         var states = seen.EnumerateArray().Select(s => s.GetProperty("state").GetString()).ToList();
         var phases = seen.EnumerateArray().Select(s => s.GetProperty("phase").GetString()).Distinct().ToList();
         Assert.True(states.Contains("en cours"), $"the page never showed the run in progress: {seen}");
-        Assert.True(phases.Count(p => p is not ("—" or "terminée" or "")) >= 1, $"the page showed no solving phase: {seen}");
+        Assert.True(phases.Count(p => p is not ("—" or "Terminée" or "")) >= 1, $"the page showed no solving phase: {seen}");
+        // The solver's "centre CAEN-1, 2024-05-27" is told as a day of a centre, the French way.
+        Assert.All(phases, p => Assert.DoesNotMatch(@"\d{4}-\d{2}-\d{2}", p));
         Assert.True(await browser.IsSameDocumentAsync(), "the page must update in place, not by reloading");
 
         using var organiser = await server.OrganiserAsync();
@@ -194,11 +196,58 @@ public sealed class PlanningLiveTests(ServerFixture server)
             await Expect(page.Locator(".tl-exam")).ToHaveCountAsync(rows.Count, new() { Timeout = 5_000 });
             await Expect(page.Locator(".tl-day")).ToHaveCountAsync(rows.Select(r => (r.CentreId, r.Date)).Distinct().Count());
             await Expect(page.Locator(".tl-day h3").First).ToContainTextAsync("Centre CAEN-1 — lundi 27 mai 2024");
-            await Expect(page.Locator(".tl-row[data-room]")).ToHaveCountAsync(rows.Select(r => (r.Room, r.CommissionId)).Distinct().Count());
+            // One lane per commission, its room in the label.
+            await Expect(page.Locator(".tl-row[data-commission]")).ToHaveCountAsync(rows.Select(r => r.CommissionId).Distinct().Count());
+            await Expect(page.Locator($".tl-row[data-commission=\"{rows[0].CommissionId}\"] .tl-label")).ToContainTextAsync(rows[0].Room);
             await Expect(page.Locator(".tl-prep")).ToHaveCountAsync(rows.Count(r => r.PrepStart is not null));
             var first = rows.OrderBy(r => r.ExamStart).First();
             await Expect(page.Locator($".tl-exam[data-candidate=\"{first.CandidateNumber}\"][data-unit=\"{first.Unit}\"]"))
-                .ToHaveTextAsync($"{first.CandidateNumber} · {first.Unit}");
+                .ToHaveTextAsync($"{first.CandidateNumber} {first.Unit} MARTIN Léa");
+        });
+
+        await browser.Step("the timeline: colour by unit with a legend, number and name readable at the default zoom", async () =>
+        {
+            var units = rows.Select(r => r.Unit.ToString()).Distinct().ToArray();
+            foreach (var unit in units) await Expect(page.Locator("#tl-legend")).ToContainTextAsync(unit);
+            var colours = await page.EvalOnSelectorAllAsync<string[]>(".tl-exam",
+                "bs => [...new Set(bs.map(b => b.dataset.unit + '=' + getComputedStyle(b).backgroundColor))]");
+            Assert.Equal(units.Length, colours.Length);
+            Assert.Equal(units.Length, colours.Select(c => c.Split('=')[1]).Distinct().Count());
+            var cut = await page.EvalOnSelectorAllAsync<string[]>(".tl-exam .tl-candidate, .tl-exam .tl-name",
+                "spans => spans.filter(s => s.scrollWidth > s.clientWidth + 1 || s.scrollHeight > s.clientHeight + 1).map(s => s.textContent)");
+            Assert.Empty(cut);
+        });
+
+        await browser.Step("zoom, pan with the keyboard, filter by unit and examiner, search that highlights", async () =>
+        {
+            var block = page.Locator(".tl-exam").First;
+            var before = (await block.BoundingBoxAsync())!.Width;
+            await page.ClickAsync("#tl-zoom-in");
+            await Expect(page.Locator("#tl-zoom-label")).ToHaveTextAsync("Zoom : 1 heure");
+            Assert.True((await page.Locator(".tl-exam").First.BoundingBoxAsync())!.Width > before * 1.5);
+            await page.ClickAsync("#tl-zoom-out");
+            await page.Locator(".tl-scroll").First.FocusAsync();
+            await page.Keyboard.PressAsync("ArrowRight");
+            await page.Keyboard.PressAsync("ArrowRight");
+            Assert.True(await page.Locator(".tl-scroll").First.EvaluateAsync<double>("s => s.scrollLeft") > 0, "the timeline pans");
+
+            await page.SelectOptionAsync("#tl-unit", "E4");
+            await Expect(page.Locator(".tl-exam")).ToHaveCountAsync(rows.Count(r => r.Unit.ToString() == "E4"));
+            await page.SelectOptionAsync("#tl-unit", "");
+            var examiner = rows[0].ExaminerIds[0];
+            await page.SelectOptionAsync("#tl-examiner", examiner);
+            await Expect(page.Locator(".tl-exam")).ToHaveCountAsync(rows.Count(r => r.ExaminerIds.Contains(examiner)));
+            await page.SelectOptionAsync("#tl-examiner", "");
+
+            var candidate = rows[0].CandidateNumber;
+            await page.FillAsync("#tl-search", candidate);
+            await Expect(page.Locator(".tl-exam.match")).ToHaveCountAsync(rows.Count(r => r.CandidateNumber == candidate));
+            await Expect(page.Locator(".tl-exam.dim")).ToHaveCountAsync(rows.Count(r => r.CandidateNumber != candidate));
+            await page.FillAsync("#tl-search", "");
+
+            await page.Locator(".tl-exam").First.FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.Locator("#tl-detail")).ToContainTextAsync("Examinateurs");
         });
 
         await browser.Step("publish the draft", async () =>

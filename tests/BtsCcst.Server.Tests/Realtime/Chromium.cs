@@ -54,9 +54,11 @@ public sealed class Chromium : IAsyncDisposable
     }
 
     /// <summary>A fresh page (own context: own sessionStorage) that records its console and errors.</summary>
-    public async Task<BrowserPage> NewPageAsync()
+    public async Task<BrowserPage> NewPageAsync(int? width = null, int? height = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "fr-FR" });
+        var options = new BrowserNewContextOptions { Locale = "fr-FR" };
+        if (width is { } w) options.ViewportSize = new ViewportSize { Width = w, Height = height ?? 900 };
+        var context = await Browser.NewContextAsync(options);
         var page = await context.NewPageAsync();
         return new BrowserPage(context, page);
     }
@@ -88,6 +90,8 @@ public sealed class BrowserPage : IAsyncDisposable
     }
 
     public IPage Page { get; }
+
+    public IBrowserContext Context => _context;
 
     public string Log
     {

@@ -1,6 +1,6 @@
 // Planning page: starts a planning run through the API, follows its progress pushed by the
 // planning hub (reconnecting by itself), and draws the session's schedule as a timeline per
-// centre and date, one row per room and commission.
+// centre and date, one lane per commission, coloured by unit, with zoom, filters and search.
 "use strict";
 
 (() => {
@@ -149,7 +149,7 @@
     bar.dataset.state = view.state;
     el("progress-fill").style.width = `${percent}%`;
     el("progress-text").textContent = `${placed} / ${total} oraux placés (${percent} %)`;
-    el("run-phase").textContent = view.phase || "—";
+    el("run-phase").textContent = phaseWords(view.phase);
     el("run-elapsed").textContent = duration(view.elapsedSeconds);
     el("run-placed").textContent = `${placed} / ${total}`;
     el("run-objective").textContent = number(view.objective, 2);
@@ -158,6 +158,7 @@
     const sessionBound = el("run-session-bound");
     sessionBound.hidden = view.sessionBound === null || view.sessionBound === undefined;
     if (!sessionBound.hidden) sessionBound.textContent = `Aucun planning de cette session, quelle que soit la répartition des candidats et des examinateurs, ne peut coûter moins de ${number(view.sessionBound, 0)} (borne de la session ; écart de ce plan à cette borne : ${(view.sessionGap * 100).toFixed(1).replace(".", ",")} %).`;
+    el("run-gap-words").textContent = gapWords(view);
 
     const reasons = view.reasons || [];
     el("run-reasons-block").hidden = reasons.length === 0;
@@ -196,10 +197,41 @@
     }
   });
 
-  // --- The schedule, as a timeline ---
+  // --- The run's figures in an organiser's words ---
+
+  // The solver names its phases "centre CAEN-1, 2024-05-28": say which day of which centre is being placed.
+  function phaseWords(phase) {
+    if (!phase) return "—";
+    const day = /^centre (.+), (\d{4})-(\d{2})-(\d{2})$/.exec(phase);
+    if (day) return `Placement des oraux : centre ${day[1]}, journée du ${day[4]}/${day[3]}/${day[2]}`;
+    return phase.charAt(0).toUpperCase() + phase.slice(1);
+  }
+
+  // The gap compares the plan found with the best one the solver can still imagine: what it means for the organiser.
+  function gapWords(view) {
+    if (view.gap === null || view.gap === undefined) return "";
+    const percent = (view.gap * 100).toLocaleString("fr-FR", { maximumFractionDigits: 1 });
+    if (view.gap <= 0.0001) return "Le plan trouvé est le meilleur possible pour les critères de la session (temps de présence, trajets, équilibre des examinateurs).";
+    if (view.gap < 0.05) return `Le plan trouvé est très proche du meilleur possible (marge de ${percent} %) : le chercher plus longtemps n'apporterait presque rien.`;
+    return `Le plan respecte toutes les règles, mais pourrait encore être amélioré sur les critères de confort (marge de ${percent} %) : `
+      + "une planification plus longue peut donner un meilleur plan, sans que ce soit une obligation.";
+  }
+
+  // --- The schedule, as a timeline: one lane per commission, a colour per unit, zoom, filters and search ---
 
   const minutes = time => { const [h, m] = time.split(":").map(Number); return h * 60 + m; };
   const hhmm = time => time.slice(0, 5);
+  const unitColours = {
+    E1: "#1d5e20", E21: "#005d5d", E22: "#9f1853", E3: "#8a3800", E4: "#0b5cad", E5: "#6929c4", U61: "#0f4c5c", U62: "#5a4a00",
+    EF1: "#a2191f", EF2: "#4a3c8c", EF3: "#3d5a00", C_E1: "#0e6027", C_E2: "#7d3c00", C_E3: "#491d8b",
+  };
+  const colourOf = unit => unitColours[unit] || "#44474d";
+  // The default (2 hours on screen) leaves a 20-minute oral wide enough for its candidate's number and name.
+  const zooms = [{ perMinute: 1.2, label: "Journée" }, { perMinute: 2.5, label: "Demi-journée" }, { perMinute: 6, label: "2 heures" }, { perMinute: 10, label: "1 heure" }];
+  let zoom = 2;
+  let scheduleRows = [];
+  const collator = new Intl.Collator("fr", { numeric: true });
+  const folded = t => String(t ?? "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 
   function dateLabel(date) {
     const d = new Date(`${date}T00:00:00`);
@@ -212,71 +244,172 @@
     const load = ++scheduleLoads;
     try {
       const rows = await api("GET", "/schedule");
-      if (load === scheduleLoads) renderTimeline(rows);
+      if (load === scheduleLoads) { scheduleRows = rows; fillFilters(rows); renderTimeline(); }
     } catch (error) {
       if (error.denied) { denied(error); return; }
       el("schedule-summary").textContent = `Planning illisible : ${error.message}`;
     }
   }
 
-  function renderTimeline(rows) {
-    const timeline = el("timeline");
+  function fillSelect(id, values, label = v => v) {
+    const select = el(id);
+    const current = select.value;
+    select.replaceChildren(select.options[0], ...values.map(v => new Option(label(v), v)));
+    select.value = values.includes(current) ? current : "";
+  }
+
+  function fillFilters(rows) {
+    const distinct = f => [...new Set(rows.flatMap(f))].sort(collator.compare);
+    fillSelect("tl-centre", distinct(r => [r.centreId]));
+    fillSelect("tl-day", distinct(r => [r.date]), d => dateLabel(d));
+    fillSelect("tl-unit", distinct(r => [r.unit]));
+    fillSelect("tl-examiner", distinct(r => r.examinerIds || []));
+    el("tl-tools").hidden = rows.length === 0;
+    el("tl-legend").innerHTML = rows.length === 0 ? "" : `<span class="tl-legend-title">Couleur par épreuve :</span>`
+      + distinct(r => [r.unit]).map(u => `<span class="tl-key"><span class="tl-swatch" style="background:${colourOf(u)}"></span>${escapeHtml(u)}</span>`).join("")
+      + `<span class="tl-key"><span class="tl-swatch tl-swatch-prep"></span>préparation</span>`;
+  }
+
+  const nameOf = r => [r.lastName, r.firstName].filter(Boolean).join(" ");
+
+  function matchesSearch(r, search) {
+    return !!search && (folded(`${r.candidateNumber} ${nameOf(r)}`).includes(search) || (r.examinerIds || []).some(x => folded(x).includes(search)));
+  }
+
+  function renderTimeline() {
+    const rows = scheduleRows;
+    const centre = el("tl-centre").value, day = el("tl-day").value, unit = el("tl-unit").value, examiner = el("tl-examiner").value;
+    const shown = rows.filter(r => (!centre || r.centreId === centre) && (!day || r.date === day) && (!unit || r.unit === unit)
+      && (!examiner || (r.examinerIds || []).includes(examiner)));
+    const search = folded(el("tl-search").value.trim());
+    const matches = shown.filter(r => matchesSearch(r, search)).length;
     el("schedule-summary").textContent = rows.length === 0
       ? "Aucun planning adopté pour cette session."
-      : `${rows.length} oraux planifiés. La préparation apparaît en clair sous chaque épreuve.`;
+      : `${rows.length} oraux planifiés${shown.length < rows.length ? `, ${shown.length} affichés` : ""}. `
+        + "Une ligne par commission (sa salle et ses examinateurs à gauche) ; la préparation apparaît en clair sous chaque épreuve. "
+        + "Faites défiler horizontalement pour parcourir la journée, ou zoomez.";
+    el("tl-count").textContent = search ? `${matches} oral(aux) trouvé(s)` : "";
+    el("tl-zoom-label").textContent = `Zoom : ${zooms[zoom].label}`;
+    el("tl-zoom-out").disabled = zoom === 0;
+    el("tl-zoom-in").disabled = zoom === zooms.length - 1;
     const days = new Map();
-    for (const row of rows) {
+    for (const row of shown) {
       const key = `${row.centreId}|${row.date}`;
       if (!days.has(key)) days.set(key, []);
       days.get(key).push(row);
     }
-    const sections = [...days.keys()].sort().map(key => renderDay(days.get(key)));
-    timeline.replaceChildren(...sections);
+    el("timeline").replaceChildren(...[...days.keys()].sort().map(key => renderDay(days.get(key), search)));
+    if (search && matches) el("timeline").querySelector(".tl-exam.match")?.scrollIntoView({ block: "nearest", inline: "center" });
   }
 
-  function renderDay(rows) {
+  function block(r, at, span, search) {
+    const name = nameOf(r);
+    const hit = matchesSearch(r, search);
+    // The accessible name starts with the words on the block (number, unit, name), then what the tooltip adds.
+    const label = `${r.candidateNumber} ${r.unit} ${name}, ${hhmm(r.examStart)}–${hhmm(r.examEnd)}`
+      + `${r.prepStart ? `, préparation dès ${hhmm(r.prepStart)}` : ""}, examinateurs ${(r.examinerIds || []).join(", ")}`;
+    const prep = r.prepStart
+      ? `<div class="tl-prep" style="left:${at(minutes(r.prepStart))}px;width:${span(minutes(r.prepStart), minutes(r.examStart))}px"></div>` : "";
+    return prep + `<button type="button" class="tl-exam${hit ? " match" : search ? " dim" : ""}" data-candidate="${escapeHtml(r.candidateNumber)}" data-unit="${escapeHtml(r.unit)}"`
+      + ` style="left:${at(minutes(r.examStart))}px;width:${span(minutes(r.examStart), minutes(r.examEnd))}px;background:${colourOf(r.unit)}"`
+      + ` aria-label="${escapeHtml(label)}" title="${escapeHtml(label)}">`
+      + `<span class="tl-candidate">${escapeHtml(r.candidateNumber)} <span class="tl-unit">${escapeHtml(r.unit)}</span></span> `
+      + `<span class="tl-name">${escapeHtml(name)}</span></button>`;
+  }
+
+  function renderDay(rows, search) {
     const { centreId, date } = rows[0];
     const first = Math.min(...rows.map(r => minutes(r.prepStart || r.examStart)));
     const last = Math.max(...rows.map(r => minutes(r.examEnd)));
     const from = Math.floor(first / 60) * 60;
     const to = Math.max(from + 60, Math.ceil(last / 60) * 60);
-    const at = m => `${(100 * (m - from) / (to - from)).toFixed(3)}%`;
-    const span = (a, b) => `${(100 * (b - a) / (to - from)).toFixed(3)}%`;
+    const perMinute = zooms[zoom].perMinute;
+    const at = m => ((m - from) * perMinute).toFixed(1);
+    const span = (a, b) => Math.max(2, (b - a) * perMinute - 2).toFixed(1);
 
     const lanes = new Map();
     for (const row of rows) {
-      const key = `${row.room}|${row.commissionId}`;
-      if (!lanes.has(key)) lanes.set(key, { room: row.room, commissionId: row.commissionId, rows: [] });
-      lanes.get(key).rows.push(row);
+      if (!lanes.has(row.commissionId)) lanes.set(row.commissionId, { commissionId: row.commissionId, rooms: new Set(), examiners: new Set(), rows: [] });
+      const lane = lanes.get(row.commissionId);
+      lane.rooms.add(row.room);
+      for (const x of row.examinerIds || []) lane.examiners.add(x);
+      lane.rows.push(row);
     }
-    const collator = new Intl.Collator("fr", { numeric: true });
-    const ordered = [...lanes.values()].sort((a, b) => collator.compare(a.room, b.room) || collator.compare(a.commissionId, b.commissionId));
+    const ordered = [...lanes.values()].sort((a, b) => collator.compare([...a.rooms][0], [...b.rooms][0]) || collator.compare(a.commissionId, b.commissionId));
 
     const section = document.createElement("section");
     section.className = "tl-day";
     section.dataset.centre = centreId;
     section.dataset.date = date;
+    const width = (to - from) * perMinute;
     const ticks = [];
-    for (let m = from; m <= to; m += 60) ticks.push(`<span class="tl-tick" style="left:${at(m)}">${String(m / 60).padStart(2, "0")}h</span>`);
+    for (let m = from; m <= to; m += 60) ticks.push(`<span class="tl-tick" style="left:${at(m)}px">${String(m / 60).padStart(2, "0")}h</span>`);
     const lines = ordered.map(lane => {
-      const blocks = lane.rows.sort((a, b) => minutes(a.examStart) - minutes(b.examStart)).map(r => {
-        const title = escapeHtml(`${r.candidateNumber} — ${r.unit}\n`
-          + (r.prepStart ? `Préparation ${hhmm(r.prepStart)}–${hhmm(r.examStart)}\n` : "")
-          + `Épreuve ${hhmm(r.examStart)}–${hhmm(r.examEnd)}\nExaminateurs : ${(r.examinerIds || []).join(", ")}`);
-        const prep = r.prepStart
-          ? `<div class="tl-prep" style="left:${at(minutes(r.prepStart))};width:${span(minutes(r.prepStart), minutes(r.examStart))}" title="${title}"></div>` : "";
-        return prep + `<div class="tl-exam" data-candidate="${escapeHtml(r.candidateNumber)}" data-unit="${escapeHtml(r.unit)}"`
-          + ` style="left:${at(minutes(r.examStart))};width:${span(minutes(r.examStart), minutes(r.examEnd))}" title="${title}">`
-          + `<span class="tl-candidate">${escapeHtml(r.candidateNumber)}</span><span class="tl-sep"> · </span><span class="tl-unit">${escapeHtml(r.unit)}</span></div>`;
-      }).join("");
-      return `<div class="tl-row" data-room="${escapeHtml(lane.room)}" data-commission="${escapeHtml(lane.commissionId)}">`
-        + `<div class="tl-label"><strong>${escapeHtml(lane.room)}</strong><span>Commission ${escapeHtml(lane.commissionId)}</span></div>`
-        + `<div class="tl-track">${blocks}</div></div>`;
+      const blocks = lane.rows.sort((a, b) => minutes(a.examStart) - minutes(b.examStart)).map(r => block(r, at, span, search)).join("");
+      const rooms = [...lane.rooms].sort(collator.compare);
+      return `<div class="tl-row" data-commission="${escapeHtml(lane.commissionId)}" data-room="${escapeHtml(rooms.join(", "))}">`
+        + `<div class="tl-label"><strong>Commission ${escapeHtml(lane.commissionId)}</strong><span>${rooms.length > 1 ? "Salles" : "Salle"} ${escapeHtml(rooms.join(", "))}</span>`
+        + `<span class="tl-examiners">${escapeHtml([...lane.examiners].sort(collator.compare).join(", "))}</span></div>`
+        + `<div class="tl-track" style="width:${width}px">${blocks}</div></div>`;
     }).join("");
-    section.innerHTML = `<h3>Centre ${escapeHtml(centreId)} — ${escapeHtml(dateLabel(date))}</h3>`
-      + `<div class="tl-grid"><div class="tl-row tl-axis"><div class="tl-label"></div><div class="tl-track">${ticks.join("")}</div></div>${lines}</div>`;
+    const title = `Centre ${centreId} — ${dateLabel(date)}`;
+    section.innerHTML = `<h3>${escapeHtml(title)} <span class="hint">(${rows.length} oraux, ${ordered.length} commissions)</span></h3>`
+      + `<div class="tl-scroll" tabindex="0" role="group" aria-label="${escapeHtml(`${title} : frise, défilement horizontal`)}">`
+      + `<div class="tl-grid" style="width:calc(13rem + ${width}px)"><div class="tl-row tl-axis"><div class="tl-label"></div><div class="tl-track" style="width:${width}px">${ticks.join("")}</div></div>${lines}</div></div>`
+      + `<details class="tl-table"><summary>Voir ces oraux en tableau</summary></details>`;
+    section.querySelector("details").addEventListener("toggle", e => {
+      if (e.target.open && !e.target.querySelector("table")) e.target.insertAdjacentHTML("beforeend", tableOf(rows));
+    }, { once: false });
+    enableDragPan(section.querySelector(".tl-scroll"));
     return section;
   }
+
+  // The timeline's text alternative: the same exams as a table, built when it is opened.
+  function tableOf(rows) {
+    const sorted = [...rows].sort((a, b) => collator.compare(a.commissionId, b.commissionId) || minutes(a.examStart) - minutes(b.examStart));
+    return `<table><thead><tr><th scope="col">Commission</th><th scope="col">Salle</th><th scope="col">Horaire</th><th scope="col">Préparation</th>`
+      + `<th scope="col" class="number">N°</th><th scope="col" class="name">Candidat</th><th scope="col">Épreuve</th><th scope="col">Examinateurs</th></tr></thead><tbody>`
+      + sorted.map(r => `<tr><td>${escapeHtml(r.commissionId)}</td><td>${escapeHtml(r.room)}</td><td>${hhmm(r.examStart)}–${hhmm(r.examEnd)}</td>`
+        + `<td>${r.prepStart ? hhmm(r.prepStart) : ""}</td><td class="number">${escapeHtml(r.candidateNumber)}</td><td class="name">${escapeHtml(nameOf(r))}</td>`
+        + `<td>${escapeHtml(r.unit)}</td><td>${escapeHtml((r.examinerIds || []).join(", "))}</td></tr>`).join("") + "</tbody></table>";
+  }
+
+  // Pan: drag the timeline sideways with the mouse (the keyboard scrolls it with the arrows once it has the focus).
+  function enableDragPan(scroller) {
+    let start = null;
+    scroller.addEventListener("pointerdown", e => {
+      if (e.pointerType !== "mouse" || e.target.closest("button")) return;
+      start = { x: e.clientX, left: scroller.scrollLeft };
+      scroller.classList.add("panning");
+    });
+    scroller.addEventListener("pointermove", e => { if (start) scroller.scrollLeft = start.left - (e.clientX - start.x); });
+    for (const end of ["pointerup", "pointerleave"]) scroller.addEventListener(end, () => { start = null; scroller.classList.remove("panning"); });
+  }
+
+  function showDetail(candidate, unit) {
+    const r = scheduleRows.find(x => x.candidateNumber === candidate && x.unit === unit);
+    if (!r) return;
+    const box = el("tl-detail");
+    box.hidden = false;
+    box.innerHTML = `<h3>${escapeHtml(r.candidateNumber)} ${escapeHtml(nameOf(r))} — ${escapeHtml(r.unit)}</h3>`
+      + `<p>Centre ${escapeHtml(r.centreId)}, ${escapeHtml(dateLabel(r.date))}, salle ${escapeHtml(r.room)}, commission ${escapeHtml(r.commissionId)}.</p>`
+      + `<p>${r.prepStart ? `Préparation à ${hhmm(r.prepStart)}, ` : ""}épreuve de ${hhmm(r.examStart)} à ${hhmm(r.examEnd)}. `
+      + `Examinateurs : ${escapeHtml((r.examinerIds || []).join(", "))}.</p>`
+      + `<button type="button" id="tl-detail-search">Voir tous les oraux de ce candidat</button>`;
+  }
+
+  el("timeline").addEventListener("click", e => {
+    const exam = e.target.closest("button.tl-exam");
+    if (exam) showDetail(exam.dataset.candidate, exam.dataset.unit);
+  });
+  el("tl-detail").addEventListener("click", e => {
+    if (!e.target.closest("#tl-detail-search")) return;
+    el("tl-search").value = el("tl-detail").querySelector("h3").textContent.split(" ")[0];
+    renderTimeline();
+  });
+  for (const id of ["tl-centre", "tl-day", "tl-unit", "tl-examiner", "tl-search"]) el(id).addEventListener("input", () => renderTimeline());
+  el("tl-zoom-in").addEventListener("click", () => { zoom = Math.min(zooms.length - 1, zoom + 1); renderTimeline(); });
+  el("tl-zoom-out").addEventListener("click", () => { zoom = Math.max(0, zoom - 1); renderTimeline(); });
 
   page.start();
 })();
