@@ -130,7 +130,9 @@ public sealed class SqliteGroupCommitTests(SqliteGroupCommitFixture fixture) : I
         await Task.WhenAll(ids.Select((id, i) => Task.Run(() => storage.WriteStateAsync(StateName, id, states[i]))));
 
         Assert.Equal(2 * grains, storage.Writes - writesBefore);
-        Assert.True(storage.Transactions - transactionsBefore < 2 * grains / 4,
+        // Without grouping there would be one transaction per write; how many share one depends on the thread pool's
+        // timing (about four on an idle machine, fewer under load), so ask for at least two on average.
+        Assert.True(storage.Transactions - transactionsBefore <= grains,
             $"{storage.Transactions - transactionsBefore} transactions for {2 * grains} writes: the writes were not grouped.");
         for (var i = 0; i < grains; i++)
         {

@@ -229,7 +229,8 @@ public sealed class PlanningLiveTests(ServerFixture server)
             await page.Locator(".tl-scroll").First.FocusAsync();
             await page.Keyboard.PressAsync("ArrowRight");
             await page.Keyboard.PressAsync("ArrowRight");
-            Assert.True(await page.Locator(".tl-scroll").First.EvaluateAsync<double>("s => s.scrollLeft") > 0, "the timeline pans");
+            // The browser's own keyboard scrolling is animated: wait for it to move rather than read it at once.
+            await page.WaitForFunctionAsync("() => document.querySelector('.tl-scroll').scrollLeft > 0", null, new() { Timeout = 5_000 });
 
             await page.SelectOptionAsync("#tl-unit", "E4");
             await Expect(page.Locator(".tl-exam")).ToHaveCountAsync(rows.Count(r => r.Unit.ToString() == "E4"));

@@ -6,7 +6,7 @@ namespace BtsCcst.Server.Tests.Realtime;
 
 /// <summary>
 /// What every page owes its users (issue "screens for a working day", point 4): axe-core finds no WCAG A/AA violation
-/// on the five pages with data loaded, and a page told apart "not found" (token kept) from "not allowed".
+/// on the six pages with data loaded (the workspace included), and a page told apart "not found" (token kept) from "not allowed".
 /// </summary>
 [Collection(ServerCollection.Name)]
 public sealed class EverywhereBrowserTests(ServerFixture server)
@@ -17,7 +17,7 @@ public sealed class EverywhereBrowserTests(ServerFixture server)
     private static readonly LocatorAssertionsToContainTextOptions Live = new() { Timeout = 15_000 };
 
     [Fact]
-    public async Task The_five_pages_with_data_have_no_axe_violation_and_tell_not_found_from_not_allowed()
+    public async Task The_pages_with_data_have_no_axe_violation_and_tell_not_found_from_not_allowed()
     {
         ExamDayApiTests.PlannedExam exam;
         using (var organiser = await server.OrganiserAsync())
@@ -45,6 +45,7 @@ public sealed class EverywhereBrowserTests(ServerFixture server)
             ("commission", $"{commission}#token={examinerToken}", $"#exams tr[data-candidate=\"{exam.Candidate}\"]", 1400),
             ("centre", $"centre/CAEN-1?session={Session}&date={Date}#token={managerToken}", $"tr[data-candidate=\"{exam.Candidate}\"]", 1400),
             ("planning", $"planning?session={Session}#token={organiserToken}", ".tl-exam", 1400),
+            ("workspace", $"workspace?session={Session}#token={organiserToken}", $"#list-juries tbody tr", 1400),
         };
         var found = new List<string>();
         foreach (var (name, address, ready, width) in pages)
