@@ -21,6 +21,13 @@ public static class DayRepairer
 
     private const int MaxReplacements = 4;
 
+    /// <summary>
+    /// The deterministic budgets decide the search (the same request, the same proposal); the wall clock only stops a search
+    /// that this machine runs slower than usual, so that the whole repair, re-convocations included, ends within this many
+    /// times the limit and the manager never waits much beyond it.
+    /// </summary>
+    private const double WallFactor = 2.5;
+
     public static RepairResult Repair(PlanningInstance instance, IReadOnlyList<ScheduledExam> current, RepairRequest request, PlannerOptions options,
         IReadOnlyList<UnplacedOral>? unplacedBefore = null)
     {
@@ -142,8 +149,11 @@ public static class DayRepairer
         // One deadline for the whole repair; re-convocations, when asked, keep a share of it.
         var total = options.TimeLimit.TotalSeconds;
         var reserve = absent.Values.Any(reconvoke => reconvoke) ? total / 4 : 0;
+        // The day's solve may not take the re-convocations' share of the wall clock either.
+        double WallLeft() => total * WallFactor - clock.Elapsed.TotalSeconds;
+        double DayWallLeft() => WallLeft() - reserve * WallFactor;
         // The solver's budget is deterministic work, not what the clock says is left: the same request, the same search.
-        var (solution, fallback) = SolveDay(problem, spec, touched: TouchedCandidates(problem, spec, eventCandidates), total - reserve, options);
+        var (solution, fallback) = SolveDay(problem, spec, touched: TouchedCandidates(problem, spec, eventCandidates), total - reserve, options, DayWallLeft);
         if (!solution.Solved)
             // No plan in time (none proved impossible either): the schedule stays as it is, and the caller says so.
             return new RepairResult(current, [], 0, 0, 0, [.. (unplacedBefore ?? [])], false, Solved: false);
@@ -200,7 +210,7 @@ public static class DayRepairer
         {
             var candidate = candidates[group.Key];
             var left = TimeSpan.FromSeconds(Math.Max(0.2, reserve));
-            var placedAgain = absent[group.Key] ? Reconvoke(instance, session, current, exams, day, candidate, group.ToList(), allIds, options with { TimeLimit = left }) : null;
+            var placedAgain = absent[group.Key] ? Reconvoke(instance, session, current, exams, day, candidate, group.ToList(), allIds, options with { TimeLimit = left }, WallLeft) : null;
             foreach (var row in group)
             {
                 var again = placedAgain?.FirstOrDefault(e => e.Unit == row.Unit);
@@ -234,16 +244,16 @@ public static class DayRepairer
     /// Solves the day in growing neighbourhoods within <paramref name="seconds"/>, each deterministic (one worker, fixed seed,
     /// deterministic time) so that the same request gives the same proposal: first only the candidates the events touch free
     /// to move (small, fast), then also the candidates of their commissions, then everyone, each hinted with the best plan so
-    /// far. It stops as soon as a neighbourhood's optimum places every oral and moves nobody else: no larger neighbourhood can
-    /// do better (any plan moving nobody is a plan of the smallest one). When no plan is found in time, the day "as is"
+    /// far. It stops as soon as a neighbourhood's plan (proven optimal or not) places every oral and moves nobody else: no
+    /// larger neighbourhood can do better on those terms (any plan moving nobody is a plan of the smallest one), or at its
+    /// optimum, or when the wall clock (WallFactor) runs out. When no plan is found in time, the day "as is"
     /// (every exam kept, a commission losing an absent member examining without them) is the fallback, checked by the caller.
     /// </summary>
-    private static (RepairSolution Solution, bool Fallback) SolveDay(CentreDayProblem problem, RepairSpec spec, bool[] touched, double seconds, PlannerOptions options)
+    private static (RepairSolution Solution, bool Fallback) SolveDay(CentreDayProblem problem, RepairSpec spec, bool[] touched, double seconds, PlannerOptions options,
+        Func<double> wallLeft)
     {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        // The deterministic limits decide; the wall-clock cap (per solve, model building apart) only guards against a
-        // machine far slower than usual.
-        static double WallCap(double budget) => Math.Max(2, budget * 10);
+        // The deterministic limits decide; the wall clock (WallFactor) only guards against a machine slower than usual.
+        double WallCap() => Math.Max(0.05, wallLeft());
         var neighbourhoods = new List<bool[]> { touched, WithTheirCommissions(problem, spec, touched), problem.Candidates.Select(_ => true).ToArray() };
         var asIs = AsIs(problem, spec);
         RepairSolution? best = null;
@@ -253,18 +263,21 @@ public static class DayRepairer
         {
             var free = neighbourhoods[n];
             if (n > 0 && free.SequenceEqual(neighbourhoods[n - 1])) continue;
+            if (best is not null && wallLeft() <= 0.05) break;
             var budget = seconds * shares[n] + carried;
             var whole = free.All(f => f);
             var narrow = spec with { Locked = [.. spec.Locked.Select((locked, k) => locked || !free[k])], Hint = best?.Placements ?? asIs.Plan };
             var solution = RepairModel.Solve(whole ? problem : WithOthersFixed(problem, spec, free), narrow, budget, options.Workers, options.Seed ?? 1,
-                deterministic: true, wallSeconds: WallCap(budget));
+                deterministic: true, wallSeconds: WallCap());
             carried = Math.Max(0, budget - solution.DeterministicTime);
             // Objectives of different neighbourhoods do not compare (their weights count their own variables): the goal's
             // first terms do; on a tie the larger neighbourhood, hinted with the best plan, is at least as good on the rest.
             if (solution.Solved && (best is null || Score(problem, spec, solution.Placements).CompareTo(Score(problem, spec, best.Placements)) <= 0))
                 best = solution with { Optimal = solution.Optimal && (whole || Perfect(problem, spec, solution.Placements)) };
             else if (best is not null && whole && solution.Optimal) best = best with { Optimal = true };
-            if (best is not null && best.Optimal) break;
+            // A plan that places every oral and moves nobody else is the best any neighbourhood can do on the goal's first
+            // terms, proven or not: a larger one would only search the same plans longer.
+            if (best is not null && (best.Optimal || Perfect(problem, spec, best.Placements))) break;
         }
         if (best is not null) return (best, false);
         return asIs.Legal ? (new RepairSolution(asIs.Plan, true, false), true) : (new RepairSolution(new Placement?[problem.Jobs.Count], false, false), false);
@@ -373,11 +386,13 @@ public static class DayRepairer
 
     /// <summary>The orals of an excused candidate on the first later date of the centre where they all fit, everyone else fixed.</summary>
     private static List<ScheduledExam>? Reconvoke(PlanningInstance instance, PlanningSession session, IReadOnlyList<ScheduledExam> current, List<ScheduledExam> exams,
-        CentreDay day, PlanningCandidate candidate, List<ScheduledExam> rows, HashSet<string> allIds, PlannerOptions options)
+        CentreDay day, PlanningCandidate candidate, List<ScheduledExam> rows, HashSet<string> allIds, PlannerOptions options,
+        Func<double> wallLeft)
     {
         if (rows.Any(r => instance.OralPins.Any(p => p.CandidateNumber == candidate.Number && p.Unit == r.Unit && p.Date is not null))) return null;
         foreach (var date in day.Centre.Dates.Where(d => d > day.Date).Distinct().Order())
         {
+            if (wallLeft() <= 0.05) return null;
             if (exams.Any(e => e.CandidateNumber == candidate.Number && e.Date == date) || session.Find(day.Centre.Id, date) is not { } other) continue;
             var there = exams.Where(e => string.Equals(e.CentreId, day.Centre.Id, StringComparison.OrdinalIgnoreCase) && e.Date == date).ToList();
             var ids = there.GroupBy(r => r.CommissionId, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Min(r => r.ExamStart)).ToList();
@@ -409,7 +424,7 @@ public static class DayRepairer
                 RoomBlocks = [],
             };
             var solution = RepairModel.Solve(problem, spec, Math.Min(options.TimeLimit.TotalSeconds, 0.5), options.Workers, options.Seed ?? 1,
-                deterministic: true, wallSeconds: Math.Max(2, options.TimeLimit.TotalSeconds * 10));
+                deterministic: true, wallSeconds: Math.Max(0.05, wallLeft()));
             if (!solution.Solved || problem.Jobs.Any(j => j.Fixed is null && solution.Placements[j.Index] is null)) continue;
             var items = there.Select(r => new RoomItem(r, true)).ToList();
             var newIds = new Dictionary<int, string>();

@@ -1,3 +1,4 @@
+using BtsCcst.Domain;
 using BtsCcst.Scheduling.Repair;
 
 namespace BtsCcst.Scheduling;
@@ -6,7 +7,7 @@ namespace BtsCcst.Scheduling;
 /// What a repaired day must keep besides the hard rules (<see cref="ScheduleValidator"/>), checked on the schedules
 /// alone, independently of the repair model: exams done or under way have not moved, nothing moved starts before the
 /// repair's time, a late candidate sits nothing before their arrival, an absent examiner sits nothing during their
-/// absence, a closed room holds nothing during its closure (exams already under way apart).
+/// absence, a closed room holds nothing during its closure (exams already under way apart, and the EF3 of a U61 under way).
 /// </summary>
 public static class RepairValidator
 {
@@ -37,6 +38,10 @@ public static class RepairValidator
             .Where(e => request.Underway?.Contains(Key(e)) == true
                         || BeganBefore(e, request.Now, late.TryGetValue(e.CandidateNumber, out var arrival) ? arrival : null, excused.Contains(e.CandidateNumber)))
             .ToDictionary(Key);
+        // An EF3 follows its U61 at once before the same commission (ScheduleValidator.Ef3AfterU61): once the U61 has
+        // begun, its EF3 is part of the same sitting and stays with it, as the repairer keeps it.
+        foreach (var ef3 in before.Where(e => OnDay(e) && e.Unit == UnitCode.EF3 && underway.ContainsKey(RepairRequest.ExamKey(e.CandidateNumber, UnitCode.U61))).ToList())
+            underway.TryAdd(Key(ef3), ef3);
         var now = after.GroupBy(Key).ToDictionary(g => g.Key, g => g.First());
 
         foreach (var (key, exam) in underway)

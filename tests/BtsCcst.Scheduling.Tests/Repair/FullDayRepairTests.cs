@@ -99,6 +99,23 @@ public sealed class FullDayRepairTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_professional_recorded_absent_all_day_during_a_U61_leaves_that_sitting_and_its_EF3_as_they_are()
+    {
+        var (instance, plan, date) = Planned.Value;
+        var ef3 = plan.Exams.Where(e => e.Date == date && e.Unit == UnitCode.EF3
+                                        && e.ExaminerIds.Any(id => Discipline(instance, id) == BtsCcst.Domain.Discipline.Professionnel))
+            .OrderBy(e => e.ExamStart).First();
+        var professional = ef3.ExaminerIds.First(id => Discipline(instance, id) == BtsCcst.Domain.Discipline.Professionnel);
+        // Recorded when the U61 ends and its EF3 begins: the U61 has begun with them there, and the EF3 is the same sitting.
+        var request = new RepairRequest(Centre, date, ef3.ExamStart, [new ExaminerAbsent(professional)]);
+
+        var result = Repair(instance, plan.Exams, request, plan.Unplaced);
+
+        Assert.Contains(ef3, result.Exams);
+        Assert.DoesNotContain(result.Exams, e => e.Date == date && e.ExaminerIds.Contains(professional) && Begins(e) >= ef3.ExamEnd);
+    }
+
+    [Fact]
     public void A_free_teacher_of_the_discipline_replaces_the_absent_one_whatever_the_examiners_listed_before_them()
     {
         var (instance, plan, date) = Planned.Value;
