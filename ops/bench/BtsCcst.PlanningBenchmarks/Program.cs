@@ -10,7 +10,8 @@ usage: BtsCcst.PlanningBenchmarks [options]      (run through ops/bench/plan.sh,
   --limits LIST         planner time limits in seconds, comma-separated (30,120)
   --limits-SIZE LIST    time limits for one size only, e.g. --limits-small 30
   --workers N           CP-SAT workers (2)                 --seed S          sample seed (42)
-  --shape NAME          calendar shape of the samples: standard, written-days, hard, one-centre (standard; SampleShape)
+  --shape LIST          calendar shapes of the samples, comma-separated: standard, written-days, hard, one-centre
+                        (standard; SampleShape); every size is measured in each, rows named e.g. national/written-days
   --solver-seed N       CP-SAT random seed (none, as the server)
   --no-greedy           skip the greedy baseline
   --results PATH        (ops/bench/RESULTS.md)             --no-results      do not touch the results file
@@ -65,10 +66,10 @@ IReadOnlyList<double> Limits(SampleSize size) =>
     .Select(l => double.Parse(l, CultureInfo.InvariantCulture)).ToList();
 var workers = int.Parse(options["workers"], CultureInfo.InvariantCulture);
 var seed = int.Parse(options["seed"], CultureInfo.InvariantCulture);
-var shape = options["shape"];
-if (!SampleShape.Named.ContainsKey(shape))
+var shapes = options["shape"].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+if (shapes.FirstOrDefault(s => !SampleShape.Named.ContainsKey(s)) is { } unknownShape)
 {
-    Console.Error.WriteLine($"unknown shape {shape}\n{Usage}");
+    Console.Error.WriteLine($"unknown shape {unknownShape}\n{Usage}");
     return 2;
 }
 
@@ -92,10 +93,10 @@ var report = new Report
 void Say(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
 Say($"machine: {machine.Cores} cores, {machine.CpuModel}, {machine.Memory}, load {machine.LoadAverage}; {machine.DotNet}");
 
-foreach (var size in sizes)
+foreach (var (shape, size) in shapes.SelectMany(shape => sizes.Select(size => (shape, size))))
 {
-    var name = Runs.Name(size);
-    var common = new List<string> { "--size", name, "--seed", seed.ToString(CultureInfo.InvariantCulture), "--shape", shape };
+    var name = Runs.Name(size, shape);
+    var common = new List<string> { "--size", Runs.Name(size), "--seed", seed.ToString(CultureInfo.InvariantCulture), "--shape", shape };
     if (greedy) Measure($"{name} greedy", ["greedy", .. common], TimeSpan.FromMinutes(10));
     foreach (var limit in Limits(size))
     {
