@@ -14,8 +14,9 @@ namespace BtsCcst.Scheduling.Repair;
 public static class DayRepairer
 {
     /// <summary>
-    /// The solver's time for a day's repair when the caller names none: with the solver process's own cost (the job's data
-    /// both ways, about 0.4–0.7 s), a repair of a busy academy day with 20 events stays under the 2 s a manager waits.
+    /// The solver's time for a day's repair when the caller names none. On full days of 25–60 candidates (RESULTS.md, "Exam-day
+    /// repair on full days") one event is repaired in well under 1 s; four events together take up to 3 s on a 60-candidate
+    /// day, where <see cref="WallFactor"/> stops them, against the 2 s a manager should wait (issue 13).
     /// </summary>
     public static readonly TimeSpan DefaultTimeLimit = TimeSpan.FromSeconds(1.2);
 
