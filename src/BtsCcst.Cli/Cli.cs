@@ -146,8 +146,8 @@ public static class Cli
                 if (SessionError(words[1]) is { } planSession) return (null, planSession);
                 var limit = PlanCommand.DefaultTimeLimitSeconds;
                 if (line.Option("time-limit") is { } limitText
-                    && (!double.TryParse(limitText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 1800))
-                    return (null, $"--time-limit doit être compris entre 1 et 1800 secondes (reçu « {limitText} »).");
+                    && (!double.TryParse(limitText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out limit) || !PlanningTimeLimits.Allows(limit)))
+                    return (null, $"--time-limit doit être compris entre {PlanningTimeLimits.MinSeconds} et {PlanningTimeLimits.MaxSeconds} secondes (reçu « {limitText} »).");
                 result = ((client, ct) => PlanCommand.RunAsync(client, context, words[1], limit, actor, ct), null);
                 break;
             case "export":

@@ -278,3 +278,16 @@ public sealed record CentreDayKey([property: Id(0)] string CentreId, [property: 
 /// <summary>What a re-plan keeps: the group's schedule as it stands, and the centre-days to keep exactly.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ReplanBasisData([property: Id(0)] ScheduleRow[] Schedule, [property: Id(1)] CentreDayKey[] Kept, [property: Id(2)] bool Whole);
+
+/// <summary>
+/// The solver time a planning run may take, in seconds (api.md: <c>timeLimitSeconds</c>): one statement for the HTTP route,
+/// the command-line tool and the run grain.
+/// </summary>
+public static class PlanningTimeLimits
+{
+    public const double MinSeconds = 1;
+    public const double MaxSeconds = 1800;
+    public const double DefaultSeconds = 60;
+
+    public static bool Allows(double seconds) => seconds is >= MinSeconds and <= MaxSeconds;
+}

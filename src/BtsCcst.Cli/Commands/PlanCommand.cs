@@ -8,7 +8,7 @@ namespace BtsCcst.Cli.Commands;
 public static class PlanCommand
 {
     /// <summary>As the HTTP route's default.</summary>
-    public const double DefaultTimeLimitSeconds = 60;
+    public const double DefaultTimeLimitSeconds = PlanningTimeLimits.DefaultSeconds;
 
     private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
 

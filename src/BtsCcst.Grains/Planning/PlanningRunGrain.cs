@@ -33,7 +33,6 @@ public sealed class PlanningRunGrain(
     private readonly PlanningRunMetrics _metrics = PlanningRunMetrics.For(meters);
 
     private const int Workers = 2;
-    private static readonly TimeSpan MaxTimeLimit = TimeSpan.FromMinutes(30);
 
     /// <summary>Progress is pushed to observers at most this often; the last report of a burst is never lost.</summary>
     private static readonly TimeSpan PushInterval = TimeSpan.FromMilliseconds(250);
@@ -80,7 +79,7 @@ public sealed class PlanningRunGrain(
     public async Task<PlanningRunView> Start(double timeLimitSeconds, PlanningWeights? weights, Actor actor, SecondGroupScope? secondGroup, ReplanChoice? replan = null)
     {
         if (Stored.State.View is not null) throw new RefusedException(RefusalKind.Conflict, $"La planification {RunId} a déjà été lancée.");
-        var timeLimit = TimeSpan.FromSeconds(Math.Clamp(timeLimitSeconds, 1, MaxTimeLimit.TotalSeconds));
+        var timeLimit = TimeSpan.FromSeconds(Math.Clamp(timeLimitSeconds, PlanningTimeLimits.MinSeconds, PlanningTimeLimits.MaxSeconds));
         var started = new PlanningRunView
         {
             RunId = RunId, State = PlanningRunStates.Running, Phase = "préparation", ElapsedSeconds = 0, Placed = 0, Total = 0,

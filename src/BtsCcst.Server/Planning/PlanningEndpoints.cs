@@ -33,7 +33,7 @@ public sealed record PinsRequest(OralPinRequest[]? Orals, CommissionPinRequest[]
 /// <summary>Planning runs and the schedule (api.md "Planning"), for the organiser.</summary>
 public static class PlanningEndpoints
 {
-    public const double DefaultTimeLimitSeconds = 60;
+    public const double DefaultTimeLimitSeconds = PlanningTimeLimits.DefaultSeconds;
 
     public static void MapPlanningApi(this RouteGroupBuilder session)
     {
@@ -66,8 +66,8 @@ public static class PlanningEndpoints
     private static async Task<IResult> StartRun(string session, PlanningRunRequest? body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var limit = body?.TimeLimitSeconds ?? DefaultTimeLimitSeconds;
-        if (limit is < 1 or > 1800)
-            return Problems.Invalid($"timeLimitSeconds doit être compris entre 1 et 1800 (reçu {limit}).");
+        if (!PlanningTimeLimits.Allows(limit))
+            return Problems.Invalid($"timeLimitSeconds doit être compris entre {PlanningTimeLimits.MinSeconds} et {PlanningTimeLimits.MaxSeconds} (reçu {limit}).");
         PlanningWeights? weights = null;
         if (body?.Weights is { } w)
         {

@@ -104,6 +104,9 @@ public sealed class PlanningApiTests(ServerFixture server)
         Assert.Contains("centres.csv", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.BadRequest,
             (await organiser.PostAsJsonAsync("/api/sessions/plan-empty/planning-runs", new { timeLimitSeconds = 0 })).StatusCode);
+        var tooLong = await organiser.PostAsJsonAsync("/api/sessions/plan-empty/planning-runs", new { timeLimitSeconds = 1801 });
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("entre 1 et 1800", (await tooLong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
         var badWeights = await organiser.PostAsJsonAsync("/api/sessions/plan-empty/planning-runs", new { weights = new { waitingMinute = -1 } });
         Assert.Equal(HttpStatusCode.BadRequest, badWeights.StatusCode);
         Assert.Contains("poids", (await badWeights.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
