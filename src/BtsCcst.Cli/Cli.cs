@@ -144,7 +144,7 @@ public static class Cli
                 allowed.Add("time-limit");
                 if (words.Count != 2) return (null, "Usage : btsccst plan <session> [--time-limit S]");
                 if (SessionError(words[1]) is { } planSession) return (null, planSession);
-                var limit = PlanCommand.DefaultTimeLimitSeconds;
+                var limit = PlanningTimeLimits.DefaultSeconds;
                 if (line.Option("time-limit") is { } limitText
                     && (!double.TryParse(limitText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out limit) || !PlanningTimeLimits.Allows(limit)))
                     return (null, $"--time-limit doit être compris entre {PlanningTimeLimits.MinSeconds} et {PlanningTimeLimits.MaxSeconds} secondes (reçu « {limitText} »).");

@@ -7,9 +7,6 @@ namespace BtsCcst.Cli.Commands;
 /// <summary>btsccst plan: starts a planning run of the session's first-group orals and follows it until it ends.</summary>
 public static class PlanCommand
 {
-    /// <summary>As the HTTP route's default.</summary>
-    public const double DefaultTimeLimitSeconds = PlanningTimeLimits.DefaultSeconds;
-
     private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
 
     /// <summary>A run pushes its progress; this also asks for it, in case a push was missed.</summary>

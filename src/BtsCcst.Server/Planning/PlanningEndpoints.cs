@@ -33,8 +33,6 @@ public sealed record PinsRequest(OralPinRequest[]? Orals, CommissionPinRequest[]
 /// <summary>Planning runs and the schedule (api.md "Planning"), for the organiser.</summary>
 public static class PlanningEndpoints
 {
-    public const double DefaultTimeLimitSeconds = PlanningTimeLimits.DefaultSeconds;
-
     public static void MapPlanningApi(this RouteGroupBuilder session)
     {
         session.MapPost("/planning-runs", StartRun).RequireAuthorization(Policies.Organiser).WithTags("Planification")
@@ -65,7 +63,7 @@ public static class PlanningEndpoints
 
     private static async Task<IResult> StartRun(string session, PlanningRunRequest? body, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var limit = body?.TimeLimitSeconds ?? DefaultTimeLimitSeconds;
+        var limit = body?.TimeLimitSeconds ?? PlanningTimeLimits.DefaultSeconds;
         if (!PlanningTimeLimits.Allows(limit))
             return Problems.Invalid($"timeLimitSeconds doit être compris entre {PlanningTimeLimits.MinSeconds} et {PlanningTimeLimits.MaxSeconds} (reçu {limit}).");
         PlanningWeights? weights = null;

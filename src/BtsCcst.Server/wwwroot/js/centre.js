@@ -392,15 +392,9 @@
         const problem = await response.json().catch(() => null);
         throw new Error(problem?.detail || `Erreur ${response.status}`);
       }
-      const url = URL.createObjectURL(await response.blob());
-      const link = document.createElement("a");
-      link.href = url;
-      link.download = `convocations-${sessionId}-${centreId}-${repair.repairId}.pdf`;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      say(`Convocations téléchargées (${link.download}).`, true);
+      const name = `convocations-${sessionId}-${centreId}-${repair.repairId}.pdf`;
+      BtsLivePage.saveBlob(await response.blob(), name);
+      say(`Convocations téléchargées (${name}).`, true);
     } catch (error) {
       say(`Convocations : ${error.message}`, false);
     } finally {

@@ -429,15 +429,9 @@
         headers: page.authHeaders(), credentials: "same-origin",
       });
       if (!response.ok) throw await problemOf(response);
-      const url = URL.createObjectURL(await response.blob());
-      const link = document.createElement("a");
-      link.href = url;
-      link.download = fileNameOf(response, fallbackName);
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      say(`${what} téléchargé (${link.download}).`, true);
+      const name = fileNameOf(response, fallbackName);
+      BtsLivePage.saveBlob(await response.blob(), name);
+      say(`${what} téléchargé (${name}).`, true);
     } catch (error) {
       say(`${what} : ${error.message}`, false);
     } finally {

@@ -189,5 +189,17 @@ window.BtsLivePage = (() => {
     return /HubException|401|403/.test(why) ? `Accès refusé : ${why.replace(/^.*HubException:\s*/, "")}` : null;
   }
 
-  return { create };
+  /** Hands a fetched file (a blob) to the browser to save under its name. */
+  function saveBlob(blob, name) {
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = name;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
+  return { create, saveBlob };
 })();

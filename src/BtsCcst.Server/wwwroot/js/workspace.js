@@ -62,17 +62,8 @@
       el("download-message").className = "error";
       return;
     }
-    save(await response.blob(), file);
+    BtsLivePage.saveBlob(await response.blob(), file);
     el("download-message").textContent = `${file} téléchargé.`;
-  }
-
-  function save(blob, file) {
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(blob);
-    link.download = file;
-    document.body.appendChild(link);
-    link.click();
-    setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
   }
 
   document.addEventListener("click", e => {
@@ -198,7 +189,7 @@
   el("import-errors-download").addEventListener("click", () => {
     const quote = v => `"${String(v ?? "").replace(/"/g, '""')}"`;
     const csv = "line,column,message\n" + shownErrors.map(e => [e.line, quote(e.column), quote(e.message)].join(",")).join("\n") + "\n";
-    save(new Blob([csv], { type: "text/csv;charset=utf-8" }), "erreurs-import.csv");
+    BtsLivePage.saveBlob(new Blob([csv], { type: "text/csv;charset=utf-8" }), "erreurs-import.csv");
   });
 
   el("import-table").addEventListener("click", e => {
