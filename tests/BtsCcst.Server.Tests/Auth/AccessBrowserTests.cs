@@ -51,7 +51,7 @@ public sealed class AccessBrowserTests
             await organiser.Page.Locator("[data-import=juries]").ClickAsync();
             await Expect(organiser.Page.Locator("#result-juries")).ToContainTextAsync("inchangé", new() { Timeout = 10_000 });
             await organiser.Page.Locator("#access-link").ClickAsync();
-            await organiser.Page.WaitForURLAsync($"**/acces?session={Session}");
+            await Expect(organiser.Page).ToHaveURLAsync(new Regex($"/acces\\?session={Session}$"), new() { Timeout = 15_000 });
             await organiser.Page.Locator("button[data-issue=\"jury-president:JURY-N\"]").ClickAsync();
             presidentLink = await organiser.Page.Locator("#links tr[data-person=\"jury-president:JURY-N\"] input.link").InputValueAsync(new() { Timeout = 10_000 });
             await organiser.Page.Locator($"button[data-issue=\"examiner:{examinerId}\"]").ClickAsync();
@@ -64,7 +64,9 @@ public sealed class AccessBrowserTests
         await president.Step("the president opens the link and sees their board, not another", async () =>
         {
             await president.Page.GotoAsync(presidentLink);
-            await president.Page.WaitForURLAsync($"**/jury/JURY-N?session={Session}");
+            // The sign-in page moves on by script once its fetch returns. Polled, not WaitForURL: that one misses a
+            // navigation committed between its own URL check and its wait (seen once in CI, a 30 s timeout).
+            await Expect(president.Page).ToHaveURLAsync(new Regex($"/jury/JURY-N\\?session={Session}$"), new() { Timeout = 15_000 });
             await Expect(president.Page.Locator("#connection")).ToHaveTextAsync("En direct", new() { Timeout = 15_000 });
             await Expect(president.Page.Locator("#candidates tbody tr")).ToHaveCountAsync(4);
             await president.Page.GotoAsync($"{server.BaseAddress}jury/JURY-P?session={Session}");
@@ -77,7 +79,7 @@ public sealed class AccessBrowserTests
         await examiner.Step("the examiner opens the link and sees their commission's exams only", async () =>
         {
             await examiner.Page.GotoAsync(examinerLink);
-            await examiner.Page.WaitForURLAsync($"**/?session={Session}");
+            await Expect(examiner.Page).ToHaveURLAsync(new Regex($"/\\?session={Session}$"), new() { Timeout = 15_000 });
             await examiner.Page.GotoAsync(commissionUrl);
             await Expect(examiner.Page.Locator("#connection")).ToHaveTextAsync("En direct", new() { Timeout = 15_000 });
             await Expect(examiner.Page.Locator($"tr[data-candidate=\"{exam.Candidate}\"][data-unit=\"E4\"]")).ToBeVisibleAsync();
