@@ -15,8 +15,8 @@ public static class DayRepairer
 {
     /// <summary>
     /// The solver's time for a day's repair when the caller names none. On full days of 25–60 candidates (RESULTS.md, "Exam-day
-    /// repair on full days") one event is repaired in well under 1 s; four events together take up to 3 s on a 60-candidate
-    /// day, where <see cref="WallFactor"/> stops them, against the 2 s a manager should wait (issue 13).
+    /// repair on full days") most requests end in the first neighbourhood, everyone kept, well under 1 s; the few that must
+    /// move someone are stopped by <see cref="WallFactor"/> within the 2 s a manager should wait (issue 13).
     /// </summary>
     public static readonly TimeSpan DefaultTimeLimit = TimeSpan.FromSeconds(1.2);
 
@@ -27,7 +27,7 @@ public static class DayRepairer
     /// that this machine runs slower than usual, so that the whole repair, re-convocations included, ends within this many
     /// times the limit and the manager never waits much beyond it.
     /// </summary>
-    private const double WallFactor = 2.5;
+    private const double WallFactor = 1.5;
 
     public static RepairResult Repair(PlanningInstance instance, IReadOnlyList<ScheduledExam> current, RepairRequest request, PlannerOptions options,
         IReadOnlyList<UnplacedOral>? unplacedBefore = null)
@@ -243,46 +243,101 @@ public static class DayRepairer
 
     /// <summary>
     /// Solves the day in growing neighbourhoods within <paramref name="seconds"/>, each deterministic (one worker, fixed seed,
-    /// deterministic time) so that the same request gives the same proposal: first only the candidates the events touch free
-    /// to move (small, fast), then also the candidates of their commissions, then everyone, each hinted with the best plan so
-    /// far. It stops as soon as a neighbourhood's plan (proven optimal or not) places every oral and moves nobody else: no
-    /// larger neighbourhood can do better on those terms (any plan moving nobody is a plan of the smallest one), or at its
-    /// optimum, or when the wall clock (WallFactor) runs out. When no plan is found in time, the day "as is"
-    /// (every exam kept, a commission losing an absent member examining without them) is the fallback, checked by the caller.
+    /// deterministic time) so that the same request gives the same proposal, each hinted with the best plan so far:
+    /// <list type="number">
+    /// <item>everyone kept: the event candidates free, the other candidates the events touch only changing to a commission of
+    /// the same family at the same time (a commission without its absent member, or with a replacement), the rest fixed. A
+    /// tiny model, and most days' answer;</item>
+    /// <item>the touched candidates free to move (the rest fixed);</item>
+    /// <item>also the candidates of their commissions;</item>
+    /// <item>everyone.</item>
+    /// </list>
+    /// It stops as soon as a neighbourhood's plan (proven optimal or not) places every oral and moves nobody else: no larger
+    /// neighbourhood can do better on those terms (any plan moving nobody is a plan of the first one), or at its optimum, or
+    /// when the wall clock (WallFactor) runs out. When no plan is found in time, the day "as is" (every exam kept, a
+    /// commission losing an absent member examining without them) is the fallback, checked by the caller.
     /// </summary>
     private static (RepairSolution Solution, bool Fallback) SolveDay(CentreDayProblem problem, RepairSpec spec, bool[] touched, double seconds, PlannerOptions options,
         Func<double> wallLeft)
     {
         // The deterministic limits decide; the wall clock (WallFactor) only guards against a machine slower than usual.
         double WallCap() => Math.Max(0.05, wallLeft());
-        var neighbourhoods = new List<bool[]> { touched, WithTheirCommissions(problem, spec, touched), problem.Candidates.Select(_ => true).ToArray() };
+        var everyone = problem.Candidates.Select(_ => true).ToArray();
+        Neighbourhood[] neighbourhoods =
+        [
+            new(touched, KeepCounted: true, Share: 0.1),
+            new(touched, KeepCounted: false, Share: 0.35),
+            new(WithTheirCommissions(problem, spec, touched), KeepCounted: false, Share: 0.25),
+            new(everyone, KeepCounted: false, Share: 0.2),
+        ];
+        const double boundShare = 0.1;
         var asIs = AsIs(problem, spec);
         RepairSolution? best = null;
-        double[] shares = [0.45, 0.3, 0.25];
+        var bestProven = false; // the solve that gave the best plan proved it optimal within its neighbourhood
+        int? eventOralsOut = null;
+        bool[]? previousLocked = null;
         var carried = 0.0;
-        for (var n = 0; n < neighbourhoods.Count; n++)
+        foreach (var (free, keepCounted, share) in neighbourhoods)
         {
-            var free = neighbourhoods[n];
-            if (n > 0 && free.SequenceEqual(neighbourhoods[n - 1])) continue;
+            var locked = spec.Locked.Select((l, k) => l || !free[k] || keepCounted && spec.Counted[k]).ToArray();
+            if (previousLocked is not null && locked.SequenceEqual(previousLocked)) continue;
+            previousLocked = locked;
             if (best is not null && wallLeft() <= 0.05) break;
-            var budget = seconds * shares[n] + carried;
-            var whole = free.All(f => f);
-            var narrow = spec with { Locked = [.. spec.Locked.Select((locked, k) => locked || !free[k])], Hint = best?.Placements ?? asIs.Plan };
-            var solution = RepairModel.Solve(whole ? problem : WithOthersFixed(problem, spec, free), narrow, budget, options.Workers, options.Seed ?? 1,
+            var budget = seconds * share + carried;
+            var whole = locked.SequenceEqual(spec.Locked);
+            var solution = RepairModel.Solve(free.All(f => f) ? problem : WithOthersFixed(problem, spec, free),
+                spec with { Locked = locked, Hint = best?.Placements ?? asIs.Plan }, budget, options.Workers, options.Seed ?? 1,
                 deterministic: true, wallSeconds: WallCap());
             carried = Math.Max(0, budget - solution.DeterministicTime);
             // Objectives of different neighbourhoods do not compare (their weights count their own variables): the goal's
             // first terms do; on a tie the larger neighbourhood, hinted with the best plan, is at least as good on the rest.
             if (solution.Solved && (best is null || Score(problem, spec, solution.Placements).CompareTo(Score(problem, spec, best.Placements)) <= 0))
-                best = solution with { Optimal = solution.Optimal && (whole || Perfect(problem, spec, solution.Placements)) };
+                (best, bestProven) = (solution with { Optimal = solution.Optimal && whole }, solution.Optimal);
             else if (best is not null && whole && solution.Optimal) best = best with { Optimal = true };
+            if (best is null) continue;
+            if (best.Optimal) break;
             // A plan that places every oral and moves nobody else is the best any neighbourhood can do on the goal's first
-            // terms, proven or not: a larger one would only search the same plans longer.
-            if (best is not null && (best.Optimal || Perfect(problem, spec, best.Placements))) break;
+            // terms, proven or not: a larger one would only search the same plans longer. So is one that leaves out only the
+            // event candidates' orals that no plan can place.
+            eventOralsOut ??= Perfect(problem, spec, best.Placements) ? 0 : EventOralsOutAtLeast(problem, spec, seconds * boundShare, options, WallCap) ?? -1;
+            if (Perfect(problem, spec, best.Placements) || Score(problem, spec, best.Placements) == (0, eventOralsOut, 0))
+            {
+                best = best with { Optimal = bestProven };
+                break;
+            }
         }
         if (best is not null) return (best, false);
         return asIs.Legal ? (new RepairSolution(asIs.Plan, true, false), true) : (new RepairSolution(new Placement?[problem.Jobs.Count], false, false), false);
     }
+
+    /// <summary>
+    /// How many of the event candidates' orals no plan of the day can place: those that do not fit even with every other
+    /// candidate's exams taken out (the exams done or under way, the absences and closed rooms stay). A lower bound on the
+    /// goal's second term; null when its solve is not proven in time.
+    /// </summary>
+    private static int? EventOralsOutAtLeast(CentreDayProblem problem, RepairSpec spec, double seconds, PlannerOptions options, Func<double> wallCap)
+    {
+        var kept = problem.Jobs.Where(j => j.Fixed is not null || !spec.Counted[j.Candidate]).ToList();
+        var fixedPlacements = kept.Where(j => j.Fixed is not null).ToDictionary(j => j.Oral, j => j.Fixed!.Value);
+        var relaxed = new CentreDayProblem(problem.Day, problem.Commissions, [.. kept.Select(j => j.Oral)], fixedPlacements);
+        var original = problem.Jobs.ToDictionary(j => j.Oral, j => j.Index);
+        int Original(ExamJob job) => original[job.Oral];
+        var relaxedSpec = spec with
+        {
+            Old = [.. relaxed.Jobs.Select(j => spec.Old[Original(j)])],
+            Earliest = [.. relaxed.Jobs.Select(j => spec.Earliest[Original(j)])],
+            Counted = new bool[relaxed.Candidates.Count],
+            Locked = new bool[relaxed.Candidates.Count],
+            Hint = null,
+        };
+        var solution = RepairModel.Solve(relaxed, relaxedSpec, seconds, options.Workers, options.Seed ?? 1, deterministic: true, wallSeconds: wallCap());
+        if (!solution.Optimal) return null;
+        return relaxed.Jobs.Count(j => j.Fixed is null && solution.Placements[j.Index] is null);
+    }
+
+    /// <summary>A neighbourhood of the day's search: the candidates free to move (the others' exams fixed) and whether those
+    /// counted in the goal must keep their time and commission family; its share of the solver's time.</summary>
+    private readonly record struct Neighbourhood(bool[] Free, bool KeepCounted, double Share);
 
     /// <summary>The day with every exam of the candidates not free to move fixed where it is: a far smaller model.</summary>
     private static CentreDayProblem WithOthersFixed(CentreDayProblem problem, RepairSpec spec, bool[] free)

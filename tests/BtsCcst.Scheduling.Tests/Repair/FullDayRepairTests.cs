@@ -159,6 +159,49 @@ public sealed class FullDayRepairTests(ITestOutputHelper output)
         Assert.Equal(one.CandidatesMoved, two.CandidatesMoved);
     }
 
+    [Fact]
+    public void Events_that_touch_every_candidate_of_the_afternoon_are_repaired_by_the_rules()
+    {
+        var (instance, plan, date) = Planned.Value;
+        var day = plan.Exams.Where(e => e.Date == date).ToList();
+        // Two candidates of the late morning 90 minutes late, the busiest STI teacher absent all day, the professionals of
+        // the first two E4 sittings after 11:00 absent from 11:00, two rooms closed 14:00-16:00.
+        var late = day.Where(e => Begins(e) >= new TimeOnly(10, 0) && Begins(e) < new TimeOnly(14, 0)).OrderBy(Begins)
+            .Select(e => e.CandidateNumber).Distinct().Take(2).ToList();
+        var teacher = day.SelectMany(e => e.ExaminerIds).Where(id => Discipline(instance, id) == BtsCcst.Domain.Discipline.Sti)
+            .GroupBy(id => id).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+        var professionals = day.Where(e => e.Unit == UnitCode.E4 && e.ExamStart >= new TimeOnly(11, 0)).OrderBy(e => e.ExamStart)
+            .SelectMany(e => e.ExaminerIds).Where(id => Discipline(instance, id) == BtsCcst.Domain.Discipline.Professionnel).Distinct().Take(2);
+        RepairEvent[] events =
+        [
+            .. late.Select(c => new CandidateLate(c, day.Where(e => e.CandidateNumber == c).Min(Begins).AddMinutes(90))),
+            new ExaminerAbsent(teacher),
+            .. professionals.Select(id => new ExaminerAbsent(id, new TimeOnly(11, 0))),
+            new RoomUnavailable(new TimeOnly(14, 0), new TimeOnly(16, 0), 2),
+        ];
+
+        var result = Repair(instance, plan.Exams, new RepairRequest(Centre, date, new TimeOnly(9, 30), events), plan.Unplaced);
+
+        // What began before 09:30 stays as it is; nothing later has the absent teacher.
+        Assert.DoesNotContain(result.Exams, e => e.Date == date && e.ExaminerIds.Contains(teacher) && Begins(e) >= new TimeOnly(9, 30));
+    }
+
+    [Fact]
+    public void A_candidate_arriving_after_the_last_possible_start_is_left_out_with_nobody_moved_and_the_repair_knows_it_is_the_best()
+    {
+        var (instance, plan, date) = Planned.Value;
+        var day = plan.Exams.Where(e => e.Date == date).ToList();
+        var candidate = day.Where(e => Begins(e) >= new TimeOnly(10, 0)).OrderBy(Begins).First().CandidateNumber;
+        var request = new RepairRequest(Centre, date, new TimeOnly(9, 0), [new CandidateLate(candidate, new TimeOnly(19, 0))]);
+
+        var result = Repair(instance, plan.Exams, request, plan.Unplaced);
+
+        Assert.Equal(0, result.CandidatesMoved);
+        Assert.True(result.Optimal);
+        Assert.All(day.Where(e => e.CandidateNumber == candidate), e =>
+            Assert.Contains(result.Unplaced, u => u.CandidateNumber == candidate && u.Unit == e.Unit && u.Reason.StartsWith("Retard au", StringComparison.Ordinal)));
+    }
+
     private static TimeOnly Begins(ScheduledExam e) => e.PrepStart ?? e.ExamStart;
 
     private static Discipline Discipline(PlanningInstance instance, string id) => instance.Examiners.First(x => x.Id == id).Discipline;
