@@ -290,8 +290,12 @@ public static class DayRepairer
                 deterministic: true, wallSeconds: WallCap());
             carried = Math.Max(0, budget - solution.DeterministicTime);
             // Objectives of different neighbourhoods do not compare (their weights count their own variables): the goal's
-            // first terms do; on a tie the larger neighbourhood, hinted with the best plan, is at least as good on the rest.
-            if (solution.Solved && (best is null || Score(problem, spec, solution.Placements).CompareTo(Score(problem, spec, best.Placements)) <= 0))
+            // first terms do; on a tie the larger neighbourhood, hinted with the best plan, is at least as good on the rest,
+            // unless the wall clock stopped it: then where it stopped depends on the machine, so the same request would not
+            // give the same proposal.
+            var stoppedByTheClock = !solution.Optimal && solution.DeterministicTime < budget * 0.95;
+            var better = best is null ? -1 : solution.Solved ? Score(problem, spec, solution.Placements).CompareTo(Score(problem, spec, best.Placements)) : 1;
+            if (solution.Solved && (better < 0 || better == 0 && !stoppedByTheClock))
                 (best, bestProven) = (solution with { Optimal = solution.Optimal && whole }, solution.Optimal);
             else if (best is not null && whole && solution.Optimal) best = best with { Optimal = true };
             if (best is null) continue;
