@@ -18,6 +18,9 @@ usage: BtsCcst.Benchmarks [options]      (run through ops/bench/run.sh, which bu
                         postgres and all write only the cluster: blocks (one table row per configuration).
   --silos N             silos (server processes) with --cluster postgres (1)
   --pool-size N         Maximum Pool Size added to each silo's connection string (20; 0: leave Npgsql's 100)
+  --repairs N           instead of the measures above: plan the sample through the server (--plan-seconds, 60), then
+                        repair its N busiest centre-days as a centre manager (events, then POST …/repairs), writing
+                        only the server-repairs block of the results file (issue 13)
   --postgres CONN       Npgsql connection string of a user with CREATEDB (env BTSCCST_TEST_POSTGRES, else
                         Host=127.0.0.1;Port=5432;Username=btsccst;Password=btsccst;Database=btsccst_test)
 """;
@@ -26,6 +29,7 @@ var options = new Dictionary<string, string>
 {
     ["candidates"] = "3000", ["seed"] = "1", ["put-clients"] = "16", ["put-seconds"] = "10", ["watchers"] = "50",
     ["rate"] = "20", ["latency-seconds"] = "30", ["layout"] = "both", ["cluster"] = "embedded", ["silos"] = "1", ["pool-size"] = "20",
+    ["repairs"] = "0", ["plan-seconds"] = "60",
     ["postgres"] = Environment.GetEnvironmentVariable("BTSCCST_TEST_POSTGRES") is { Length: > 0 } pg ? pg : BenchDatabase.DefaultServer,
 };
 var serverEnv = new Dictionary<string, string>();
@@ -117,7 +121,13 @@ try
             report.ServerStart = boot.Elapsed;
             foreach (var server in deployment.Servers)
                 Say($"server {server.BaseAddress} (pid {server.Id}) live{(configuration.Silos > 1 ? " and active" : "")} after {boot.Elapsed.TotalSeconds:0.0} s; log: {server.LogPath}");
-            await Measure(deployment, report);
+            if (Int("repairs") > 0)
+            {
+                var lines = await ServerRepairs.RunAsync(deployment, work, Int("repairs"), Int("plan-seconds"), Say);
+                if (writeResults) ServerRepairs.WriteInto(resultsPath, lines, command, report.Machine, Machine.Describe().LoadAverage, work.Sample.Candidates.Count, Int("plan-seconds"));
+                writeResults = false;
+            }
+            else await Measure(deployment, report);
         }
         catch (Exception e) when (configurations.Length > 1 && e is not OperationCanceledException)
         {

@@ -44,6 +44,8 @@ public sealed class Workload
         "juries" => SampleSession.JuriesFileName,
         "candidates" => SampleSession.CandidatesFileName,
         "marks" => SampleSession.MarksFileName,
+        "centres" => SampleSession.CentresFileName,
+        "examiners" => SampleSession.ExaminersFileName,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     });
 
