@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using BtsCcst.Bench;
 using System.Text.Json;
 using BtsCcst.Domain;
 using BtsCcst.Scheduling;
@@ -113,7 +114,7 @@ public static class ServerRepairs
     public static void WriteInto(string path, List<Line> lines, string command, Machine machine, string loadAfter, int candidates, int planSeconds)
     {
         var text = new StringBuilder();
-        text.AppendLine("<!-- server-repairs:begin -->");
+        text.AppendLine(ResultsBlock.Begin("server-repairs"));
         text.AppendLine($"### Exam-day repair through the server (issue 13), {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine();
         text.AppendLine($"`{command}` ({machine.Cores} cores; load average start {machine.LoadAverage}, end {loadAfter}). The sample session of {candidates} candidates,");
@@ -131,13 +132,8 @@ public static class ServerRepairs
                 $"| {group.Key} | {wall.Count} | {wall[wall.Count / 2]:0.00} s | {wall[Math.Min(wall.Count - 1, (int)Math.Ceiling(0.95 * wall.Count) - 1)]:0.00} s | {wall[^1]:0.00} s | "
                 + $"{grain[grain.Count / 2]:0.00} s | {group.Count(l => l.State == "PROPOSED")}/{wall.Count} | {group.Count(l => l.Optimal)}/{wall.Count} | {group.Sum(l => l.Moved)} |"));
         }
-        text.AppendLine("<!-- server-repairs:end -->");
-        var existing = File.Exists(path) ? File.ReadAllText(path) : "";
-        var (begin, end) = (existing.IndexOf("<!-- server-repairs:begin -->", StringComparison.Ordinal), existing.IndexOf("<!-- server-repairs:end -->", StringComparison.Ordinal));
-        var updated = begin >= 0 && end > begin
-            ? existing[..begin] + text.ToString().TrimEnd('\n') + existing[(end + "<!-- server-repairs:end -->".Length)..]
-            : existing.TrimEnd('\n') + "\n\n" + text;
-        File.WriteAllText(path, updated);
+        text.AppendLine(ResultsBlock.End("server-repairs"));
+        ResultsBlock.Write(path, "server-repairs", text.ToString());
         Console.WriteLine(text);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using BtsCcst.Bench;
 using BtsCcst.Domain;
 using BtsCcst.Scheduling;
 using BtsCcst.Scheduling.Repair;
@@ -143,7 +144,7 @@ public static class DayRepairBenchmark
     private static void Write(string path, List<Trial> results, List<string> days, List<string> loads, int trials)
     {
         var text = new StringBuilder();
-        text.AppendLine("<!-- day-repairs:begin -->");
+        text.AppendLine(ResultsBlock.Begin("day-repairs"));
         text.AppendLine($"### Exam-day repair on full days (issue 13), {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine();
         text.AppendLine($"`ops/bench/repair.sh --days` ({Environment.ProcessorCount} cores; load average {string.Join(", ", loads)}). Days: {string.Join("; ", days)}.");
@@ -163,13 +164,8 @@ public static class DayRepairBenchmark
                 $"| {group.Key.Size} candidates | {group.Key.Events} | {times.Count} | {times[times.Count / 2]:0.00} s | {Percentile(times, 0.95):0.00} s | {times[^1]:0.00} s | "
                 + $"{proven.Count(r => r.AtOptimum == true)}/{proven.Count} | {group.Count() - proven.Count} | {group.Count(r => r.Failed)} | {group.Count(r => r.Same)}/{group.Count()} |"));
         }
-        text.AppendLine("<!-- day-repairs:end -->");
-        var existing = File.Exists(path) ? File.ReadAllText(path) : "";
-        var (begin, end) = (existing.IndexOf("<!-- day-repairs:begin -->", StringComparison.Ordinal), existing.IndexOf("<!-- day-repairs:end -->", StringComparison.Ordinal));
-        var updated = begin >= 0 && end > begin
-            ? existing[..begin] + text.ToString().TrimEnd('\n') + existing[(end + "<!-- day-repairs:end -->".Length)..]
-            : existing.TrimEnd('\n') + "\n\n" + text;
-        File.WriteAllText(path, updated);
+        text.AppendLine(ResultsBlock.End("day-repairs"));
+        ResultsBlock.Write(path, "day-repairs", text.ToString());
         Console.WriteLine(text);
     }
 }
