@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using BtsCcst.Benchmarks;
+using BtsCcst.SampleGenerator;
 
 const string Usage = """
 usage: BtsCcst.Benchmarks [options]      (run through ops/bench/run.sh, which builds first)
@@ -18,6 +19,8 @@ usage: BtsCcst.Benchmarks [options]      (run through ops/bench/run.sh, which bu
                         postgres and all write only the cluster: blocks (one table row per configuration).
   --silos N             silos (server processes) with --cluster postgres (1)
   --pool-size N         Maximum Pool Size added to each silo's connection string (20; 0: leave Npgsql's 100)
+  --planning-size S     small | academy | national: the sample generator's planning size instead of --candidates
+                        (its orals, centres and days are the planning benchmark's)
   --repairs N           instead of the measures above: plan the sample through the server (--plan-seconds, 60), then
                         repair its N busiest centre-days as a centre manager (events, then POST …/repairs), writing
                         only the server-repairs block of the results file (issue 13)
@@ -29,7 +32,7 @@ var options = new Dictionary<string, string>
 {
     ["candidates"] = "3000", ["seed"] = "1", ["put-clients"] = "16", ["put-seconds"] = "10", ["watchers"] = "50",
     ["rate"] = "20", ["latency-seconds"] = "30", ["layout"] = "both", ["cluster"] = "embedded", ["silos"] = "1", ["pool-size"] = "20",
-    ["repairs"] = "0", ["plan-seconds"] = "60",
+    ["repairs"] = "0", ["plan-seconds"] = "60", ["planning-size"] = "",
     ["postgres"] = Environment.GetEnvironmentVariable("BTSCCST_TEST_POSTGRES") is { Length: > 0 } pg ? pg : BenchDatabase.DefaultServer,
 };
 var serverEnv = new Dictionary<string, string>();
@@ -97,7 +100,8 @@ Say($"machine: {machine.Cores} cores, {machine.CpuModel}, {machine.Memory}, load
 Say($"work folder: {temp}");
 
 var generate = Stopwatch.StartNew();
-var work = Workload.Generate(Int("candidates"), Int("seed"), Path.Combine(temp, "sample"));
+var planningSize = options["planning-size"] is { Length: > 0 } sizeName ? Enum.Parse<SampleSize>(sizeName, ignoreCase: true) : (SampleSize?)null;
+var work = Workload.Generate(Int("candidates"), Int("seed"), Path.Combine(temp, "sample"), planningSize);
 Say($"sample: {work.Sample.Candidates.Count} candidates, {work.Sample.Marks.Count} results, {work.Sample.Juries.Count} juries (generated in {generate.Elapsed.TotalSeconds:0.0} s)");
 
 var reports = new List<Report>();

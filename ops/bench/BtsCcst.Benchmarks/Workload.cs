@@ -49,9 +49,10 @@ public sealed class Workload
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     });
 
-    public static Workload Generate(int candidates, int seed, string directory)
+    /// <param name="size">A planning size of the sample generator instead of <paramref name="candidates"/> in the national mix.</param>
+    public static Workload Generate(int candidates, int seed, string directory, SampleSize? size = null)
     {
-        var sample = SampleSession.Generate(candidates, seed);
+        var sample = size is { } planning ? SampleSession.Generate(planning, seed) : SampleSession.Generate(candidates, seed);
         sample.WriteTo(directory);
         return new Workload(sample, directory);
     }
