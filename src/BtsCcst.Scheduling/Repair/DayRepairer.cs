@@ -20,8 +20,6 @@ public static class DayRepairer
     /// </summary>
     public static readonly TimeSpan DefaultTimeLimit = TimeSpan.FromSeconds(1.2);
 
-    private const int MaxReplacements = 4;
-
     /// <summary>
     /// The deterministic budgets decide the search (the same request, the same proposal); the wall clock only stops a search
     /// that this machine runs slower than usual, so that the whole repair, re-convocations included, ends within this many
@@ -38,207 +36,101 @@ public static class DayRepairer
         ArgumentNullException.ThrowIfNull(options);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var session = new PlanningSession(instance);
-        var day = session.Find(request.CentreId, request.Date)
-                  ?? throw new ArgumentException($"Le centre {request.CentreId} n'est pas ouvert le {Clock.Day(request.Date)}.", nameof(request));
-        var candidates = instance.Candidates.GroupBy(c => c.Number, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        bool OnDay(ScheduledExam r, DateOnly date) => string.Equals(r.CentreId, day.Centre.Id, StringComparison.OrdinalIgnoreCase) && r.Date == date;
-        var dayRows = current.Where(r => OnDay(r, day.Date)).ToList();
-        var exams = current.Where(r => !OnDay(r, day.Date)).ToList();
-        var now = Clock.Minutes(request.Now);
-        var nowSlot = (now + CentreDayProblem.Slot - 1) / CentreDayProblem.Slot;
-        var allIds = current.Select(r => r.CommissionId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var day = RepairDay.Of(instance, session, current, request);
+        RepairResult Unchanged() => new(current, [], 0, 0, 0, [.. (unplacedBefore ?? [])], false, Solved: false);
 
-        var late = request.Events.OfType<CandidateLate>().GroupBy(e => e.CandidateNumber).ToDictionary(g => g.Key, g => g.Max(e => Clock.Minutes(e.ArrivesAt)));
-        var absent = request.Events.OfType<CandidateAbsentExcused>().GroupBy(e => e.CandidateNumber).ToDictionary(g => g.Key, g => g.Any(e => e.Reconvoke));
-        var away = request.Events.OfType<ExaminerAbsent>().ToList();
-        var awayIds = away.Select(a => a.ExaminerId).ToHashSet(StringComparer.Ordinal);
-        var eventCandidates = late.Keys.Concat(absent.Keys).ToHashSet(StringComparer.Ordinal);
-        var reasons = new Dictionary<(string, UnitCode), string>();
-
-        // ---- The day's commissions, as the current schedule has them.
-        var commissionIds = new List<string>();
-        var commissions = new List<Commission>();
-        var family = new List<int>();
-        foreach (var group in dayRows.GroupBy(r => r.CommissionId, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Min(r => r.ExamStart)))
-        {
-            commissionIds.Add(group.Key);
-            family.Add(commissions.Count);
-            commissions.Add(new Commission(commissions.Count, CommissionMembers.Of(group).Select(id => session.ExaminersById[id]).ToList(), false));
-        }
-        // ---- A commission losing an absent member: the same without them, and with a replacement of the same discipline.
-        var busyElsewhere = exams.Where(r => r.Date == day.Date).SelectMany(r => r.ExaminerIds).ToHashSet(StringComparer.Ordinal);
-        var originals = commissions.Count;
-        for (var c = 0; c < originals; c++)
-        {
-            var members = commissions[c].Members;
-            var missing = members.Where(m => awayIds.Contains(m.Id)).ToList();
-            if (missing.Count == 0) continue;
-            var left = members.Where(m => !awayIds.Contains(m.Id)).ToList();
-            var variants = new List<List<PlanningExaminer>>();
-            if (left.Count > 0) variants.Add(left);
-            // Replacements: the filters first (discipline, present, sitting in no other centre, able to examine at least one of
-            // the commission's candidates: not of their school), then the cap, the most useful first.
-            var theirs = dayRows.Where(r => string.Equals(r.CommissionId, commissionIds[c], StringComparison.OrdinalIgnoreCase))
-                .Select(r => candidates[r.CandidateNumber].EstablishmentUai).ToList();
-            foreach (var gone in missing)
-                variants.AddRange(session.Pool(day)
-                    .Where(s => s.Discipline == gone.Discipline && !awayIds.Contains(s.Id) && !busyElsewhere.Contains(s.Id) && members.All(m => m.Id != s.Id))
-                    .Select(s => (Examiner: s, Able: theirs.Count(uai => !Schools.Same(s.EstablishmentUai, uai))))
-                    .Where(x => x.Able > 0)
-                    .OrderByDescending(x => x.Able).ThenBy(x => dayRows.Any(r => r.ExaminerIds.Contains(x.Examiner.Id)) ? 1 : 0)
-                    .ThenBy(x => x.Examiner.Id, StringComparer.Ordinal)
-                    .Take(MaxReplacements)
-                    .Select(x => left.Append(x.Examiner).ToList()));
-            foreach (var variant in variants)
-            {
-                commissionIds.Add(NewId(commissionIds[c], allIds));
-                family.Add(c);
-                commissions.Add(new Commission(commissions.Count, variant, false));
-            }
-        }
-        var commissionIndex = commissionIds.Select((id, i) => (id, i)).Take(originals).ToDictionary(x => x.id, x => x.i, StringComparer.OrdinalIgnoreCase);
-
-        // ---- The day's orals: fixed when done or under way, removed when their candidate is excused.
-        var orals = new List<Oral>();
-        var rowOf = new Dictionary<Oral, ScheduledExam>();
-        var old = new Dictionary<Oral, Placement>();
-        var fixedPlacements = new Dictionary<Oral, Placement>();
-        var removed = new List<ScheduledExam>();
-        foreach (var row in dayRows.OrderBy(r => r.ExamStart))
-        {
-            bool Started(ScheduledExam r) => request.Underway?.Contains(RepairRequest.ExamKey(r.CandidateNumber, r.Unit)) == true
-                                             || RepairValidator.BeganBefore(r, request.Now, late.TryGetValue(r.CandidateNumber, out var a) ? Clock.Time(a) : null,
-                                                 absent.ContainsKey(r.CandidateNumber));
-            var started = Started(row);
-            var u61Fixed = row.Unit == UnitCode.EF3 && dayRows.Any(r => r.CandidateNumber == row.CandidateNumber && r.Unit == UnitCode.U61 && Started(r));
-            if (absent.ContainsKey(row.CandidateNumber) && !started) { removed.Add(row); continue; }
-            var candidate = candidates[row.CandidateNumber];
-            var pin = instance.OralPins.FirstOrDefault(p => p.CandidateNumber == candidate.Number && p.Unit == row.Unit);
-            var oral = new Oral(orals.Count, candidate, row.Unit, OralRules.Timing(row.Unit, candidate.ExtraTimePercent), pin);
-            orals.Add(oral);
-            rowOf[oral] = row;
-            var placement = new Placement(commissionIndex[row.CommissionId], Clock.Minutes(row.ExamStart) / CentreDayProblem.Slot);
-            old[oral] = placement;
-            if (started || u61Fixed) fixedPlacements[oral] = placement;
-        }
-        var problem = new CentreDayProblem(day, commissions, orals, fixedPlacements);
-        var jobs = problem.Jobs;
-        var examinerIndex = problem.Examiners.Select((e, i) => (e.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
-        var fixedEnds = jobs.Where(j => j.Fixed is not null).Select(j => (j.Fixed!.Value.Start, End: j.End(j.Fixed!.Value.Start))).ToList();
-        var spec = new RepairSpec
-        {
-            Old = jobs.Select(j => (Placement?)old[j.Oral]).ToArray(),
-            Family = family.ToArray(),
-            Earliest = jobs.Select(j => late.TryGetValue(j.Oral.Candidate.Number, out var arrival)
-                ? Math.Max(nowSlot, (arrival + CentreDayProblem.Slot - 1) / CentreDayProblem.Slot)
-                : nowSlot).ToArray(),
-            Counted = problem.Candidates.Select(c => !eventCandidates.Contains(c.Number)).ToArray(),
-            Locked = problem.Candidates.Select(c => request.MovableCandidates is { } movable && !movable.Contains(c.Number) && !eventCandidates.Contains(c.Number)).ToArray(),
-            ExaminerCounted = problem.Examiners.Select(e => !awayIds.Contains(e.Id)).ToArray(),
-            Absences = away.Where(a => examinerIndex.ContainsKey(a.ExaminerId)).Select(a => (examinerIndex[a.ExaminerId],
-                a.From is { } f ? Clock.Minutes(f) / CentreDayProblem.Slot : 0,
-                a.To is { } t ? (Clock.Minutes(t) + CentreDayProblem.Slot - 1) / CentreDayProblem.Slot : CentreDayProblem.DaySlots)).ToList(),
-            RoomBlocks = request.Events.OfType<RoomUnavailable>().Select(b =>
-            {
-                var from = Clock.Minutes(b.From) / CentreDayProblem.Slot;
-                var to = (Clock.Minutes(b.To) + CentreDayProblem.Slot - 1) / CentreDayProblem.Slot;
-                // Exams already under way keep their room to their end.
-                from = fixedEnds.Where(x => x.Start < to && x.End > from).Select(x => x.End).Append(from).Max();
-                return (from, to, b.Rooms);
-            }).ToList(),
-        };
         // One deadline for the whole repair; re-convocations, when asked, keep a share of it.
         var total = options.TimeLimit.TotalSeconds;
-        var reserve = absent.Values.Any(reconvoke => reconvoke) ? total / 4 : 0;
+        var reserve = day.Events.Excused.Values.Any(reconvoke => reconvoke) ? total / 4 : 0;
         // The day's solve may not take the re-convocations' share of the wall clock either.
         double WallLeft() => total * WallFactor - clock.Elapsed.TotalSeconds;
         double DayWallLeft() => WallLeft() - reserve * WallFactor;
         // The solver's budget is deterministic work, not what the clock says is left: the same request, the same search.
-        var (solution, fallback) = SolveDay(problem, spec, touched: TouchedCandidates(problem, spec, eventCandidates), total - reserve, options, DayWallLeft);
-        if (!solution.Solved)
-            // No plan in time (none proved impossible either): the schedule stays as it is, and the caller says so.
-            return new RepairResult(current, [], 0, 0, 0, [.. (unplacedBefore ?? [])], false, Solved: false);
-        var placements = solution.Placements;
+        var (solution, fallback) = SolveDay(day.Problem, day.Spec, touched: TouchedCandidates(day.Problem, day.Spec, day.Events.Candidates), total - reserve,
+            options, DayWallLeft);
+        // No plan in time (none proved impossible either): the schedule stays as it is, and the caller says so.
+        if (!solution.Solved) return Unchanged();
 
-        // ---- Read back the day: unchanged exams keep their row; rooms kept where possible.
-        var items = new List<RoomItem>();
-        foreach (var job in jobs)
-        {
-            if (placements[job.Index] is not { } pl)
-            {
-                var row = rowOf[job.Oral];
-                reasons.TryAdd((row.CandidateNumber, row.Unit), late.ContainsKey(row.CandidateNumber)
-                    ? $"Retard au {day.Label} : aucune commission ni aucun horaire possible après son arrivée sans enfreindre une règle."
-                    : $"Réparation du {day.Label} : aucune commission ni aucun horaire possible après les événements de la journée.");
-                continue;
-            }
-            var oldRow = rowOf[job.Oral];
-            var same = pl == old[job.Oral];
-            var members = Composition.Examining(job.Oral.Unit, commissions[pl.Commission].Members, job.Oral.Candidate.Ef1Language).Select(m => m.Id).ToList();
-            var exam = same ? oldRow : new ScheduledExam(day.Centre.Id, day.Date, oldRow.Room, commissionIds[pl.Commission], job.Oral.Unit, job.Oral.Candidate.Number,
-                job.PrepSlots > 0 ? Clock.Time(job.PrepStart(pl.Start) * CentreDayProblem.Slot) : null,
-                Clock.Time(pl.Start * CentreDayProblem.Slot), Clock.Time(job.End(pl.Start) * CentreDayProblem.Slot), members);
-            items.Add(new RoomItem(exam, job.Fixed is not null));
-        }
-        var closedRooms = request.Events.OfType<RoomUnavailable>().Where(b => b.Room is not null).Select(b => new RoomClosure(b.Room!, b.From, b.To)).ToList();
-        var dayExams = Rooms(items, day.Centre.ExamRooms, closedRooms);
-        exams.AddRange(dayExams);
-
-        // ---- Changes and counts.
-        var changes = new List<RepairedExam>();
-        var movedCandidates = new HashSet<string>(StringComparer.Ordinal);
-        var delay = 0;
-        foreach (var job in jobs)
-        {
-            var o = old[job.Oral];
-            var row = rowOf[job.Oral];
-            var pl = placements[job.Index];
-            var now2 = pl is null ? null : dayExams.First(e => e.CandidateNumber == row.CandidateNumber && e.Unit == row.Unit);
-            if (pl is { } p && p.Start > o.Start) delay += (p.Start - o.Start) * CentreDayProblem.Slot;
-            if (pl == o) continue;
-            if (!eventCandidates.Contains(row.CandidateNumber) && (pl is null || pl.Value.Start != o.Start || family[pl.Value.Commission] != family[o.Commission]))
-                movedCandidates.Add(row.CandidateNumber);
-            changes.Add(new RepairedExam(row.CandidateNumber, row.Unit, row.Date, row.ExamStart, row.CommissionId, row.ExaminerIds,
-                now2?.Date, now2?.ExamStart, now2?.CommissionId, now2?.ExaminerIds ?? []));
-        }
-        var kept = dayRows.Except(removed).Select(r => (r.CandidateNumber, r.Unit)).ToHashSet();
-        var examinersChanged = dayRows.Concat(dayExams).Where(r => kept.Contains((r.CandidateNumber, r.Unit))).SelectMany(r => r.ExaminerIds)
-            .Distinct(StringComparer.Ordinal).Where(id => !awayIds.Contains(id))
-            .Count(id => !Sittings(dayRows, id, kept).SetEquals(Sittings(dayExams, id, kept)));
-
-        // ---- Excused candidates: removed from the day, re-convoked on a later date of the centre where they fit.
-        foreach (var group in removed.GroupBy(r => r.CandidateNumber, StringComparer.Ordinal))
-        {
-            var candidate = candidates[group.Key];
-            var left = TimeSpan.FromSeconds(Math.Max(0.2, reserve));
-            var placedAgain = absent[group.Key] ? Reconvoke(instance, session, current, exams, day, candidate, group.ToList(), allIds, options with { TimeLimit = left }, WallLeft) : null;
-            foreach (var row in group)
-            {
-                var again = placedAgain?.FirstOrDefault(e => e.Unit == row.Unit);
-                changes.Add(new RepairedExam(row.CandidateNumber, row.Unit, row.Date, row.ExamStart, row.CommissionId, row.ExaminerIds,
-                    again?.Date, again?.ExamStart, again?.CommissionId, again?.ExaminerIds ?? []));
-                if (again is null)
-                    reasons[(row.CandidateNumber, row.Unit)] = absent[group.Key]
-                        ? $"Absent excusé le {Clock.Day(day.Date)} : aucune autre date du centre {day.Centre.Id} n'a de commission et de salle libres pour l'accueillir sans déplacer d'autres candidats."
-                        : $"Absent excusé le {Clock.Day(day.Date)} : à reconvoquer.";
-            }
-            if (placedAgain is not null) exams.AddRange(placedAgain);
-        }
-
-        // ---- Every oral of the instance missing from the schedule, with its reason.
-        var scheduled = exams.Select(e => (e.CandidateNumber, e.Unit)).ToHashSet();
-        var before = (unplacedBefore ?? []).GroupBy(u => (u.CandidateNumber, u.Unit)).ToDictionary(g => g.Key, g => g.First().Reason);
-        var unplaced = instance.Candidates.SelectMany(c => c.Orals.Distinct().Select(u => (c.Number, Unit: u)))
-            .Where(k => !scheduled.Contains(k))
-            .Select(k => new UnplacedOral(k.Number, k.Unit, reasons.GetValueOrDefault(k) ?? before.GetValueOrDefault(k) ?? "Non placé dans le plan avant la réparation."))
-            .OrderBy(u => u.CandidateNumber, StringComparer.Ordinal).ThenBy(u => u.Unit).ToList();
+        var reasons = new Dictionary<(string, UnitCode), string>();
+        var dayExams = ReadBack(day, solution.Placements, reasons);
+        var exams = day.OtherExams.Concat(dayExams).ToList();
+        var (changes, moved, delay) = Changes(day, solution.Placements, dayExams);
+        foreach (var group in day.Removed.GroupBy(r => r.CandidateNumber, StringComparer.Ordinal))
+            changes.AddRange(Reconvoke(instance, session, day, exams, group.ToList(), reasons, options with { TimeLimit = TimeSpan.FromSeconds(Math.Max(0.2, reserve)) }, WallLeft));
         var repaired = new RepairResult(
-            exams.OrderBy(e => e.CentreId, StringComparer.Ordinal).ThenBy(e => e.Date).ThenBy(e => e.ExamStart).ThenBy(e => e.Room, StringComparer.Ordinal).ToList(),
-            changes, movedCandidates.Count, examinersChanged, delay, unplaced, solution.Optimal);
+            [.. exams.OrderBy(e => e.CentreId, StringComparer.Ordinal).ThenBy(e => e.Date).ThenBy(e => e.ExamStart).ThenBy(e => e.Room, StringComparer.Ordinal)],
+            changes, moved, ExaminersChanged(day, dayExams), delay, Unplaced(instance, exams, reasons, unplacedBefore), solution.Optimal);
         // The day as it is, when the solver found nothing in time: proposed only if it keeps every rule.
         if (fallback && (ScheduleValidator.Validate(instance, repaired.Exams, repaired.Unplaced).Count > 0 || RepairValidator.Validate(request, current, repaired.Exams).Count > 0))
-            return new RepairResult(current, [], 0, 0, 0, [.. (unplacedBefore ?? [])], false, Solved: false);
+            return Unchanged();
         return repaired;
+    }
+
+    /// <summary>The day's exams as placed: unchanged exams keep their row; rooms kept where possible. An oral left out gets its reason.</summary>
+    private static List<ScheduledExam> ReadBack(RepairDay day, Placement?[] placements, Dictionary<(string, UnitCode), string> reasons)
+    {
+        var items = new List<RoomItem>();
+        foreach (var job in day.Problem.Jobs)
+        {
+            var row = day.RowOf[job.Oral];
+            if (placements[job.Index] is not { } placement)
+            {
+                reasons.TryAdd((row.CandidateNumber, row.Unit), day.Events.IsLate(row.CandidateNumber)
+                    ? $"Retard au {day.Day.Label} : aucune commission ni aucun horaire possible après son arrivée sans enfreindre une règle."
+                    : $"Réparation du {day.Day.Label} : aucune commission ni aucun horaire possible après les événements de la journée.");
+                continue;
+            }
+            var members = Composition.Examining(job.Oral.Unit, day.Commissions[placement.Commission].Members, job.Oral.Candidate.Ef1Language).Select(m => m.Id).ToList();
+            var exam = placement == day.Old[job.Oral] ? row : new ScheduledExam(day.Day.Centre.Id, day.Day.Date, row.Room, day.CommissionIds[placement.Commission],
+                job.Oral.Unit, job.Oral.Candidate.Number, job.PrepSlots > 0 ? Clock.Time(job.PrepStart(placement.Start) * CentreDayProblem.Slot) : null,
+                Clock.Time(placement.Start * CentreDayProblem.Slot), Clock.Time(job.End(placement.Start) * CentreDayProblem.Slot), members);
+            items.Add(new RoomItem(exam, job.Fixed is not null));
+        }
+        var closedRooms = day.Request.Events.OfType<RoomUnavailable>().Where(b => b.Room is not null).Select(b => new RoomClosure(b.Room!, b.From, b.To)).ToList();
+        return Rooms(items, day.Day.Centre.ExamRooms, closedRooms);
+    }
+
+    /// <summary>The day's changed exams, the other candidates moved (time, or commission family, changed; or left out), the total delay in minutes.</summary>
+    private static (List<RepairedExam> Changes, int Moved, int DelayMinutes) Changes(RepairDay day, Placement?[] placements, List<ScheduledExam> dayExams)
+    {
+        var changes = new List<RepairedExam>();
+        var moved = new HashSet<string>(StringComparer.Ordinal);
+        var delay = 0;
+        var family = day.Spec.Family;
+        foreach (var job in day.Problem.Jobs)
+        {
+            var (old, row, placement) = (day.Old[job.Oral], day.RowOf[job.Oral], placements[job.Index]);
+            if (placement is { } later && later.Start > old.Start) delay += (later.Start - old.Start) * CentreDayProblem.Slot;
+            if (placement == old) continue;
+            if (!day.Events.Candidates.Contains(row.CandidateNumber)
+                && (placement is not { } now || now.Start != old.Start || family[now.Commission] != family[old.Commission]))
+                moved.Add(row.CandidateNumber);
+            var after = placement is null ? null : dayExams.First(e => e.CandidateNumber == row.CandidateNumber && e.Unit == row.Unit);
+            changes.Add(new RepairedExam(row.CandidateNumber, row.Unit, row.Date, row.ExamStart, row.CommissionId, row.ExaminerIds,
+                after?.Date, after?.ExamStart, after?.CommissionId, after?.ExaminerIds ?? []));
+        }
+        return (changes, moved.Count, delay);
+    }
+
+    /// <summary>The examiners (absent ones apart) whose sittings of the day's kept exams changed.</summary>
+    private static int ExaminersChanged(RepairDay day, List<ScheduledExam> dayExams)
+    {
+        var kept = day.Rows.Except(day.Removed).Select(r => (r.CandidateNumber, r.Unit)).ToHashSet();
+        return day.Rows.Concat(dayExams).Where(r => kept.Contains((r.CandidateNumber, r.Unit))).SelectMany(r => r.ExaminerIds)
+            .Distinct(StringComparer.Ordinal).Where(id => !day.Events.AbsentExaminerIds.Contains(id))
+            .Count(id => !Sittings(day.Rows, id, kept).SetEquals(Sittings(dayExams, id, kept)));
+    }
+
+    /// <summary>Every oral of the instance missing from the schedule, with its reason: this repair's, else the one it had before.</summary>
+    private static List<UnplacedOral> Unplaced(PlanningInstance instance, List<ScheduledExam> exams, Dictionary<(string, UnitCode), string> reasons,
+        IReadOnlyList<UnplacedOral>? unplacedBefore)
+    {
+        var scheduled = exams.Select(e => (e.CandidateNumber, e.Unit)).ToHashSet();
+        var before = (unplacedBefore ?? []).GroupBy(u => (u.CandidateNumber, u.Unit)).ToDictionary(g => g.Key, g => g.First().Reason);
+        return [.. instance.Candidates.SelectMany(c => c.Orals.Distinct().Select(u => (c.Number, Unit: u)))
+            .Where(k => !scheduled.Contains(k))
+            .Select(k => new UnplacedOral(k.Number, k.Unit, reasons.GetValueOrDefault(k) ?? before.GetValueOrDefault(k) ?? "Non placé dans le plan avant la réparation."))
+            .OrderBy(u => u.CandidateNumber, StringComparer.Ordinal).ThenBy(u => u.Unit)];
     }
 
     /// <summary>
@@ -425,7 +317,7 @@ public static class DayRepairer
 
     /// <summary>The candidates the events reach: those of the events, and those whose exam meets an absence or a closed room,
     /// or has lost every possible commission.</summary>
-    private static bool[] TouchedCandidates(CentreDayProblem problem, RepairSpec spec, HashSet<string> eventCandidates)
+    private static bool[] TouchedCandidates(CentreDayProblem problem, RepairSpec spec, IReadOnlySet<string> eventCandidates)
     {
         var touched = problem.Candidates.Select(c => eventCandidates.Contains(c.Number)).ToArray();
         foreach (var job in problem.Jobs.Where(j => j.Fixed is null))
@@ -444,10 +336,34 @@ public static class DayRepairer
     private static HashSet<(string, UnitCode, TimeOnly)> Sittings(IEnumerable<ScheduledExam> rows, string examiner, HashSet<(string, UnitCode)> kept) =>
         rows.Where(r => r.ExaminerIds.Contains(examiner) && kept.Contains((r.CandidateNumber, r.Unit))).Select(r => (r.CandidateNumber, r.Unit, r.ExamStart)).ToHashSet();
 
+    /// <summary>
+    /// An excused candidate's exams taken out of the day: re-convoked, when asked, on the first later date of the centre
+    /// where they all fit (added to <paramref name="exams"/>), else reported with their reason; the changes either way.
+    /// </summary>
+    private static List<RepairedExam> Reconvoke(PlanningInstance instance, PlanningSession session, RepairDay day, List<ScheduledExam> exams,
+        List<ScheduledExam> rows, Dictionary<(string, UnitCode), string> reasons, PlannerOptions options, Func<double> wallLeft)
+    {
+        var number = rows[0].CandidateNumber;
+        var reconvoke = day.Events.Excused[number];
+        var placedAgain = reconvoke ? OnALaterDate(instance, session, exams, day.Day, day.Candidates[number], rows, options, wallLeft) : null;
+        if (placedAgain is not null) exams.AddRange(placedAgain);
+        var changes = new List<RepairedExam>();
+        foreach (var row in rows)
+        {
+            var again = placedAgain?.FirstOrDefault(e => e.Unit == row.Unit);
+            if (again is null)
+                reasons[(row.CandidateNumber, row.Unit)] = reconvoke
+                    ? $"Absent excusé le {Clock.Day(day.Day.Date)} : aucune autre date du centre {day.Day.Centre.Id} n'a de commission et de salle libres pour l'accueillir sans déplacer d'autres candidats."
+                    : $"Absent excusé le {Clock.Day(day.Day.Date)} : à reconvoquer.";
+            changes.Add(new RepairedExam(row.CandidateNumber, row.Unit, row.Date, row.ExamStart, row.CommissionId, row.ExaminerIds,
+                again?.Date, again?.ExamStart, again?.CommissionId, again?.ExaminerIds ?? []));
+        }
+        return changes;
+    }
+
     /// <summary>The orals of an excused candidate on the first later date of the centre where they all fit, everyone else fixed.</summary>
-    private static List<ScheduledExam>? Reconvoke(PlanningInstance instance, PlanningSession session, IReadOnlyList<ScheduledExam> current, List<ScheduledExam> exams,
-        CentreDay day, PlanningCandidate candidate, List<ScheduledExam> rows, HashSet<string> allIds, PlannerOptions options,
-        Func<double> wallLeft)
+    private static List<ScheduledExam>? OnALaterDate(PlanningInstance instance, PlanningSession session, List<ScheduledExam> exams,
+        CentreDay day, PlanningCandidate candidate, List<ScheduledExam> rows, PlannerOptions options, Func<double> wallLeft)
     {
         if (rows.Any(r => instance.OralPins.Any(p => p.CandidateNumber == candidate.Number && p.Unit == r.Unit && p.Date is not null))) return null;
         foreach (var date in day.Centre.Dates.Where(d => d > day.Date).Distinct().Order())
@@ -566,16 +482,5 @@ public static class DayRepairer
             result.Add(e with { Room = label });
         }
         return result;
-    }
-
-    /// <summary>A commission identifier not used yet, derived from the original (at most 32 characters, formats.md).</summary>
-    private static string NewId(string original, HashSet<string> used)
-    {
-        for (var n = 1; ; n++)
-        {
-            var suffix = $"-R{n}";
-            var id = original.Length + suffix.Length <= 32 ? original + suffix : original[..(32 - suffix.Length)] + suffix;
-            if (used.Add(id)) return id;
-        }
     }
 }
