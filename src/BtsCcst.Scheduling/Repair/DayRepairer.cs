@@ -196,7 +196,7 @@ public static class DayRepairer
             // terms, proven or not: a larger one would only search the same plans longer. So is one that leaves out only the
             // event candidates' orals that no plan can place.
             eventOralsOut ??= Perfect(problem, spec, best.Placements) ? 0 : EventOralsOutAtLeast(problem, spec, seconds * boundShare, options, WallCap) ?? -1;
-            if (Perfect(problem, spec, best.Placements) || Score(problem, spec, best.Placements) == (0, eventOralsOut, 0))
+            if (Perfect(problem, spec, best.Placements) || eventOralsOut >= 0 && Score(problem, spec, best.Placements) == (0, eventOralsOut.Value * RepairModel.EventOralCost))
             {
                 best = best with { Optimal = bestProven };
                 break;
@@ -245,8 +245,9 @@ public static class DayRepairer
         return new CentreDayProblem(problem.Day, problem.Commissions, [.. problem.Jobs.Select(j => j.Oral)], fixedPlacements);
     }
 
-    /// <summary>The goal's first terms for a plan: the other candidates' orals left out, the event candidates' left out, candidates moved.</summary>
-    private static (int, int, int) Score(CentreDayProblem problem, RepairSpec spec, Placement?[] placements)
+    /// <summary>The goal's first terms for a plan: the other candidates' orals left out, then the cost of the event candidates'
+    /// orals left out and the other candidates moved (<see cref="RepairModel.EventOralCost"/>, <see cref="RepairModel.MoveCost"/>).</summary>
+    private static (int OthersOut, int Cost) Score(CentreDayProblem problem, RepairSpec spec, Placement?[] placements)
     {
         var (othersOut, eventsOut) = (0, 0);
         var moved = new HashSet<int>();
@@ -261,7 +262,7 @@ public static class DayRepairer
             if (counted && spec.Old[job.Index] is { } old && (old.Start != now.Start || spec.Family[old.Commission] != spec.Family[now.Commission]))
                 moved.Add(job.Candidate);
         }
-        return (othersOut, eventsOut, moved.Count);
+        return (othersOut, eventsOut * RepairModel.EventOralCost + moved.Count * RepairModel.MoveCost);
     }
 
     /// <summary>The candidates free to move, and every candidate of a commission (family) one of them sits before.</summary>

@@ -34,11 +34,18 @@ internal sealed record RepairSolution(Placement?[] Placements, bool Solved, bool
 /// The CP-SAT model of a centre-day's repair. The hard rules are the planner's (<see cref="CentreDayRules"/>, the same blocks
 /// under the names of <see cref="HardRules"/>, on the options <see cref="CentreDayProblem"/> filtered, and the examiners'
 /// minutes), plus the day's events: earliest starts (now, late arrivals), absent examiners' stretches, closed rooms. The goal
-/// is lexicographic by weights: the other candidates' orals kept, the event candidates' orals placed, then fewest other
-/// candidates moved, fewest examiners whose day changes, least total delay. The current schedule is the hint of every variable.
+/// is by weights: the other candidates' orals kept, then the event candidates' orals placed and fewest other candidates
+/// moved (<see cref="EventOralCost"/>, <see cref="MoveCost"/>), then fewest examiners whose day changes, least total delay. The current schedule is the hint of every variable.
 /// </summary>
 internal static class RepairModel
 {
+    /// <summary>
+    /// The goal's second term, in units: an event candidate's oral left out costs <see cref="EventOralCost"/>, another candidate
+    /// moved <see cref="MoveCost"/>. Placing a late candidate's oral is worth moving up to two others, never three or more:
+    /// a centre manager re-convokes a few people for a latecomer, not half the day.
+    /// </summary>
+    public const int EventOralCost = 5, MoveCost = 2;
+
     /// <summary>
     /// Solves the model. With <paramref name="deterministic"/>, one worker and a deterministic time limit of
     /// <paramref name="seconds"/> (the solver's own work units, about seconds), under a wall-clock cap of
@@ -144,16 +151,18 @@ internal static class RepairModel
             changed.Add(ch);
         }
 
-        // ---- Goal, lexicographic by weights: the other candidates' orals kept ≫ the event candidates' orals placed ≫ candidates
-        // moved ≫ examiners changed ≫ delay (minutes). A candidate on time never loses an oral to make room for a late one.
+        // ---- Goal, by weights: the other candidates' orals kept ≫ (the event candidates' orals placed, each worth
+        // EventOralCost / MoveCost other candidates moved) ≫ examiners changed ≫ delay (minutes). A candidate on time never loses
+        // an oral to make room for a late one, and a late one's oral is not placed at the price of moving three others.
         long delayWeight = 1;
         var examinerWeight = (long)delay.Count * CentreDayProblem.DaySlots * slot + 1;
-        var movedWeight = examinerWeight * (changed.Count + 1);
-        var placedWeight = movedWeight * (moved.Count + 1);
+        // Twice the examiners' and delay terms together, so that half a move still outweighs them.
+        var movedWeight = MoveCost * examinerWeight * (changed.Count + 1);
+        var placedWeight = movedWeight / MoveCost * EventOralCost;
         var counted = new bool[jobs.Count];
         for (var k = 0; k < p.Candidates.Count; k++)
             foreach (var i in p.JobsOf[k]) counted[i] = spec.Counted[k];
-        var keptWeight = placedWeight * (jobs.Count + 1);
+        var keptWeight = movedWeight * (moved.Count + 1) + placedWeight * (jobs.Count + 1);
         var objective = LinearExpr.NewBuilder();
         for (var i = 0; i < jobs.Count; i++)
             if (modelled[i] && jobs[i].Fixed is null) objective.AddTerm(placed[i]!, counted[i] ? -keptWeight : -placedWeight);

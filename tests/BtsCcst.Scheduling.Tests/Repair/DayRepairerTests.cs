@@ -167,6 +167,48 @@ public sealed class DayRepairerTests(ITestOutputHelper output)
     }
 
     /// <summary>Repairs, then checks the rules, the fixed exams and, by exhaustive search, the fewest candidates moved.</summary>
+    /// <summary>
+    /// One English commission on a morning (08:00-12:00, one room): E22 exams back to back from the second possible slot to
+    /// the end, the first slot free. The first candidate arrives late, so that their exam can only start after the slots of
+    /// <paramref name="behind"/> others: placing them moves one of those into a free slot before. A late candidate's oral is
+    /// worth moving one other candidate (<see cref="RepairModel.EventOralCost"/> / <see cref="RepairModel.MoveCost"/> moves).
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(6)]
+    public void A_late_candidates_oral_is_placed_at_the_price_of_moving_one_other(int behind)
+    {
+        var timing = OralRules.Timing(UnitCode.E22, 0);
+        var (prep, exam) = (timing.PreparationMinutes, timing.ExamMinutes);
+        var first = new TimeOnly(8, 0).AddMinutes(prep);
+        var slots = (int)((new TimeOnly(12, 0) - first).TotalMinutes / exam);
+        var numbers = Enumerable.Range(1, slots - 1).Select(i => $"2409{i:00}").ToList();
+        var instance = PlanningInstance.Of(
+            [.. numbers.Select(n => Given.Candidate(n, "0141111A", [UnitCode.E22]))],
+            [Given.Examiner("ANG1", Discipline.Anglais, "0992001A", Caen, [Given.Monday], languages: ["anglais"])],
+            [Given.Centre("CAEN-1", [Given.Monday], rooms: 1, prepSeats: 6, end: "12:00", lunchStart: "12:00", lunchEnd: "13:30")]);
+        ScheduledExam Row(string number, int slot)
+        {
+            var start = first.AddMinutes(slot * exam);
+            return new ScheduledExam("CAEN-1", Given.Monday, "Salle 1", "C1", UnitCode.E22, number, start.AddMinutes(-prep), start, start.AddMinutes(exam), ["ANG1"]);
+        }
+        var current = numbers.Select((n, i) => Row(n, i + 1)).ToList();
+        Assert.Empty(ScheduleValidator.Validate(instance, current, []));
+        var late = numbers[0];
+        var arrival = first.AddMinutes((1 + behind) * exam - prep);
+        var request = new RepairRequest("CAEN-1", Given.Monday, new TimeOnly(8, 0), [new CandidateLate(late, arrival)]);
+
+        var result = DayRepairer.Repair(instance, current, request, Options, []);
+
+        output.WriteLine($"E22 {prep}+{exam} min, {slots} slots; arrival {arrival}; moved {result.CandidatesMoved}, unplaced {result.Unplaced.Count}, optimal {result.Optimal}");
+        Assert.True(result.Solved);
+        Assert.Empty(RepairValidator.Validate(request, current, result.Exams));
+        PlanAssert.KeepsEveryRule(instance, new PlanResult(result.Exams, result.Unplaced, [], 0, 0, result.Optimal));
+        Assert.Contains(result.Exams, e => e.CandidateNumber == late && (e.PrepStart ?? e.ExamStart) >= arrival);
+        Assert.Equal(1, result.CandidatesMoved);
+        Assert.True(result.Optimal);
+    }
+
     private RepairResult Check(PlanningInstance instance, PlanResult plan, RepairRequest request)
     {
         var started = DateTime.UtcNow;
