@@ -54,17 +54,23 @@ internal static class RepairModel
     public static RepairSolution Solve(CentreDayProblem p, RepairSpec spec, double seconds, int workers, int? seed, bool deterministic = false, double? wallSeconds = null)
     {
         var model = new CpModel();
-        var jobs = p.Jobs;
-        var modelled = p.Modelled;
-        const int slot = CentreDayProblem.Slot;
-        var gap = CentreDayProblem.GapSlots;
-
         // The current schedule (or another repair's plan) is the hint of every variable.
         var rules = CentreDayRules.Add(model, p, CentreDayRules.Usable(p, spec.Hint ?? spec.Old));
+        AddEvents(model, p, spec, rules);
+        var changes = Changes.Add(model, p, spec, rules);
+        if (changes is null) return new RepairSolution(new Placement?[p.Jobs.Count], false, false);
+        model.Minimize(Goal(p, spec, rules, changes));
+        return Run(model, p, rules, seconds, workers, seed, deterministic, wallSeconds);
+    }
+
+    /// <summary>The day's events: earliest starts, absent examiners' stretches, closed rooms; and the examiners' minutes.</summary>
+    private static void AddEvents(CpModel model, CentreDayProblem p, RepairSpec spec, CentreDayRules rules)
+    {
+        var jobs = p.Jobs;
         var (start, placed, examinedBy, examInterval) = (rules.Start, rules.Placed, rules.ExaminedBy, rules.ExamInterval);
         // Nothing starts before now, nor before a late candidate arrives.
         for (var i = 0; i < jobs.Count; i++)
-            if (modelled[i] && jobs[i].Fixed is null)
+            if (p.Modelled[i] && jobs[i].Fixed is null)
                 model.Add(start[i]! - jobs[i].PrepSlots >= spec.Earliest[i]).OnlyEnforceIf(placed[i]!);
         // An absent examiner sits in none of their commissions while absent (exams done or under way stay as they are).
         foreach (var (e, from, to) in spec.Absences)
@@ -82,95 +88,130 @@ internal static class RepairModel
             var mine = p.CommissionsOf[e].ToHashSet();
             var terms = examInterval.Keys.Where(k => mine.Contains(k.Commission)).ToList();
             if (terms.Count == 0) continue;
-            model.Add(LinearExpr.WeightedSum(terms.Select(k => examinedBy[k.Job][k.Commission]), terms.Select(k => (long)jobs[k.Job].ExamSlots * slot)) <= p.MaxMinutes(e));
+            model.Add(LinearExpr.WeightedSum(terms.Select(k => examinedBy[k.Job][k.Commission]), terms.Select(k => (long)jobs[k.Job].ExamSlots * CentreDayProblem.Slot))
+                      <= p.MaxMinutes(e));
         }
         // HardRules.Rooms, less the rooms closed for a while.
         foreach (var (from, to, count) in spec.RoomBlocks)
             if (to > from && count > 0) rules.Rooms.AddDemand(model.NewFixedSizeIntervalVar(from, to - from, $"closed_{from}"), Math.Min(count, p.Rooms));
+    }
 
-        // ---- What changes: same start, same commission (family), for every job of the current schedule.
-        var sameStart = new BoolVar?[jobs.Count];
-        var stay = new BoolVar?[jobs.Count];
-        var delay = new List<IntVar>();
-        for (var i = 0; i < jobs.Count; i++)
+    /// <summary>What changes against the current schedule: per exam its delay, per other candidate whether they moved,
+    /// per examiner whether their day changed.</summary>
+    private sealed record Changes(List<IntVar> Delay, List<BoolVar> Moved, List<BoolVar> ExaminerChanged)
+    {
+        /// <summary>The variables and their links; null when a candidate who must keep their place cannot (an exam lost every option).</summary>
+        public static Changes? Add(CpModel model, CentreDayProblem p, RepairSpec spec, CentreDayRules rules)
         {
-            if (!modelled[i] || jobs[i].Fixed is not null || spec.Old[i] is not { } old) continue;
-            sameStart[i] = model.NewBoolVar($"same_start_{i}");
-            model.Add(start[i]! == old.Start).OnlyEnforceIf(sameStart[i]!);
-            model.AddHint(sameStart[i]!, true);
-            stay[i] = model.NewBoolVar($"stay_{i}");
-            model.AddImplication(stay[i]!, sameStart[i]!);
-            var family = examinedBy[i].Where(x => spec.Family[x.Key] == spec.Family[old.Commission]).Select(x => x.Value).ToList();
-            if (family.Count == 0) model.Add(stay[i]! == 0);
-            else model.Add(LinearExpr.Sum(family) == 1).OnlyEnforceIf(stay[i]!);
-            model.AddHint(stay[i]!, true);
-            if (spec.Locked[jobs[i].Candidate]) model.Add(stay[i]! == 1);
-            var late = model.NewIntVar(0, CentreDayProblem.DaySlots, $"delay_{i}");
-            model.Add(late >= start[i]! - old.Start).OnlyEnforceIf(placed[i]!);
-            model.AddHint(late, 0);
-            delay.Add(late);
+            var (sameStart, stay, delay) = Keeping(model, p, spec, rules);
+            var moved = new List<BoolVar>();
+            for (var k = 0; k < p.Candidates.Count; k++)
+            {
+                var withOld = p.JobsOf[k].Where(i => spec.Old[i] is not null && p.Jobs[i].Fixed is null).ToList();
+                if (withOld.Count == 0) continue;
+                // A job not modelled (no option left) but in the current schedule cannot stay: its candidate is moved.
+                if (spec.Locked[k] && withOld.Any(i => !p.Modelled[i])) return null;
+                if (!spec.Counted[k]) continue;
+                var m = model.NewBoolVar($"moved_{k}");
+                model.AddHint(m, false);
+                foreach (var i in withOld)
+                    if (stay[i] is { } s) model.Add(m >= 1 - (LinearExpr)s);
+                    else model.Add(m == 1);
+                moved.Add(m);
+            }
+            return new Changes(delay, moved, ExaminersChanged(model, p, spec, rules, sameStart));
         }
-        // A job not modelled (no option left) but in the current schedule cannot stay: its candidate is moved.
-        var moved = new List<BoolVar>();
-        for (var k = 0; k < p.Candidates.Count; k++)
+
+        /// <summary>Per exam of the current schedule: whether it keeps its start, whether it stays (start and commission family), its delay.</summary>
+        private static (BoolVar?[] SameStart, BoolVar?[] Stay, List<IntVar> Delay) Keeping(CpModel model, CentreDayProblem p, RepairSpec spec, CentreDayRules rules)
         {
-            var withOld = p.JobsOf[k].Where(i => spec.Old[i] is not null && jobs[i].Fixed is null).ToList();
-            if (withOld.Count == 0) continue;
-            if (spec.Locked[k] && withOld.Any(i => !modelled[i])) return new RepairSolution(new Placement?[jobs.Count], false, false);
-            if (!spec.Counted[k]) continue;
-            var m = model.NewBoolVar($"moved_{k}");
-            model.AddHint(m, false);
-            foreach (var i in withOld)
-                if (stay[i] is { } s) model.Add(m >= 1 - (LinearExpr)s);
-                else model.Add(m == 1);
-            moved.Add(m);
-        }
-        var changed = new List<BoolVar>();
-        for (var e = 0; e < p.Examiners.Count; e++)
-        {
-            if (!spec.ExaminerCounted[e]) continue;
-            var mine = p.CommissionsOf[e].ToHashSet();
-            var ch = model.NewBoolVar($"changed_{e}");
-            model.AddHint(ch, false);
+            var jobs = p.Jobs;
+            var (start, placed, examinedBy) = (rules.Start, rules.Placed, rules.ExaminedBy);
+            var sameStart = new BoolVar?[jobs.Count];
+            var stay = new BoolVar?[jobs.Count];
+            var delay = new List<IntVar>();
             for (var i = 0; i < jobs.Count; i++)
             {
-                if (jobs[i].Fixed is not null) continue;
-                var sits = examinedBy[i].Where(x => mine.Contains(x.Key)).Select(x => x.Value).ToList();
-                var wasThere = spec.Old[i] is { } old && p.MembersOf[old.Commission].Contains(e);
-                if (!wasThere)
-                {
-                    foreach (var x in sits) model.AddImplication(x, ch);
-                    continue;
-                }
-                if (sameStart[i] is not { } same || sits.Count == 0) { model.Add(ch == 1); continue; }
-                var keep = model.NewBoolVar($"keep_{i}_{e}");
-                model.AddImplication(keep, same);
-                model.Add(LinearExpr.Sum(sits) >= keep);
-                model.Add(ch >= 1 - (LinearExpr)keep);
+                if (!p.Modelled[i] || jobs[i].Fixed is not null || spec.Old[i] is not { } old) continue;
+                sameStart[i] = model.NewBoolVar($"same_start_{i}");
+                model.Add(start[i]! == old.Start).OnlyEnforceIf(sameStart[i]!);
+                model.AddHint(sameStart[i]!, true);
+                stay[i] = model.NewBoolVar($"stay_{i}");
+                model.AddImplication(stay[i]!, sameStart[i]!);
+                var family = examinedBy[i].Where(x => spec.Family[x.Key] == spec.Family[old.Commission]).Select(x => x.Value).ToList();
+                if (family.Count == 0) model.Add(stay[i]! == 0);
+                else model.Add(LinearExpr.Sum(family) == 1).OnlyEnforceIf(stay[i]!);
+                model.AddHint(stay[i]!, true);
+                if (spec.Locked[jobs[i].Candidate]) model.Add(stay[i]! == 1);
+                var late = model.NewIntVar(0, CentreDayProblem.DaySlots, $"delay_{i}");
+                model.Add(late >= start[i]! - old.Start).OnlyEnforceIf(placed[i]!);
+                model.AddHint(late, 0);
+                delay.Add(late);
             }
-            changed.Add(ch);
+            return (sameStart, stay, delay);
         }
 
-        // ---- Goal, by weights: the other candidates' orals kept ≫ (the event candidates' orals placed, each worth
-        // EventOralCost / MoveCost other candidates moved) ≫ examiners changed ≫ delay (minutes). A candidate on time never loses
-        // an oral to make room for a late one, and a late one's oral is not placed at the price of moving three others.
-        long delayWeight = 1;
-        var examinerWeight = (long)delay.Count * CentreDayProblem.DaySlots * slot + 1;
+        /// <summary>Per examiner counted: changed when they sit an exam they did not, or leave one they sat (or its start moves).</summary>
+        private static List<BoolVar> ExaminersChanged(CpModel model, CentreDayProblem p, RepairSpec spec, CentreDayRules rules, BoolVar?[] sameStart)
+        {
+            var jobs = p.Jobs;
+            var changed = new List<BoolVar>();
+            for (var e = 0; e < p.Examiners.Count; e++)
+            {
+                if (!spec.ExaminerCounted[e]) continue;
+                var mine = p.CommissionsOf[e].ToHashSet();
+                var ch = model.NewBoolVar($"changed_{e}");
+                model.AddHint(ch, false);
+                for (var i = 0; i < jobs.Count; i++)
+                {
+                    if (jobs[i].Fixed is not null) continue;
+                    var sits = rules.ExaminedBy[i].Where(x => mine.Contains(x.Key)).Select(x => x.Value).ToList();
+                    var wasThere = spec.Old[i] is { } old && p.MembersOf[old.Commission].Contains(e);
+                    if (!wasThere)
+                    {
+                        foreach (var x in sits) model.AddImplication(x, ch);
+                        continue;
+                    }
+                    if (sameStart[i] is not { } same || sits.Count == 0) { model.Add(ch == 1); continue; }
+                    var keep = model.NewBoolVar($"keep_{i}_{e}");
+                    model.AddImplication(keep, same);
+                    model.Add(LinearExpr.Sum(sits) >= keep);
+                    model.Add(ch >= 1 - (LinearExpr)keep);
+                }
+                changed.Add(ch);
+            }
+            return changed;
+        }
+    }
+
+    /// <summary>
+    /// The goal, by weights: the other candidates' orals kept ≫ (the event candidates' orals placed, each worth
+    /// EventOralCost / MoveCost other candidates moved) ≫ examiners changed ≫ delay (minutes). A candidate on time never loses
+    /// an oral to make room for a late one, and a late one's oral is not placed at the price of moving three others.
+    /// </summary>
+    private static LinearExpr Goal(CentreDayProblem p, RepairSpec spec, CentreDayRules rules, Changes changes)
+    {
+        var jobs = p.Jobs;
+        const int slot = CentreDayProblem.Slot;
+        var examinerWeight = (long)changes.Delay.Count * CentreDayProblem.DaySlots * slot + 1;
         // Twice the examiners' and delay terms together, so that half a move still outweighs them.
-        var movedWeight = MoveCost * examinerWeight * (changed.Count + 1);
+        var movedWeight = MoveCost * examinerWeight * (changes.ExaminerChanged.Count + 1);
         var placedWeight = movedWeight / MoveCost * EventOralCost;
-        var counted = new bool[jobs.Count];
-        for (var k = 0; k < p.Candidates.Count; k++)
-            foreach (var i in p.JobsOf[k]) counted[i] = spec.Counted[k];
-        var keptWeight = movedWeight * (moved.Count + 1) + placedWeight * (jobs.Count + 1);
+        var keptWeight = movedWeight * (changes.Moved.Count + 1) + placedWeight * (jobs.Count + 1);
         var objective = LinearExpr.NewBuilder();
         for (var i = 0; i < jobs.Count; i++)
-            if (modelled[i] && jobs[i].Fixed is null) objective.AddTerm(placed[i]!, counted[i] ? -keptWeight : -placedWeight);
-        foreach (var m in moved) objective.AddTerm(m, movedWeight);
-        foreach (var c in changed) objective.AddTerm(c, examinerWeight);
-        foreach (var d in delay) objective.AddTerm(d, delayWeight * slot);
-        model.Minimize(objective);
+            if (p.Modelled[i] && jobs[i].Fixed is null)
+                objective.AddTerm(rules.Placed[i]!, spec.Counted[jobs[i].Candidate] ? -keptWeight : -placedWeight);
+        foreach (var m in changes.Moved) objective.AddTerm(m, movedWeight);
+        foreach (var c in changes.ExaminerChanged) objective.AddTerm(c, examinerWeight);
+        foreach (var d in changes.Delay) objective.AddTerm(d, slot);
+        return objective;
+    }
 
+    /// <summary>Runs CP-SAT on the model and reads the placements back.</summary>
+    private static RepairSolution Run(CpModel model, CentreDayProblem p, CentreDayRules rules, double seconds, int workers, int? seed, bool deterministic,
+        double? wallSeconds)
+    {
         using var solver = new CpSolver();
         // No probing: on these models it spends the whole of a short time limit in presolve (a day's repair has 1.5 s).
         var parameters = deterministic
@@ -185,13 +226,14 @@ internal static class RepairModel
         if (status == CpSolverStatus.ModelInvalid) throw new InvalidOperationException($"{p.Day.Label}: {model.Validate()}");
 #endif
         var spent = solver.Response?.DeterministicTime ?? 0;
+        var jobs = p.Jobs;
         if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible)) return new RepairSolution(new Placement?[jobs.Count], false, false, DeterministicTime: spent);
         var result = new Placement?[jobs.Count];
         for (var i = 0; i < jobs.Count; i++)
         {
-            if (!modelled[i] || !solver.BooleanValue(placed[i]!)) continue;
-            var c = examinedBy[i].First(x => solver.BooleanValue(x.Value)).Key;
-            result[i] = new Placement(c, (int)solver.Value(start[i]!));
+            if (!p.Modelled[i] || !solver.BooleanValue(rules.Placed[i]!)) continue;
+            var c = rules.ExaminedBy[i].First(x => solver.BooleanValue(x.Value)).Key;
+            result[i] = new Placement(c, (int)solver.Value(rules.Start[i]!));
         }
         return new RepairSolution(result, true, status == CpSolverStatus.Optimal, (long)Math.Round(solver.ObjectiveValue), spent);
     }
