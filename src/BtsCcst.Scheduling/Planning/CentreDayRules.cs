@@ -28,19 +28,37 @@ internal sealed class CentreDayRules
     /// <param name="given">The plan to start from (<see cref="Usable"/>): the hint of every variable.</param>
     public static CentreDayRules Add(CpModel model, CentreDayProblem p, Placement?[] given)
     {
-        var jobs = p.Jobs;
-        var modelled = p.Modelled;
-        var gap = CentreDayProblem.GapSlots;
+        var (start, placed, examinedBy) = Variables(model, p, given);
+        var examInterval = new Dictionary<(int Job, int Commission), IntervalVar>();
+        for (var i = 0; i < p.Jobs.Count; i++)
+            foreach (var (c, x) in examinedBy[i])
+                examInterval[(i, c)] = model.NewOptionalFixedSizeIntervalVar(start[i]!, p.Jobs[i].ExamSlots, x, $"exam_{i}_{c}");
 
-        // ---- Variables: a start per oral (its domain is HardRules.Durations, CentreHours, LunchBreak and WrittenExams:
-        // preparation and exam inside one free stretch of the day), whether it is placed, and which commission examines it.
+        // HardRules.CommissionComposition, ExaminerNotOwnSchool: filtered out before the variables (CentreDayProblem.Options).
+        // HardRules.CommissionFixedMembers, ExaminerAvailableDates, ExaminerListedCentres, ExaminerOneCentreADay,
+        // CentreServesAcademy, Pins: kept by the centre-day's data (its commissions, examiners and candidates were formed,
+        // called and assigned to it for that day).
+        OneAtATime(model, p, examInterval);
+        CandidateOneThingAtATime(model, p, given, start, placed);
+        Ef3AfterU61(model, p, start, placed, examinedBy);
+        var rooms = Capacities(model, p, start, placed);
+        return new CentreDayRules { Start = start, Placed = placed, ExaminedBy = examinedBy, ExamInterval = examInterval, Rooms = rooms };
+    }
+
+    /// <summary>
+    /// A start per oral (its domain is HardRules.Durations, CentreHours, LunchBreak and WrittenExams: preparation and exam
+    /// inside one free stretch of the day), whether it is placed, and which commission examines it.
+    /// </summary>
+    private static (IntVar?[] Start, BoolVar?[] Placed, Dictionary<int, BoolVar>[] ExaminedBy) Variables(CpModel model, CentreDayProblem p, Placement?[] given)
+    {
+        var jobs = p.Jobs;
         var start = new IntVar?[jobs.Count];
         var placed = new BoolVar?[jobs.Count];
         var examinedBy = new Dictionary<int, BoolVar>[jobs.Count];
         for (var i = 0; i < jobs.Count; i++)
         {
             examinedBy[i] = [];
-            if (!modelled[i]) continue;
+            if (!p.Modelled[i]) continue;
             var job = jobs[i];
             placed[i] = model.NewBoolVar($"placed_{i}");
             if (job.Fixed is { } f)
@@ -62,41 +80,43 @@ internal sealed class CentreDayRules
             // HardRules.EveryOralOnce: an oral is placed once, before exactly one commission.
             model.Add(LinearExpr.Sum(examinedBy[i].Values) == placed[i]!);
         }
-        var examInterval = new Dictionary<(int Job, int Commission), IntervalVar>();
-        for (var i = 0; i < jobs.Count; i++)
-            foreach (var (c, x) in examinedBy[i])
-                examInterval[(i, c)] = model.NewOptionalFixedSizeIntervalVar(start[i]!, jobs[i].ExamSlots, x, $"exam_{i}_{c}");
+        return (start, placed, examinedBy);
+    }
 
-        // HardRules.CommissionComposition, ExaminerNotOwnSchool: filtered out before the variables (CentreDayProblem.Options).
-        // HardRules.CommissionFixedMembers, ExaminerAvailableDates, ExaminerListedCentres, ExaminerOneCentreADay,
-        // CentreServesAcademy, Pins: kept by the centre-day's data (its commissions, examiners and candidates were formed,
-        // called and assigned to it for that day).
-
-        // HardRules.CommissionOneCandidateAtATime: the exams of a commission do not overlap.
+    /// <summary>HardRules.CommissionOneCandidateAtATime and ExaminerOneCommissionAtATime.</summary>
+    private static void OneAtATime(CpModel model, CentreDayProblem p, Dictionary<(int Job, int Commission), IntervalVar> examInterval)
+    {
+        // The exams of a commission do not overlap.
         for (var c = 0; c < p.Commissions.Count; c++)
         {
             var intervals = examInterval.Where(e => e.Key.Commission == c).Select(e => e.Value).ToList();
             if (intervals.Count > 1) model.AddNoOverlap(intervals);
         }
-
-        // HardRules.ExaminerOneCommissionAtATime: an examiner sitting in several commissions of the day is in one at a time.
+        // An examiner sitting in several commissions of the day is in one at a time.
         for (var e = 0; e < p.Examiners.Count; e++)
         {
             if (p.CommissionsOf[e].Length < 2) continue;
             var mine = p.CommissionsOf[e].ToHashSet();
             model.AddNoOverlap(examInterval.Where(x => mine.Contains(x.Key.Commission)).Select(x => x.Value));
         }
+    }
 
-        // HardRules.CandidateOneThingAtATime: a candidate's preparations and exams do not overlap, with 10 minutes from the
-        // end of an exam to their next preparation or exam; a U61 followed by its EF3 has no gap before it.
+    /// <summary>
+    /// HardRules.CandidateOneThingAtATime: a candidate's preparations and exams do not overlap, with 10 minutes from the end
+    /// of an exam to their next preparation or exam; a U61 followed by its EF3 has no gap before it.
+    /// </summary>
+    private static void CandidateOneThingAtATime(CpModel model, CentreDayProblem p, Placement?[] given, IntVar?[] start, BoolVar?[] placed)
+    {
+        var jobs = p.Jobs;
+        var gap = CentreDayProblem.GapSlots;
         foreach (var mine in p.JobsOf)
         {
             var intervals = new List<IntervalVar>();
-            foreach (var i in mine.Where(i => modelled[i]))
+            foreach (var i in mine.Where(i => p.Modelled[i]))
             {
                 var job = jobs[i];
                 var from = start[i]! - job.PrepSlots;
-                if (job.FollowedBy >= 0 && modelled[job.FollowedBy])
+                if (job.FollowedBy >= 0 && p.Modelled[job.FollowedBy])
                 {
                     var length = job.PrepSlots + job.ExamSlots;
                     var withEf3 = given[job.FollowedBy] is not null || jobs[job.FollowedBy].Fixed is not null;
@@ -112,29 +132,36 @@ internal sealed class CentreDayRules
             }
             if (intervals.Count > 1) model.AddNoOverlap(intervals);
         }
+    }
 
-        // HardRules.Ef3AfterU61: the EF3 starts when the U61 ends, before the same commission.
-        foreach (var ef3 in jobs.Where(j => j.Follows >= 0 && modelled[j.Index]))
+    /// <summary>HardRules.Ef3AfterU61: the EF3 starts when the U61 ends, before the same commission.</summary>
+    private static void Ef3AfterU61(CpModel model, CentreDayProblem p, IntVar?[] start, BoolVar?[] placed, Dictionary<int, BoolVar>[] examinedBy)
+    {
+        foreach (var ef3 in p.Jobs.Where(j => j.Follows >= 0 && p.Modelled[j.Index]))
         {
-            var u61 = jobs[ef3.Follows];
+            var u61 = p.Jobs[ef3.Follows];
             model.AddImplication(placed[ef3.Index]!, placed[u61.Index]!);
             model.Add(start[ef3.Index]! == start[u61.Index]! + u61.ExamSlots).OnlyEnforceIf(placed[ef3.Index]!);
             foreach (var (c, x) in examinedBy[ef3.Index])
                 if (examinedBy[u61.Index].TryGetValue(c, out var same)) model.AddImplication(x, same);
                 else model.Add(x == 0);
         }
+    }
 
-        // HardRules.Rooms: at most exam_rooms commissions examine at the same time (rooms are labelled on reading back).
+    /// <summary>
+    /// HardRules.Rooms: at most exam_rooms commissions examine at the same time (rooms are labelled on reading back);
+    /// HardRules.PreparationSeats: a preparation ends when its exam starts and takes one seat. Returns the rooms' constraint.
+    /// </summary>
+    private static CumulativeConstraint Capacities(CpModel model, CentreDayProblem p, IntVar?[] start, BoolVar?[] placed)
+    {
+        var jobs = p.Jobs;
         var rooms = model.AddCumulative(p.Rooms);
         for (var i = 0; i < jobs.Count; i++)
-            if (modelled[i]) rooms.AddDemand(model.NewOptionalFixedSizeIntervalVar(start[i]!, jobs[i].ExamSlots, placed[i]!, $"room_{i}"), 1);
-
-        // HardRules.PreparationSeats: a preparation ends when its exam starts and takes one seat.
+            if (p.Modelled[i]) rooms.AddDemand(model.NewOptionalFixedSizeIntervalVar(start[i]!, jobs[i].ExamSlots, placed[i]!, $"room_{i}"), 1);
         var seats = model.AddCumulative(p.PrepSeats);
         for (var i = 0; i < jobs.Count; i++)
-            if (modelled[i] && jobs[i].PrepSlots > 0)
+            if (p.Modelled[i] && jobs[i].PrepSlots > 0)
                 seats.AddDemand(model.NewOptionalFixedSizeIntervalVar(start[i]! - jobs[i].PrepSlots, jobs[i].PrepSlots, placed[i]!, $"prep_{i}"), 1);
-
-        return new CentreDayRules { Start = start, Placed = placed, ExaminedBy = examinedBy, ExamInterval = examInterval, Rooms = rooms };
+        return rooms;
     }
 }
