@@ -16,11 +16,18 @@ namespace BtsCcst.PlanningBenchmarks;
 /// in turn), of those 4 events together, and of 6 events that reach most of the day (<see cref="Busy"/>), each repaired as the server does it (<see cref="RepairScope"/>, the solver
 /// process with a spare started ahead, the default time limit), timed wall-clock around the call, sent twice (the same
 /// proposal?), checked with both validators, and repaired again in-process with a long limit for the proven optimum of
-/// candidates moved.
+/// candidates moved. Then, per day, late arrivals of 30, 60 and 90 minutes repaired one by one: how many the day absorbs
+/// (<see cref="LateArrivals"/>, issue 18's room for incidents).
 /// </summary>
 public static class DayRepairBenchmark
 {
     private sealed record Trial(int Size, int Events, double Seconds, bool Failed, bool Same, bool? AtOptimum, int Moved, int? OptimumMoved);
+
+    /// <summary>One late arrival repaired: whether all the candidate's orals stayed on the day, and the others moved for it.</summary>
+    private sealed record LateArrival(int Size, int Minutes, bool Absorbed, int Moved);
+
+    /// <summary>The late arrivals tried per day size and lateness (issue 18, point 5: room for incidents).</summary>
+    private const int LateArrivalsPerLateness = 10;
 
     public static int Run(string[] args, string root)
     {
@@ -29,6 +36,7 @@ public static class DayRepairBenchmark
         var trials = Option("--trials") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 8;
         var write = !args.Contains("--no-results");
         var results = new List<Trial>();
+        var arrivals = new List<LateArrival>();
         var loads = new List<string> { $"start {Load()}" };
         var solver = OutOfProcessPlanner.Beside(keepSpare: true);
         var dayFigures = new List<string>();
@@ -52,11 +60,33 @@ public static class DayRepairBenchmark
                 results.Add(Measure(solver, instance, plan, Busy(instance, day, centre, date, busyRandom), size, 6));
                 Console.WriteLine($"[{DateTime.Now:HH:mm:ss}]   {size}/{trial}: {string.Join(" ", results.TakeLast(3).Select(r => $"{r.Seconds:0.00}s moved {r.Moved} (opt {r.OptimumMoved?.ToString() ?? "?"}) same {r.Same}"))}");
             }
+            arrivals.AddRange(LateArrivals(instance, plan, day, centre, date, size));
             loads.Add($"after {size} {Load()}");
         }
         solver.Dispose();
-        if (write) Write(Path.Combine(root, "ops/bench/RESULTS.md"), results, dayFigures, loads, trials);
+        if (write) Write(Path.Combine(root, "ops/bench/RESULTS.md"), results, arrivals, dayFigures, loads, trials);
         return results.Any(r => r.Failed) ? 1 : 0;
+    }
+
+    /// <summary>
+    /// Room for incidents (issue 18, point 5): candidates of the day, convoked between 08:00 and 15:00, arriving 30, 60 or
+    /// 90 minutes late, each repaired alone in-process at the default limit: is the late candidate's whole day kept (all
+    /// their orals placed the same day), and at the price of how many others moved?
+    /// </summary>
+    private static IEnumerable<LateArrival> LateArrivals(PlanningInstance instance, PlanResult plan, List<ScheduledExam> day, string centre, DateOnly date, int size)
+    {
+        static TimeOnly Begins(ScheduledExam e) => e.PrepStart ?? e.ExamStart;
+        var firsts = day.GroupBy(e => e.CandidateNumber).Select(g => (Candidate: g.Key, First: g.Min(Begins), Orals: g.Count()))
+            .Where(c => c.First >= new TimeOnly(8, 0) && c.First < new TimeOnly(15, 0)).OrderBy(c => c.First).ThenBy(c => c.Candidate, StringComparer.Ordinal).ToList();
+        var step = Math.Max(1, firsts.Count / LateArrivalsPerLateness);
+        foreach (var minutes in new[] { 30, 60, 90 })
+            foreach (var (candidate, first, orals) in firsts.Where((_, i) => i % step == 0).Take(LateArrivalsPerLateness))
+            {
+                var request = new RepairRequest(centre, date, first, [new CandidateLate(candidate, first.AddMinutes(minutes))]);
+                var result = DayRepairer.Repair(instance, plan.Exams, request, new PlannerOptions(DayRepairer.DefaultTimeLimit, Workers: 2, Seed: 1), plan.Unplaced);
+                var kept = result.Solved && result.Exams.Count(e => e.CandidateNumber == candidate && e.Date == date) == orals;
+                yield return new LateArrival(size, minutes, kept, result.CandidatesMoved);
+            }
     }
 
     /// <summary>
@@ -141,7 +171,7 @@ public static class DayRepairBenchmark
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
     /// <summary>Replaces the block between the day-repair markers of RESULTS.md (appended the first time).</summary>
-    private static void Write(string path, List<Trial> results, List<string> days, List<string> loads, int trials)
+    private static void Write(string path, List<Trial> results, List<LateArrival> arrivals, List<string> days, List<string> loads, int trials)
     {
         var text = new StringBuilder();
         text.AppendLine(ResultsBlock.Begin("day-repairs"));
@@ -164,6 +194,14 @@ public static class DayRepairBenchmark
                 $"| {group.Key.Size} candidates | {group.Key.Events} | {times.Count} | {times[times.Count / 2]:0.00} s | {Percentile(times, 0.95):0.00} s | {times[^1]:0.00} s | "
                 + $"{proven.Count(r => r.AtOptimum == true)}/{proven.Count} | {group.Count() - proven.Count} | {group.Count(r => r.Failed)} | {group.Count(r => r.Same)}/{group.Count()} |"));
         }
+        text.AppendLine();
+        text.AppendLine($"Room for incidents (issue 18, point 5): up to {LateArrivalsPerLateness} candidates of each day (convoked 08:00-15:00, spread over the day) arriving late,");
+        text.AppendLine("each repaired alone in-process at the default limit; absorbed: all their orals kept on the day.");
+        text.AppendLine();
+        text.AppendLine("| day | late by | requests | absorbed the same day | other candidates moved (total) |");
+        text.AppendLine("|---|---|---|---|---|");
+        foreach (var group in arrivals.GroupBy(a => (a.Size, a.Minutes)))
+            text.AppendLine($"| {group.Key.Size} candidates | {group.Key.Minutes} min | {group.Count()} | {group.Count(a => a.Absorbed)}/{group.Count()} ({100.0 * group.Count(a => a.Absorbed) / group.Count():0} %) | {group.Sum(a => a.Moved)} |");
         text.AppendLine(ResultsBlock.End("day-repairs"));
         ResultsBlock.Write(path, "day-repairs", text.ToString());
         Console.WriteLine(text);
