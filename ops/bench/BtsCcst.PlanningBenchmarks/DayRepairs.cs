@@ -61,6 +61,8 @@ public static class DayRepairBenchmark
                 Console.WriteLine($"[{DateTime.Now:HH:mm:ss}]   {size}/{trial}: {string.Join(" ", results.TakeLast(3).Select(r => $"{r.Seconds:0.00}s moved {r.Moved} (opt {r.OptimumMoved?.ToString() ?? "?"}) same {r.Same}"))}");
             }
             arrivals.AddRange(LateArrivals(instance, plan, day, centre, date, size));
+            Console.WriteLine($"[{DateTime.Now:HH:mm:ss}]   late arrivals absorbed: {string.Join(", ", arrivals.Where(a => a.Size == size).GroupBy(a => a.Minutes)
+                .Select(g => $"{g.Key} min {g.Count(a => a.Absorbed)}/{g.Count()} (moved {g.Sum(a => a.Moved)})"))}");
             loads.Add($"after {size} {Load()}");
         }
         solver.Dispose();
