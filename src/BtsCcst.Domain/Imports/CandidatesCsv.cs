@@ -84,21 +84,7 @@ public static class CandidatesCsv
         if (lastName is { Length: 0 }) check.Error(LastName, "Nom manquant.");
         var firstName = check.Field(FirstName);
         if (firstName is { Length: 0 }) check.Error(FirstName, "Prénom manquant.");
-
-        // birth_date: a real date, the candidate between 14 and 100 years old.
-        var birthText = check.Field(BirthDate);
-        var birthDate = default(DateOnly);
-        if (birthText is not null)
-        {
-            if (!FieldRules.TryParseDate(birthText, out birthDate))
-                check.Error(BirthDate, FieldRules.DateError(birthText));
-            else if (birthDate > referenceDate)
-                check.Error(BirthDate, $"La date de naissance {birthText} est dans le futur.");
-            else if (birthDate > referenceDate.AddYears(-MinimumAge))
-                check.Error(BirthDate, $"Date de naissance {birthText} invraisemblable : le candidat aurait moins de {MinimumAge} ans.");
-            else if (birthDate <= referenceDate.AddYears(-MaximumAge))
-                check.Error(BirthDate, $"Date de naissance {birthText} invraisemblable : le candidat aurait plus de {MaximumAge} ans.");
-        }
+        var birthDate = ParseBirthDate(check, referenceDate);
 
         var academyText = check.Field(Academy);
         var academy = "";
@@ -109,7 +95,51 @@ public static class CandidatesCsv
         if (uai is { Length: > 0 } && !FieldRules.IsUai(uai))
             check.Error(EstablishmentUai, $"Code établissement (UAI) « {uai} » invalide : 7 chiffres et une lettre, par exemple 0141234X ; vide pour un candidat individuel.");
 
-        // category and form (D643-19).
+        var (category, form) = ParseCategoryAndForm(check);
+        var (optional, language) = ParseOptionalUnits(check);
+
+        // dispensed_units (D643-17): general units only.
+        var dispensedText = check.Field(DispensedUnits);
+        var dispensed = dispensedText is null
+            ? []
+            : FieldRules.ParseUnitList(check, DispensedUnits, dispensedText, u => UnitCatalogue.Get(u).MayBeDispensed, "E1, E21, E22 ou E3 séparées par « ; »");
+
+        // extra_time_percent: 0..100, empty = 0.
+        var extraText = check.Field(ExtraTimePercent);
+        var extra = 0;
+        if (extraText is { Length: > 0 }
+            && (!int.TryParse(extraText, NumberStyles.None, CultureInfo.InvariantCulture, out extra) || extra > 100))
+            check.Error(ExtraTimePercent, $"Temps supplémentaire « {extraText} » invalide : un pourcentage entier de 0 à 100 (par exemple 33), vide si aucun.");
+
+        var livret = ParseLivret(check);
+        var keptText = check.Field(KeptUnits);
+        var kept = keptText is null ? new SortedDictionary<UnitCode, decimal>() : ParseKept(check, keptText, dispensed);
+
+        if (check.Failed) return null;
+        return new CandidateRow(check.Line, number!, lastName!, firstName!, birthDate, academy, uai!.ToUpperInvariant(),
+            category, form, optional, language!, dispensed, extra, livret, kept);
+    }
+
+    /// <summary>birth_date: a real date, the candidate between 14 and 100 years old.</summary>
+    private static DateOnly ParseBirthDate(RowCheck check, DateOnly referenceDate)
+    {
+        var birthText = check.Field(BirthDate);
+        var birthDate = default(DateOnly);
+        if (birthText is null) return birthDate;
+        if (!FieldRules.TryParseDate(birthText, out birthDate))
+            check.Error(BirthDate, FieldRules.DateError(birthText));
+        else if (birthDate > referenceDate)
+            check.Error(BirthDate, $"La date de naissance {birthText} est dans le futur.");
+        else if (birthDate > referenceDate.AddYears(-MinimumAge))
+            check.Error(BirthDate, $"Date de naissance {birthText} invraisemblable : le candidat aurait moins de {MinimumAge} ans.");
+        else if (birthDate <= referenceDate.AddYears(-MaximumAge))
+            check.Error(BirthDate, $"Date de naissance {birthText} invraisemblable : le candidat aurait plus de {MaximumAge} ans.");
+        return birthDate;
+    }
+
+    /// <summary>category and form (D643-19): a category that sits everything in ponctual form has no CCF.</summary>
+    private static (CandidateCategory Category, ExamForm Form) ParseCategoryAndForm(RowCheck check)
+    {
         var categoryText = check.Field(Category);
         var category = default(CandidateCategory);
         var categoryOk = categoryText is not null && Codes.TryParse(categoryText, out category);
@@ -120,17 +150,19 @@ public static class CandidatesCsv
 
         var formText = check.Field(Form);
         var form = default(ExamForm);
-        if (formText is not null)
-        {
-            if (!Codes.TryParse(formText, out form))
-                check.Error(Form, formText.Length == 0
-                    ? "Forme manquante (attendu : CCF ou PONCTUEL)."
-                    : $"Forme inconnue « {formText} » (attendu : CCF ou PONCTUEL).");
-            else if (categoryOk && !CategoryRules.IsFormAllowed(category, form))
-                check.Error(Form, $"Un candidat de la catégorie {category.ToCode()} passe toutes les épreuves en forme ponctuelle (D643-19) : la forme {form.ToCode()} est impossible.");
-        }
+        if (formText is null) return (category, form);
+        if (!Codes.TryParse(formText, out form))
+            check.Error(Form, formText.Length == 0
+                ? "Forme manquante (attendu : CCF ou PONCTUEL)."
+                : $"Forme inconnue « {formText} » (attendu : CCF ou PONCTUEL).");
+        else if (categoryOk && !CategoryRules.IsFormAllowed(category, form))
+            check.Error(Form, $"Un candidat de la catégorie {category.ToCode()} passe toutes les épreuves en forme ponctuelle (D643-19) : la forme {form.ToCode()} est impossible.");
+        return (category, form);
+    }
 
-        // optional_units and ef1_language.
+    /// <summary>optional_units and ef1_language: EF1 needs its language, never English (the language of E2).</summary>
+    private static (IReadOnlySet<UnitCode> Optional, string? Language) ParseOptionalUnits(RowCheck check)
+    {
         var optionalText = check.Field(OptionalUnits);
         var optional = optionalText is null
             ? []
@@ -147,35 +179,17 @@ public static class CandidatesCsv
         }
         if (language is { Length: > 0 } && FieldRules.Fold(language) == "ANGLAIS")
             check.Error(Ef1Language, "L'anglais ne peut pas être choisi en EF1 : c'est la langue obligatoire de l'épreuve E2.");
+        return (optional, language);
+    }
 
-        // dispensed_units (D643-17): general units only.
-        var dispensedText = check.Field(DispensedUnits);
-        var dispensed = dispensedText is null
-            ? []
-            : FieldRules.ParseUnitList(check, DispensedUnits, dispensedText, u => UnitCatalogue.Get(u).MayBeDispensed, "E1, E21, E22 ou E3 séparées par « ; »");
-
-        // extra_time_percent: 0..100, empty = 0.
-        var extraText = check.Field(ExtraTimePercent);
-        var extra = 0;
-        if (extraText is { Length: > 0 }
-            && (!int.TryParse(extraText, NumberStyles.None, CultureInfo.InvariantCulture, out extra) || extra > 100))
-            check.Error(ExtraTimePercent, $"Temps supplémentaire « {extraText} » invalide : un pourcentage entier de 0 à 100 (par exemple 33), vide si aucun.");
-
+    /// <summary>livret: oui or non.</summary>
+    private static bool ParseLivret(RowCheck check)
+    {
         var livretText = check.Field(Livret);
-        var livret = false;
-        if (livretText is not null)
-        {
-            if (livretText.Equals("oui", StringComparison.OrdinalIgnoreCase)) livret = true;
-            else if (!livretText.Equals("non", StringComparison.OrdinalIgnoreCase))
-                check.Error(Livret, $"Livret « {livretText} » invalide : oui ou non.");
-        }
-
-        var keptText = check.Field(KeptUnits);
-        var kept = keptText is null ? new SortedDictionary<UnitCode, decimal>() : ParseKept(check, keptText, dispensed);
-
-        if (check.Failed) return null;
-        return new CandidateRow(check.Line, number!, lastName!, firstName!, birthDate, academy, uai!.ToUpperInvariant(),
-            category, form, optional, language!, dispensed, extra, livret, kept);
+        if (livretText is null || livretText.Equals("non", StringComparison.OrdinalIgnoreCase)) return false;
+        if (livretText.Equals("oui", StringComparison.OrdinalIgnoreCase)) return true;
+        check.Error(Livret, $"Livret « {livretText} » invalide : oui ou non.");
+        return false;
     }
 
     /// <summary>kept_units: <c>UNIT:mark;...</c>, mandatory units, marks ≥ 10 (D643-23), none also dispensed.</summary>
