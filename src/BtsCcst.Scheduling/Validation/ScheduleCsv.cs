@@ -112,22 +112,34 @@ public static class ScheduleCsv
         if (room is { Length: 0 }) check.Error(Room, "Salle manquante.");
 
         var commission = Id(check, CommissionId, "Identifiant de commission");
+        var unit = ParseUnit(check);
+        var candidate = Id(check, CandidateNumber, "Numéro de candidat");
+        var (prep, start, end) = ParseTimes(check);
+        var examiners = ParseExaminers(check);
 
+        if (check.Failed) return null;
+        return new ScheduledExam(centre!, date, room!, commission!, unit, candidate!, prep, start, end, examiners);
+    }
+
+    /// <summary>unit: an oral unit (a written one has no place in the orals' schedule).</summary>
+    private static UnitCode ParseUnit(RowCheck check)
+    {
         var unitText = check.Field(Unit);
         var unit = default(UnitCode);
-        if (unitText is not null)
-        {
-            var oralUnits = string.Join(", ", UnitCatalogue.All.Where(u => u.PonctualMode == ExamMode.Oral).Select(u => u.Code));
-            if (!UnitCatalogue.TryParse(unitText, out unit))
-                check.Error(Unit, unitText.Length == 0
-                    ? $"Unité manquante (attendu : {oralUnits})."
-                    : $"Unité inconnue « {unitText} » (attendu : {oralUnits}).");
-            else if (UnitCatalogue.Get(unit).PonctualMode != ExamMode.Oral)
-                check.Error(Unit, $"L'unité {unit} est une épreuve écrite : elle n'a pas sa place dans le planning des oraux (attendu : {oralUnits}).");
-        }
+        if (unitText is null) return unit;
+        var oralUnits = string.Join(", ", UnitCatalogue.All.Where(u => u.PonctualMode == ExamMode.Oral).Select(u => u.Code));
+        if (!UnitCatalogue.TryParse(unitText, out unit))
+            check.Error(Unit, unitText.Length == 0
+                ? $"Unité manquante (attendu : {oralUnits})."
+                : $"Unité inconnue « {unitText} » (attendu : {oralUnits}).");
+        else if (UnitCatalogue.Get(unit).PonctualMode != ExamMode.Oral)
+            check.Error(Unit, $"L'unité {unit} est une épreuve écrite : elle n'a pas sa place dans le planning des oraux (attendu : {oralUnits}).");
+        return unit;
+    }
 
-        var candidate = Id(check, CandidateNumber, "Numéro de candidat");
-
+    /// <summary>prep_start (empty when none), exam_start and exam_end: times in order, the preparation ending when the exam starts.</summary>
+    private static (TimeOnly? Prep, TimeOnly Start, TimeOnly End) ParseTimes(RowCheck check)
+    {
         var prepText = check.Field(PrepStart);
         TimeOnly? prep = null;
         if (prepText is { Length: > 0 })
@@ -152,24 +164,25 @@ public static class ScheduleCsv
             check.Error(ExamEnd, $"L'épreuve finit à {Format(end)}, pas après son début ({Format(start)}).");
         if (prep is { } prepTime && startOk && prepTime >= start)
             check.Error(PrepStart, $"La préparation commence à {Format(prepTime)}, pas avant l'épreuve ({Format(start)}) : elle se termine quand l'épreuve commence.");
+        return (prep, start, end);
+    }
 
+    /// <summary>examiner_ids: identifiers separated by « ; », at least one, none repeated.</summary>
+    private static List<string> ParseExaminers(RowCheck check)
+    {
         var examinersText = check.Field(ExaminerIds);
         var examiners = new List<string>();
-        if (examinersText is not null)
+        if (examinersText is null) return examiners;
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var id in FieldRules.SplitList(examinersText))
         {
-            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var id in FieldRules.SplitList(examinersText))
-            {
-                if (!FieldRules.IsId(id)) check.Error(ExaminerIds, FieldRules.IdError("Identifiant d'examinateur", id));
-                else if (!seen.Add(id)) check.Error(ExaminerIds, $"L'examinateur {id} est répété.");
-                else examiners.Add(id);
-            }
-            if (examiners.Count == 0 && !check.HasError(ExaminerIds))
-                check.Error(ExaminerIds, "Aucun examinateur : la liste des membres de la commission est séparée par « ; ».");
+            if (!FieldRules.IsId(id)) check.Error(ExaminerIds, FieldRules.IdError("Identifiant d'examinateur", id));
+            else if (!seen.Add(id)) check.Error(ExaminerIds, $"L'examinateur {id} est répété.");
+            else examiners.Add(id);
         }
-
-        if (check.Failed) return null;
-        return new ScheduledExam(centre!, date, room!, commission!, unit, candidate!, prep, start, end, examiners);
+        if (examiners.Count == 0 && !check.HasError(ExaminerIds))
+            check.Error(ExaminerIds, "Aucun examinateur : la liste des membres de la commission est séparée par « ; ».");
+        return examiners;
     }
 
     private static string? Id(RowCheck check, string column, string what)
