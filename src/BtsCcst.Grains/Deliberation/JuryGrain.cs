@@ -1,9 +1,9 @@
 using BtsCcst.Domain;
 using BtsCcst.Grains.Abstractions;
+using BtsCcst.Grains.Realtime;
 using BtsCcst.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Orleans.Serialization;
-using Orleans.Utilities;
 
 namespace BtsCcst.Grains.Deliberation;
 
@@ -35,12 +35,10 @@ public sealed class JuryGrain(
     /// <summary>The least time between two frames of the board; an idle board sends at once (<see cref="SchedulePush"/>).</summary>
     private static readonly TimeSpan MinFrameInterval = TimeSpan.FromMilliseconds(10);
 
-    private static readonly TimeSpan ObserverExpiry = TimeSpan.FromMinutes(3);
-
     private readonly Dictionary<string, CandidateSummary> _rows = [];
     private readonly HashSet<string> _changed = [];
     private readonly HashSet<string> _removed = [];
-    private ObserverManager<IBoardObserver> _observers = null!;
+    private readonly ObserverRegistry<IBoardObserver> _observers = new(logger);
     private IGrainTimer? _pushTimer;
     private long _version;
     private DateTimeOffset _lastPush = DateTimeOffset.MinValue;
@@ -63,7 +61,6 @@ public sealed class JuryGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _observers = new ObserverManager<IBoardObserver>(ObserverExpiry, logger);
         _version = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
         var summaries = await Task.WhenAll(State.CandidateNumbers.Select(n => GrainFactory.Candidate(SessionId, n).GetSummary()));
         foreach (var summary in summaries) _rows[summary.CandidateNumber] = summary;
@@ -251,12 +248,7 @@ public sealed class JuryGrain(
             blockers);
     }
 
-    public Task<bool> Subscribe(IBoardObserver observer)
-    {
-        var isNew = !_observers.Contains(observer);
-        _observers.Subscribe(observer, observer);
-        return Task.FromResult(isNew);
-    }
+    public Task<bool> Subscribe(IBoardObserver observer) => Task.FromResult(_observers.Subscribe(observer));
 
     public Task Unsubscribe(IBoardObserver observer)
     {

@@ -1,9 +1,9 @@
 using BtsCcst.Domain;
 using BtsCcst.Grains.Abstractions;
+using BtsCcst.Grains.Realtime;
 using BtsCcst.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Orleans.Serialization;
-using Orleans.Utilities;
 
 namespace BtsCcst.Grains.Planning;
 
@@ -63,8 +63,6 @@ public sealed partial class OralCentreGrain(
     private const int MaxReasonLength = 1000;
     private const int MaxLateMinutes = 480;
 
-    private static readonly TimeSpan ObserverExpiry = TimeSpan.FromMinutes(3);
-
     private DurableState<OralCentreState>? _stored;
 
     /// <summary>Write, then change (<see cref="DurableState{T}"/>): every change goes through here.</summary>
@@ -72,23 +70,17 @@ public sealed partial class OralCentreGrain(
 
     private OralCentreState State => Stored.State;
 
-    private ObserverManager<IExamDayObserver> _observers = null!;
+    private readonly ObserverRegistry<IExamDayObserver> _observers = new(logger);
     private long _version;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _observers = new ObserverManager<IExamDayObserver>(ObserverExpiry, logger);
         // Above any version of an earlier activation, so a relay can tell a newer change.
         _version = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
         return Task.CompletedTask;
     }
 
-    public Task<bool> Subscribe(IExamDayObserver observer)
-    {
-        var isNew = !_observers.Contains(observer);
-        _observers.Subscribe(observer, observer);
-        return Task.FromResult(isNew);
-    }
+    public Task<bool> Subscribe(IExamDayObserver observer) => Task.FromResult(_observers.Subscribe(observer));
 
     public Task Unsubscribe(IExamDayObserver observer)
     {

@@ -1,11 +1,11 @@
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using BtsCcst.Grains.Abstractions;
+using BtsCcst.Grains.Realtime;
 using BtsCcst.Grains.Storage;
 using BtsCcst.Scheduling;
 using Microsoft.Extensions.Logging;
 using Orleans.Serialization;
-using Orleans.Utilities;
 
 namespace BtsCcst.Grains.Planning;
 
@@ -37,9 +37,7 @@ public sealed class PlanningRunGrain(
     /// <summary>Progress is pushed to observers at most this often; the last report of a burst is never lost.</summary>
     private static readonly TimeSpan PushInterval = TimeSpan.FromMilliseconds(250);
 
-    private static readonly TimeSpan ObserverExpiry = TimeSpan.FromMinutes(3);
-
-    private ObserverManager<IPlanningObserver> _observers = null!;
+    private readonly ObserverRegistry<IPlanningObserver> _observers = new(logger);
     private IGrainTimer? _pushTimer;
     private DateTimeOffset _lastPush = DateTimeOffset.MinValue;
 
@@ -63,7 +61,6 @@ public sealed class PlanningRunGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _observers = new ObserverManager<IPlanningObserver>(ObserverExpiry, logger);
         // A run that was going when the server stopped has lost its solver process.
         if (Stored.State.View is { State: PlanningRunStates.Running } view)
         {
@@ -235,12 +232,7 @@ public sealed class PlanningRunGrain(
         }
     }
 
-    public Task<bool> Subscribe(IPlanningObserver observer)
-    {
-        var isNew = !_observers.Contains(observer);
-        _observers.Subscribe(observer, observer);
-        return Task.FromResult(isNew);
-    }
+    public Task<bool> Subscribe(IPlanningObserver observer) => Task.FromResult(_observers.Subscribe(observer));
 
     public Task Unsubscribe(IPlanningObserver observer)
     {
