@@ -133,9 +133,6 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <summary>Who takes part, from the imported files: juries' presidents and members, examiners, centres' managers.</summary>
     Task<Person[]> GetPeople();
 
-    /// <summary>The jury that deliberates on candidates of an academy (juries.csv, else one per academy).</summary>
-    Task<string> JuryOf(string academy);
-
     Task<bool> HasCandidate(string candidateNumber);
 
     Task<ImportOutcome> ImportExaminers(ExaminerDefinition[] examiners, int[] lines, bool checkOnly = false);

@@ -299,10 +299,6 @@ public sealed partial class SessionGrain(
     public Task<SessionOverview> GetOverview() =>
         Task.FromResult(new SessionOverview(SessionId, AllJuries.OrderBy(j => j.JuryId, StringComparer.Ordinal).ToArray(), State.CandidateJury.Count));
 
-    public Task<string> JuryOf(string academy) =>
-        JuryOfAcademy(academy) is { } jury ? Task.FromResult(jury)
-            : throw new RefusedException(RefusalKind.NotFound, $"L'académie {academy} n'est rattachée à aucun jury.");
-
     public Task<bool> HasCandidate(string candidateNumber) => Task.FromResult(State.CandidateJury.ContainsKey(candidateNumber));
 
     public Task<DeliberationSettings> GetDeliberationSettings() =>

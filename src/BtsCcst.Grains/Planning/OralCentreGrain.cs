@@ -125,8 +125,6 @@ public sealed partial class OralCentreGrain(
 
     public Task<CentreDefinition?> GetDefinition() => Task.FromResult(State.Definition);
 
-    public Task<ScheduleRow[]> GetDay(DateOnly date) => Task.FromResult(State.Plan.Where(r => r.Date == date).ToArray());
-
     // ---- Exam days ----
 
     private static string DayKey(DateOnly date) => date.ToString("yyyy-MM-dd");
