@@ -31,7 +31,6 @@ public sealed class JuryGrain(
     TimeProvider clock,
     ILogger<JuryGrain> logger) : Grain, IJuryGrain
 {
-
     /// <summary>The least time between two frames of the board; an idle board sends at once (<see cref="SchedulePush"/>).</summary>
     private static readonly TimeSpan MinFrameInterval = TimeSpan.FromMilliseconds(10);
 
