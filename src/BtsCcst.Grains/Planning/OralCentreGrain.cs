@@ -407,7 +407,7 @@ public sealed partial class OralCentreGrain(
 
         var pending = rows
             .Where(r => !log.Entered.ContainsKey(ExamKey(r)))
-            .Select(r => (Row: r, Result: StatusOf(log, r) switch { ExamStatuses.Absent => "ABS", ExamStatuses.AbsentExcused => "ABSJ", _ => null }))
+            .Select(r => (Row: r, Result: AbsenceResult(StatusOf(log, r))))
             .Where(p => p.Result is not null)
             .ToArray();
         var reason = $"Absent à l'épreuve du {French(date)}";
@@ -458,11 +458,14 @@ public sealed partial class OralCentreGrain(
         var log = LogOf(date);
         if (log is not { Closed: true }) return Task.FromResult<string?>(null);
         var row = State.Plan.Concat(log.Withdrawn).FirstOrDefault(r => r.Date == date && r.CandidateNumber == candidateNumber && r.Unit == unit);
-        return Task.FromResult(row is null ? null : StatusOf(log, row) switch
-        {
-            ExamStatuses.Absent => "ABS",
-            ExamStatuses.AbsentExcused => "ABSJ",
-            _ => (string?)null,
-        });
+        return Task.FromResult(row is null ? null : AbsenceResult(StatusOf(log, row)));
     }
+
+    /// <summary>The result a closed day enters for an exam in <paramref name="status"/>: ABS, ABSJ, or none.</summary>
+    private static string? AbsenceResult(string status) => status switch
+    {
+        ExamStatuses.Absent => UnitResult.Absent.ToString(),
+        ExamStatuses.AbsentExcused => UnitResult.AbsentExcused.ToString(),
+        _ => null,
+    };
 }
