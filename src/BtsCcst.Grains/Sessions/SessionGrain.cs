@@ -1,10 +1,11 @@
 using BtsCcst.Domain;
 using BtsCcst.Domain.Imports;
 using BtsCcst.Grains.Abstractions;
+using BtsCcst.Grains.Deliberation;
 using BtsCcst.Grains.Storage;
 using Orleans.Serialization;
 
-namespace BtsCcst.Grains.Deliberation;
+namespace BtsCcst.Grains.Sessions;
 
 [GenerateSerializer]
 public sealed class SessionState
@@ -43,6 +44,9 @@ public sealed record PlanDecision([property: Id(0)] string RunId, [property: Id(
 /// <summary>
 /// An exam session: all-or-nothing imports, its juries and which candidate each jury deliberates
 /// on. An import is checked row by row against every grain it touches before anything is stored.
+/// Its other parts: <c>SessionGrain.Planning.cs</c> (centres, examiners, conformity, pins, starting a run),
+/// <c>SessionGrain.Publication.cs</c> (what becomes of a run's plan, the session's stage) and
+/// <c>SessionGrain.People.cs</c> (who takes part).
 /// </summary>
 public sealed partial class SessionGrain(
     [PersistentState("session", StorageNames.Grains)] IPersistentState<SessionState> store,

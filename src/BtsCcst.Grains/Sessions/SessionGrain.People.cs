@@ -1,6 +1,6 @@
 using BtsCcst.Grains.Abstractions;
 
-namespace BtsCcst.Grains.Deliberation;
+namespace BtsCcst.Grains.Sessions;
 
 /// <summary>The session's people, as the imported files name them, for their personal access links.</summary>
 public sealed partial class SessionGrain
