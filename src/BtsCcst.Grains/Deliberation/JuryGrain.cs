@@ -38,10 +38,11 @@ public sealed class JuryGrain(
     private readonly HashSet<string> _changed = [];
     private readonly HashSet<string> _removed = [];
     private readonly ObserverRegistry<IBoardObserver> _observers = new(logger);
-    private IGrainTimer? _pushTimer;
+    private PushThrottle? _pushes;
     private long _version;
-    private DateTimeOffset _lastPush = DateTimeOffset.MinValue;
     private long _pushedVersion;
+
+    private PushThrottle Pushes => _pushes ??= new(this, clock, MinFrameInterval, PushBoard);
 
     private DurableState<JuryState>? _stored;
 
@@ -264,17 +265,12 @@ public sealed class JuryGrain(
     private void SchedulePush()
     {
         _version++;
-        if (_pushTimer is not null) return;
-        var wait = _lastPush + MinFrameInterval - clock.GetUtcNow();
-        if (wait < TimeSpan.Zero) wait = TimeSpan.Zero;
-        _pushTimer = this.RegisterGrainTimer(PushAsync, new GrainTimerCreationOptions(wait, Timeout.InfiniteTimeSpan) { Interleave = false });
+        Pushes.Schedule();
     }
 
-    private Task PushAsync(CancellationToken cancellationToken)
+    /// <summary>Sends the rows changed since the last frame and the new aggregates to every subscribed silo.</summary>
+    private Task PushBoard()
     {
-        _pushTimer?.Dispose();
-        _pushTimer = null;
-        _lastPush = clock.GetUtcNow();
         var update = new BoardUpdate
         {
             SessionId = SessionId,
