@@ -125,38 +125,8 @@ public sealed partial class OralCentreGrain
     private Recorded CandidateEvent(DateOnly date, ScheduleRow[] rows, DayEventRequest request, string? reason, Actor actor)
     {
         var kind = request.Kind;
-        if (string.IsNullOrWhiteSpace(request.CandidateNumber))
-            throw new RefusedException(RefusalKind.Invalid, $"L'événement {kind} exige « candidateNumber ».");
-        var number = request.CandidateNumber.Trim();
-        var exams = rows.Where(r => r.CandidateNumber == number).ToArray();
-        if (exams.Length == 0)
-            throw new RefusedException(RefusalKind.NotFound, $"Le candidat {number} n'a pas d'épreuve au centre {CentreId} le {French(date)}.");
-        if (request.Unit is not null)
-        {
-            var unit = UnitCatalogue.TryParse(request.Unit, out var code) ? code.ToString() : request.Unit.Trim();
-            exams = exams.Where(r => r.Unit == unit).ToArray();
-            if (exams.Length == 0)
-                throw new RefusedException(RefusalKind.NotFound, $"Le candidat {number} n'a pas d'épreuve {unit} au centre {CentreId} le {French(date)}.");
-        }
-        if (actor.Role == Roles.Examiner)
-        {
-            exams = exams.Where(r => r.ExaminerIds.Contains(actor.Name)).ToArray();
-            if (exams.Length == 0)
-                throw new RefusedException(RefusalKind.Forbidden,
-                    $"L'examinateur {actor.Name} n'examine pas le candidat {number}{(request.Unit is null ? "" : $" en {request.Unit}")} : seule sa commission enregistre cet événement.");
-        }
-        int? minutes = null;
-        TimeOnly? expectedAt = null;
-        if (kind == DayEventKinds.CandidateLate)
-        {
-            if (request.Minutes is not (>= 1 and <= MaxLateMinutes))
-                throw new RefusedException(RefusalKind.Invalid, $"Le retard se donne en minutes (« minutes ») : un entier de 1 à {MaxLateMinutes}.");
-            minutes = request.Minutes;
-            // Late against the convocation they had: their first preparation or exam of the day.
-            var convoked = rows.Where(r => r.CandidateNumber == number).Min(r => r.PrepStart ?? r.ExamStart);
-            var arrival = convoked.AddMinutes(minutes.Value, out var wrappedDays);
-            expectedAt = wrappedDays == 0 ? arrival : new TimeOnly(23, 59);
-        }
+        var (number, exams) = ExamsConcerned(date, rows, request, actor);
+        var (minutes, expectedAt) = kind == DayEventKinds.CandidateLate ? Lateness(rows, number, request) : (null, null);
         if (kind == DayEventKinds.CandidateExcused && reason is null)
             throw new RefusedException(RefusalKind.Invalid, "Une absence excusée exige son motif (« reason ») : le justificatif présenté.");
 
@@ -175,6 +145,51 @@ public sealed partial class OralCentreGrain
                 $"Le candidat {number} a plusieurs épreuves possibles ({string.Join(", ", eligible.Select(r => r.Unit))}) : précisez « unit ».");
 
         var units = eligible.Select(r => r.Unit).ToArray();
+        var description = CandidateEventDescription(kind, number, units, minutes, reason);
+        return new Recorded(
+            NewEvent(date, kind, description, candidate: number, units: units, minutes: minutes, reason: reason) with { ExpectedAt = expectedAt },
+            eligible.Select(r => (r, to ?? StatusOf(log, r), minutes)).ToArray());
+    }
+
+    /// <summary>The candidate a candidate event names and their exams of the day it may concern: of the unit named, if any, and of the examiner's commission when an examiner records it.</summary>
+    private (string Number, ScheduleRow[] Exams) ExamsConcerned(DateOnly date, ScheduleRow[] rows, DayEventRequest request, Actor actor)
+    {
+        if (string.IsNullOrWhiteSpace(request.CandidateNumber))
+            throw new RefusedException(RefusalKind.Invalid, $"L'événement {request.Kind} exige « candidateNumber ».");
+        var number = request.CandidateNumber.Trim();
+        var exams = rows.Where(r => r.CandidateNumber == number).ToArray();
+        if (exams.Length == 0)
+            throw new RefusedException(RefusalKind.NotFound, $"Le candidat {number} n'a pas d'épreuve au centre {CentreId} le {French(date)}.");
+        if (request.Unit is not null)
+        {
+            var unit = UnitCatalogue.TryParse(request.Unit, out var code) ? code.ToString() : request.Unit.Trim();
+            exams = exams.Where(r => r.Unit == unit).ToArray();
+            if (exams.Length == 0)
+                throw new RefusedException(RefusalKind.NotFound, $"Le candidat {number} n'a pas d'épreuve {unit} au centre {CentreId} le {French(date)}.");
+        }
+        if (actor.Role == Roles.Examiner)
+        {
+            exams = exams.Where(r => r.ExaminerIds.Contains(actor.Name)).ToArray();
+            if (exams.Length == 0)
+                throw new RefusedException(RefusalKind.Forbidden,
+                    $"L'examinateur {actor.Name} n'examine pas le candidat {number}{(request.Unit is null ? "" : $" en {request.Unit}")} : seule sa commission enregistre cet événement.");
+        }
+        return (number, exams);
+    }
+
+    /// <summary>A late candidate's minutes, and when they are now expected: late against the convocation they had, their first preparation or exam of the day.</summary>
+    private static (int? Minutes, TimeOnly? ExpectedAt) Lateness(ScheduleRow[] rows, string number, DayEventRequest request)
+    {
+        if (request.Minutes is not (>= 1 and <= MaxLateMinutes))
+            throw new RefusedException(RefusalKind.Invalid, $"Le retard se donne en minutes (« minutes ») : un entier de 1 à {MaxLateMinutes}.");
+        var minutes = request.Minutes.Value;
+        var convoked = rows.Where(r => r.CandidateNumber == number).Min(r => r.PrepStart ?? r.ExamStart);
+        var arrival = convoked.AddMinutes(minutes, out var wrappedDays);
+        return (minutes, wrappedDays == 0 ? arrival : new TimeOnly(23, 59));
+    }
+
+    private static string CandidateEventDescription(string kind, string number, string[] units, int? minutes, string? reason)
+    {
         var list = string.Join(", ", units);
         var description = kind switch
         {
@@ -187,9 +202,7 @@ public sealed partial class OralCentreGrain
             _ => $"Fin de l'interrogation {list} du candidat {number}.",
         };
         if (reason is not null && kind != DayEventKinds.CandidateExcused) description += $" Motif : {reason}";
-        return new Recorded(
-            NewEvent(date, kind, description, candidate: number, units: units, minutes: minutes, reason: reason) with { ExpectedAt = expectedAt },
-            eligible.Select(r => (r, to ?? StatusOf(log, r), minutes)).ToArray());
+        return description;
     }
 
     /// <summary>A time span within the centre's day: both bounds, or none (the whole day); one alone runs to the day's edge.</summary>
