@@ -116,7 +116,7 @@ public sealed record CandidateSummary
         && Controles.SequenceEqual(other.Controles);
 
     /// <summary>D643-26: the jury must examine the livret before adjourning this candidate.</summary>
-    public bool LivretToAcknowledge => Livret && !LivretAcknowledged && Decision == "AJOURNE";
+    public bool LivretToAcknowledge => Livret && !LivretAcknowledged && Decision == Domain.Codes.ToCode(Domain.Decision.Ajourne);
 }
 
 /// <summary>Everything about one candidate, for the candidate endpoint.</summary>

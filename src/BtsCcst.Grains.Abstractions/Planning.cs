@@ -172,8 +172,6 @@ public interface IOralCentreGrain : IGrainWithStringKey
     /// <summary>The centre's exams in the plan of one group (1 or 2), replacing that group's only.</summary>
     Task SetPlan(ScheduleRow[] rows, int group);
 
-    Task<ScheduleRow[]> GetDay(DateOnly date);
-
     /// <summary>The centre's exams of one group (1 or 2) in the current plan, repairs included.</summary>
     Task<ScheduleRow[]> GetPlan(int group);
 

@@ -112,8 +112,10 @@ public interface ISessionGrain : IGrainWithStringKey
     /// candidate still refuses a row that no longer holds, but the session does not check them all again first.</param>
     Task<ImportOutcome> ImportMarks(MarkImportRow[] rows, Actor actor, bool checkOnly = false, bool checkedBefore = false);
 
-    /// <summary>Adds an import (stored or refused) to the session's audit trail, with who sent it (HTTP route or btsccst tool).</summary>
-    /// <summary>Records an import before its first write (unfinished), and returns its number in the trail.</summary>
+    /// <summary>
+    /// Adds an import to the session's audit trail before its first write (unfinished), with who sent it (HTTP route or
+    /// btsccst tool), and returns its number in the trail.
+    /// </summary>
     Task<long> BeginImport(string kind, Actor actor);
 
     /// <summary>Rows of a begun import written so far.</summary>
@@ -132,9 +134,6 @@ public interface ISessionGrain : IGrainWithStringKey
 
     /// <summary>Who takes part, from the imported files: juries' presidents and members, examiners, centres' managers.</summary>
     Task<Person[]> GetPeople();
-
-    /// <summary>The jury that deliberates on candidates of an academy (juries.csv, else one per academy).</summary>
-    Task<string> JuryOf(string academy);
 
     Task<bool> HasCandidate(string candidateNumber);
 

@@ -23,7 +23,7 @@ public sealed class AccessState
 }
 
 /// <summary>
-/// The personal accesses (issue 14). Codes are 256-bit random values, kept only as their SHA-256: the grain hands a
+/// The personal accesses (README, "How people get in"). Codes are 256-bit random values, kept only as their SHA-256: the grain hands a
 /// code out once, at issue. Every issue, sign-in, failure, revocation and sign-out is in the audit trail.
 /// </summary>
 public sealed partial class AccessGrain(

@@ -1,9 +1,9 @@
 using BtsCcst.Domain;
 using BtsCcst.Grains.Abstractions;
+using BtsCcst.Grains.Realtime;
 using BtsCcst.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Orleans.Serialization;
-using Orleans.Utilities;
 
 namespace BtsCcst.Grains.Deliberation;
 
@@ -31,20 +31,18 @@ public sealed class JuryGrain(
     TimeProvider clock,
     ILogger<JuryGrain> logger) : Grain, IJuryGrain
 {
-
     /// <summary>The least time between two frames of the board; an idle board sends at once (<see cref="SchedulePush"/>).</summary>
     private static readonly TimeSpan MinFrameInterval = TimeSpan.FromMilliseconds(10);
-
-    private static readonly TimeSpan ObserverExpiry = TimeSpan.FromMinutes(3);
 
     private readonly Dictionary<string, CandidateSummary> _rows = [];
     private readonly HashSet<string> _changed = [];
     private readonly HashSet<string> _removed = [];
-    private ObserverManager<IBoardObserver> _observers = null!;
-    private IGrainTimer? _pushTimer;
+    private readonly ObserverRegistry<IBoardObserver> _observers = new(logger);
+    private PushThrottle? _pushes;
     private long _version;
-    private DateTimeOffset _lastPush = DateTimeOffset.MinValue;
     private long _pushedVersion;
+
+    private PushThrottle Pushes => _pushes ??= new(this, clock, MinFrameInterval, PushBoard);
 
     private DurableState<JuryState>? _stored;
 
@@ -63,7 +61,6 @@ public sealed class JuryGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _observers = new ObserverManager<IBoardObserver>(ObserverExpiry, logger);
         _version = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
         var summaries = await Task.WhenAll(State.CandidateNumbers.Select(n => GrainFactory.Candidate(SessionId, n).GetSummary()));
         foreach (var summary in summaries) _rows[summary.CandidateNumber] = summary;
@@ -251,12 +248,7 @@ public sealed class JuryGrain(
             blockers);
     }
 
-    public Task<bool> Subscribe(IBoardObserver observer)
-    {
-        var isNew = !_observers.Contains(observer);
-        _observers.Subscribe(observer, observer);
-        return Task.FromResult(isNew);
-    }
+    public Task<bool> Subscribe(IBoardObserver observer) => Task.FromResult(_observers.Subscribe(observer));
 
     public Task Unsubscribe(IBoardObserver observer)
     {
@@ -273,17 +265,12 @@ public sealed class JuryGrain(
     private void SchedulePush()
     {
         _version++;
-        if (_pushTimer is not null) return;
-        var wait = _lastPush + MinFrameInterval - clock.GetUtcNow();
-        if (wait < TimeSpan.Zero) wait = TimeSpan.Zero;
-        _pushTimer = this.RegisterGrainTimer(PushAsync, new GrainTimerCreationOptions(wait, Timeout.InfiniteTimeSpan) { Interleave = false });
+        Pushes.Schedule();
     }
 
-    private Task PushAsync(CancellationToken cancellationToken)
+    /// <summary>Sends the rows changed since the last frame and the new aggregates to every subscribed silo.</summary>
+    private Task PushBoard()
     {
-        _pushTimer?.Dispose();
-        _pushTimer = null;
-        _lastPush = clock.GetUtcNow();
         var update = new BoardUpdate
         {
             SessionId = SessionId,

@@ -1,11 +1,11 @@
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using BtsCcst.Grains.Abstractions;
+using BtsCcst.Grains.Realtime;
 using BtsCcst.Grains.Storage;
 using BtsCcst.Scheduling;
 using Microsoft.Extensions.Logging;
 using Orleans.Serialization;
-using Orleans.Utilities;
 
 namespace BtsCcst.Grains.Planning;
 
@@ -37,11 +37,10 @@ public sealed class PlanningRunGrain(
     /// <summary>Progress is pushed to observers at most this often; the last report of a burst is never lost.</summary>
     private static readonly TimeSpan PushInterval = TimeSpan.FromMilliseconds(250);
 
-    private static readonly TimeSpan ObserverExpiry = TimeSpan.FromMinutes(3);
+    private readonly ObserverRegistry<IPlanningObserver> _observers = new(logger);
+    private PushThrottle? _pushes;
 
-    private ObserverManager<IPlanningObserver> _observers = null!;
-    private IGrainTimer? _pushTimer;
-    private DateTimeOffset _lastPush = DateTimeOffset.MinValue;
+    private PushThrottle Pushes => _pushes ??= new(this, clock, PushInterval, PushView);
 
     /// <summary>Waits between attempts to make a finished plan the session's schedule (a storage failure may pass).</summary>
     private static readonly TimeSpan[] AdoptionRetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)];
@@ -63,7 +62,6 @@ public sealed class PlanningRunGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _observers = new ObserverManager<IPlanningObserver>(ObserverExpiry, logger);
         // A run that was going when the server stopped has lost its solver process.
         if (Stored.State.View is { State: PlanningRunStates.Running } view)
         {
@@ -160,7 +158,7 @@ public sealed class PlanningRunGrain(
         // Reports are sent without waiting, so one may overtake another: keep the latest.
         if (elapsedSeconds < View.ElapsedSeconds) return;
         _progress = View with { Phase = phase, ElapsedSeconds = elapsedSeconds, Placed = placed, Total = total, Objective = objective, Bound = bound };
-        SchedulePush();
+        Pushes.Schedule();
         await Task.CompletedTask;
     }
 
@@ -183,8 +181,7 @@ public sealed class PlanningRunGrain(
             Unplaced = unplaced,
             EndedAt = clock.GetUtcNow(),
         };
-        _pushTimer?.Dispose();
-        _pushTimer = null;
+        Pushes.Cancel();
         try
         {
             await Stored.Update(s =>
@@ -200,7 +197,7 @@ public sealed class PlanningRunGrain(
         finally
         {
             // Pushed once the plan is the session's schedule, so a watcher that reads it then sees this plan.
-            await PushAsync(CancellationToken.None);
+            await Pushes.PushNow();
         }
     }
 
@@ -235,12 +232,7 @@ public sealed class PlanningRunGrain(
         }
     }
 
-    public Task<bool> Subscribe(IPlanningObserver observer)
-    {
-        var isNew = !_observers.Contains(observer);
-        _observers.Subscribe(observer, observer);
-        return Task.FromResult(isNew);
-    }
+    public Task<bool> Subscribe(IPlanningObserver observer) => Task.FromResult(_observers.Subscribe(observer));
 
     public Task Unsubscribe(IPlanningObserver observer)
     {
@@ -248,20 +240,9 @@ public sealed class PlanningRunGrain(
         return Task.CompletedTask;
     }
 
-    /// <summary>Pushes now if the last push is old enough, else once the interval has passed (with the latest view).</summary>
-    private void SchedulePush()
+    /// <summary>Sends the run's latest view to every subscribed silo (<see cref="Pushes"/> paces it).</summary>
+    private Task PushView()
     {
-        if (_pushTimer is not null) return;
-        var wait = _lastPush + PushInterval - clock.GetUtcNow();
-        if (wait < TimeSpan.Zero) wait = TimeSpan.Zero;
-        _pushTimer = this.RegisterGrainTimer(PushAsync, new GrainTimerCreationOptions(wait, Timeout.InfiniteTimeSpan) { Interleave = false });
-    }
-
-    private Task PushAsync(CancellationToken cancellationToken)
-    {
-        _pushTimer?.Dispose();
-        _pushTimer = null;
-        _lastPush = clock.GetUtcNow();
         if ((_progress ?? Stored.State.View) is not { } view || _observers.Count == 0) return Task.CompletedTask;
         var sessionId = SessionId;
         return _observers.Notify(o => o.RunChanged(sessionId, view));

@@ -22,14 +22,6 @@ public sealed record PostgreSqlCluster(
 public static class PostgreSqlClusterSiloBuilderExtensions
 {
     /// <summary>
-    /// Makes the silo a member of <paramref name="cluster"/>: prepares the database
-    /// (<see cref="PostgreSqlSchema.EnsureCreated"/>, right away), and registers membership,
-    /// the grain storage <see cref="StorageNames.Grains"/> (the ADO.NET provider itself, writing
-    /// concurrently: no group commit, which is the embedded default's) and reminders, all through the Orleans ADO.NET providers on
-    /// PostgreSQL (invariant <see cref="StorageNames.PostgreSqlInvariant"/>).
-    /// </summary>
-    /// <exception cref="ArgumentException">An empty or malformed connection string, or an identifier missing.</exception>
-    /// <summary>
     /// Connections a silo opens at most when its connection string does not say (Maximum Pool Size). Npgsql's own default,
     /// 100 per silo, is all of PostgreSQL's default max_connections (100, 3 of them reserved): two silos under load
     /// exhausted the server ("remaining connection slots are reserved"). Size it as
@@ -46,6 +38,14 @@ public static class PostgreSqlClusterSiloBuilderExtensions
         return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = DefaultMaxPoolSize }.ToString();
     }
 
+    /// <summary>
+    /// Makes the silo a member of <paramref name="cluster"/>: prepares the database
+    /// (<see cref="PostgreSqlSchema.EnsureCreated"/>, right away), and registers membership,
+    /// the grain storage <see cref="StorageNames.Grains"/> (the ADO.NET provider itself, writing
+    /// concurrently: no group commit, which is the embedded default's) and reminders, all through the Orleans ADO.NET providers on
+    /// PostgreSQL (invariant <see cref="StorageNames.PostgreSqlInvariant"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">An empty or malformed connection string, or an identifier missing.</exception>
     public static ISiloBuilder UseBtsCcstPostgreSqlCluster(this ISiloBuilder silo, PostgreSqlCluster cluster)
     {
         ArgumentNullException.ThrowIfNull(silo);

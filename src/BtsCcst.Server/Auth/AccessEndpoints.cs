@@ -18,7 +18,7 @@ public sealed record IssueAccessRequest(string? PersonId, string? Role, string? 
 public sealed record AccessLink(string AccessId, string PersonId, string Name, string Email, string Role, string? Scope, string Status,
     DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, string? Link);
 
-/// <summary>Personal accesses (issue 14): sign-in by link, the cookie, and the organiser's routes to issue, list and revoke.</summary>
+/// <summary>Personal accesses: sign-in by link, the cookie, and the organiser's routes to issue, list and revoke.</summary>
 public static class AccessEndpoints
 {
     public const int DefaultValidityDays = 7;

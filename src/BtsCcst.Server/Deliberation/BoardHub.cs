@@ -1,6 +1,7 @@
 using BtsCcst.Domain.Imports;
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Server.Auth;
+using BtsCcst.Server.Operations;
 using BtsCcst.Server.Realtime;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -13,22 +14,11 @@ namespace BtsCcst.Server.Deliberation;
 /// updates.
 /// </summary>
 [Authorize]
-public sealed class BoardHub(BoardRelay relay, IGrainFactory grains, BtsCcst.Server.Operations.OperationsMetrics metrics) : Hub
+public sealed class BoardHub(BoardRelay relay, IGrainFactory grains, OperationsMetrics metrics)
+    : CountedHub(metrics, OperationsMetrics.BoardHub)
 {
     public const string Path = "/hubs/board";
     public const string UpdateMethod = "boardChanged";
-
-    public override Task OnConnectedAsync()
-    {
-        metrics.HubConnected(BtsCcst.Server.Operations.OperationsMetrics.BoardHub);
-        return base.OnConnectedAsync();
-    }
-
-    public override Task OnDisconnectedAsync(Exception? exception)
-    {
-        metrics.HubDisconnected(BtsCcst.Server.Operations.OperationsMetrics.BoardHub);
-        return base.OnDisconnectedAsync(exception);
-    }
 
     public static string Group(string sessionId, string juryId) => $"jury:{sessionId}/{juryId}";
 

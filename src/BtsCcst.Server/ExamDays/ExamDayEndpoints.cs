@@ -38,7 +38,7 @@ public sealed record ClosedExamResponse(string CandidateNumber, string Unit, str
 public sealed record DayClosingResponse(
     string Date, Actor ClosedBy, DateTimeOffset ClosedAt, ClosedExamResponse[] Entered, ClosedExamResponse[] NonRenseignes, ClosedExamResponse[] Refused);
 
-/// <summary>Exam days (issue 4): the centre manager's and the commissions' events, the day's statuses, its closing.</summary>
+/// <summary>Exam days: the centre manager's and the commissions' events, the day's statuses, its closing.</summary>
 public static class ExamDayEndpoints
 {
     public static void MapExamDaysApi(this RouteGroupBuilder session)

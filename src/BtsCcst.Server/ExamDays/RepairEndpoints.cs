@@ -33,7 +33,7 @@ public sealed record RepairResponse(
     Actor? DecidedBy, DateTimeOffset? DecidedAt);
 
 /// <summary>
-/// Repairs of an exam day (issue 4): the centre's manager asks for one after the day's events, sees it as a diff, accepts
+/// Repairs of an exam day: the centre's manager asks for one after the day's events, sees it as a diff, accepts
 /// it (the plan, the commissions, the screens and the convocations of the candidates concerned change) or rejects it.
 /// </summary>
 public static class RepairEndpoints

@@ -1,6 +1,7 @@
 using BtsCcst.Domain.Imports;
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Server.Auth;
+using BtsCcst.Server.Operations;
 using BtsCcst.Server.Realtime;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -14,22 +15,11 @@ namespace BtsCcst.Server.Planning;
 /// <see cref="WatchLatest"/> does the same for the session's latest run, if any.
 /// </summary>
 [Authorize]
-public sealed class PlanningHub(PlanningRelay relay, IGrainFactory grains, BtsCcst.Server.Operations.OperationsMetrics metrics) : Hub
+public sealed class PlanningHub(PlanningRelay relay, IGrainFactory grains, OperationsMetrics metrics)
+    : CountedHub(metrics, OperationsMetrics.PlanningHub)
 {
     public const string Path = "/hubs/planning";
     public const string UpdateMethod = "runChanged";
-
-    public override Task OnConnectedAsync()
-    {
-        metrics.HubConnected(BtsCcst.Server.Operations.OperationsMetrics.PlanningHub);
-        return base.OnConnectedAsync();
-    }
-
-    public override Task OnDisconnectedAsync(Exception? exception)
-    {
-        metrics.HubDisconnected(BtsCcst.Server.Operations.OperationsMetrics.PlanningHub);
-        return base.OnDisconnectedAsync(exception);
-    }
 
     public static string Group(string sessionId, string runId) => $"planning:{sessionId}/{runId}";
 

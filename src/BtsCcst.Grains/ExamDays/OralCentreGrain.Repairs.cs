@@ -1,6 +1,6 @@
 using BtsCcst.Grains.Abstractions;
 
-namespace BtsCcst.Grains.Planning;
+namespace BtsCcst.Grains.ExamDays;
 
 /// <summary>
 /// The centre's side of a repair: what a repair of the day starts from, its audit trail, and the application of an

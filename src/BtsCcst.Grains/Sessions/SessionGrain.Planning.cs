@@ -1,7 +1,7 @@
 using BtsCcst.Domain;
 using BtsCcst.Grains.Abstractions;
 
-namespace BtsCcst.Grains.Deliberation;
+namespace BtsCcst.Grains.Sessions;
 
 /// <summary>The session's planning side: examiners, centres, conformity, planning runs and the schedule.</summary>
 public sealed partial class SessionGrain
@@ -130,6 +130,9 @@ public sealed partial class SessionGrain
         }
         if (problems.Count > 0) throw new RefusedException(RefusalKind.Invalid, string.Join(" ", problems), problems);
     }
+
+    /// <summary>The session's planning runs, oldest first, as the planning page lists them.</summary>
+    public Task<string[]> GetPlanningRunIds() => Task.FromResult(State.RunIds.ToArray());
 
     public Task<string?> GetScheduleRunId(int group = PlanningGroups.First) =>
         Task.FromResult(group == PlanningGroups.Second ? State.SecondGroupScheduleRunId : State.ScheduleRunId);

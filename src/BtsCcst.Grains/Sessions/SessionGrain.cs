@@ -1,10 +1,11 @@
 using BtsCcst.Domain;
 using BtsCcst.Domain.Imports;
 using BtsCcst.Grains.Abstractions;
+using BtsCcst.Grains.Deliberation;
 using BtsCcst.Grains.Storage;
 using Orleans.Serialization;
 
-namespace BtsCcst.Grains.Deliberation;
+namespace BtsCcst.Grains.Sessions;
 
 [GenerateSerializer]
 public sealed class SessionState
@@ -43,6 +44,9 @@ public sealed record PlanDecision([property: Id(0)] string RunId, [property: Id(
 /// <summary>
 /// An exam session: all-or-nothing imports, its juries and which candidate each jury deliberates
 /// on. An import is checked row by row against every grain it touches before anything is stored.
+/// Its other parts: <c>SessionGrain.Planning.cs</c> (centres, examiners, conformity, pins, starting a run),
+/// <c>SessionGrain.Publication.cs</c> (what becomes of a run's plan, the session's stage) and
+/// <c>SessionGrain.People.cs</c> (who takes part).
 /// </summary>
 public sealed partial class SessionGrain(
     [PersistentState("session", StorageNames.Grains)] IPersistentState<SessionState> store,
@@ -298,10 +302,6 @@ public sealed partial class SessionGrain(
 
     public Task<SessionOverview> GetOverview() =>
         Task.FromResult(new SessionOverview(SessionId, AllJuries.OrderBy(j => j.JuryId, StringComparer.Ordinal).ToArray(), State.CandidateJury.Count));
-
-    public Task<string> JuryOf(string academy) =>
-        JuryOfAcademy(academy) is { } jury ? Task.FromResult(jury)
-            : throw new RefusedException(RefusalKind.NotFound, $"L'académie {academy} n'est rattachée à aucun jury.");
 
     public Task<bool> HasCandidate(string candidateNumber) => Task.FromResult(State.CandidateJury.ContainsKey(candidateNumber));
 

@@ -1,8 +1,8 @@
 using BtsCcst.Grains.Abstractions;
 
-namespace BtsCcst.Grains.Deliberation;
+namespace BtsCcst.Grains.Sessions;
 
-/// <summary>The session's people, as the imported files name them (issue 14: personal access links).</summary>
+/// <summary>The session's people, as the imported files name them, for their personal access links.</summary>
 public sealed partial class SessionGrain
 {
     public Task<Person[]> GetPeople()

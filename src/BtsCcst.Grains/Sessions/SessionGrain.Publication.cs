@@ -2,7 +2,7 @@ using BtsCcst.Domain;
 using BtsCcst.Grains.Abstractions;
 using BtsCcst.Grains.Planning;
 
-namespace BtsCcst.Grains.Deliberation;
+namespace BtsCcst.Grains.Sessions;
 
 /// <summary>
 /// What becomes of a run's plan (api.md "Planning"): the group's draft schedule while nothing is published and no exam
