@@ -16,7 +16,7 @@ public static class DayRepairer
     /// <summary>
     /// The solver's time for a day's repair when the caller names none. On full days of 25–60 candidates (RESULTS.md, "Exam-day
     /// repair on full days") most requests end in the first neighbourhood, everyone kept, well under 1 s; the few that must
-    /// move someone are stopped by <see cref="WallFactor"/> within the 2 s a manager should wait (issue 13).
+    /// move someone are stopped by <see cref="WallFactor"/> within the 2 s a manager should wait.
     /// </summary>
     public static readonly TimeSpan DefaultTimeLimit = TimeSpan.FromSeconds(1.2);
 
