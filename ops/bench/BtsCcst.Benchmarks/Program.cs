@@ -24,6 +24,9 @@ usage: BtsCcst.Benchmarks [options]      (run through ops/bench/run.sh, which bu
   --repairs N           instead of the measures above: plan the sample through the server (--plan-seconds, 60), then
                         repair its N busiest centre-days as a centre manager (events, then POST …/repairs), writing
                         only the server-repairs block of the results file (issue 13)
+  --full-days LIST      with --repairs N: also full days of these sizes (e.g. 25,45,60): per size a session of one
+                        centre and two days, N events one after the other on its busiest day (each accepted), two
+                        requests of four events on the other
   --postgres CONN       Npgsql connection string of a user with CREATEDB (env BTSCCST_TEST_POSTGRES, else
                         Host=127.0.0.1;Port=5432;Username=btsccst;Password=btsccst;Database=btsccst_test)
 """;
@@ -32,7 +35,7 @@ var options = new Dictionary<string, string>
 {
     ["candidates"] = "3000", ["seed"] = "1", ["put-clients"] = "16", ["put-seconds"] = "10", ["watchers"] = "50",
     ["rate"] = "20", ["latency-seconds"] = "30", ["layout"] = "both", ["cluster"] = "embedded", ["silos"] = "1", ["pool-size"] = "20",
-    ["repairs"] = "0", ["plan-seconds"] = "60", ["planning-size"] = "",
+    ["repairs"] = "0", ["plan-seconds"] = "60", ["planning-size"] = "", ["full-days"] = "",
     ["postgres"] = Environment.GetEnvironmentVariable("BTSCCST_TEST_POSTGRES") is { Length: > 0 } pg ? pg : BenchDatabase.DefaultServer,
 };
 var serverEnv = new Dictionary<string, string>();
@@ -128,7 +131,10 @@ try
             if (Int("repairs") > 0)
             {
                 var lines = await ServerRepairs.RunAsync(deployment, work, Int("repairs"), Int("plan-seconds"), Say);
-                if (writeResults) ServerRepairs.WriteInto(resultsPath, lines, command, report.Machine, Machine.Describe().LoadAverage, work.Sample.Candidates.Count, Int("plan-seconds"));
+                if (options["full-days"] is { Length: > 0 } fullDays)
+                    lines.AddRange(await FullDayRepairs.RunAsync(deployment, [.. fullDays.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture))],
+                        Int("repairs"), Int("plan-seconds"), Path.Combine(temp, "full-days"), Say));
+                if (writeResults) ServerRepairs.WriteInto(resultsPath, lines, command, report.Machine, Machine.Describe().LoadAverage, Int("plan-seconds"));
                 writeResults = false;
             }
             else await Measure(deployment, report);
