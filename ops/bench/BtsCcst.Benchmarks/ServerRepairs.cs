@@ -88,6 +88,9 @@ public static class ServerRepairs
         var body = await SendAsync(api, HttpMethod.Post, $"{path}/repairs", new { from }, manager);
         var wall = watch.Elapsed.TotalSeconds;
         var state = body.GetProperty("state").GetString()!;
+        if (state != "PROPOSED")
+            Console.WriteLine($"  {state} {centre} {date:yyyy-MM-dd}: {(body.TryGetProperty("failure", out var failure) ? failure.ToString() : "")} "
+                              + $"{string.Join(" | ", body.GetProperty("violations").EnumerateArray().Select(v => v.GetString()).Take(5))}");
         var decision = accept && state == "PROPOSED" ? "accept" : "reject";
         if (state == "PROPOSED") await SendAsync(api, HttpMethod.Post, $"{path}/repairs/{body.GetProperty("repairId").GetString()}/{decision}", null, manager);
         return new Line("", $"{centre} {date:yyyy-MM-dd}", day.Select(e => e.CandidateNumber).Distinct().Count(), day.Count, events.Count, wall,

@@ -94,8 +94,8 @@ public sealed class DayRepairGrain(
         var inputs = await PlanningInputs.GatherAsync(GrainFactory, SessionId, group == PlanningGroups.Second ? run.SecondGroup : null);
         var current = (await CurrentSchedule.OfSessionAsync(GrainFactory, SessionId, group)).Select(PlanningMapping.ToExam).ToList();
         var unplaced = run.Unplaced.Concat(inputs.Unplaceable)
-            .Select(u => new UnplacedOral(u.CandidateNumber, Enum.Parse<UnitCode>(u.Unit), u.Reason)).ToList();
-        return (inputs.Instance, current, unplaced);
+            .Select(u => new UnplacedOral(u.CandidateNumber, Enum.Parse<UnitCode>(u.Unit), u.Reason));
+        return (inputs.Instance, current, RepairScope.WithEveryOralAccounted(inputs.Instance, current, unplaced));
     }
 
     private static RepairEvent ToRepairEvent(RepairEventData e) => e.Kind switch

@@ -31,6 +31,24 @@ public sealed record RepairScope(PlanningInstance Instance, IReadOnlyList<Schedu
         return new RepairScope(scoped, rows, [.. unplacedBefore.Where(u => numbers.Contains(u.CandidateNumber))]);
     }
 
+    /// <summary>Why an oral is in neither the current schedule nor the orals the plan left out: a repair accepted since took it out.</summary>
+    public const string TakenOutByARepair =
+        "Hors du planning en cours : retiré par une réparation acceptée (absence excusée sans autre date, ou retard sans créneau) ; à reconvoquer.";
+
+    /// <summary>
+    /// What the plan left out, plus every oral of the instance that the current schedule no longer holds (a repair accepted
+    /// since took it out: an excused candidate with no later date, a latecomer with no slot), with <see cref="TakenOutByARepair"/>.
+    /// Without them a later repair's schedule would miss orals nobody accounts for, and its validation would fail.
+    /// </summary>
+    public static List<UnplacedOral> WithEveryOralAccounted(PlanningInstance instance, IReadOnlyList<ScheduledExam> current, IEnumerable<UnplacedOral> unplacedBefore)
+    {
+        var unplaced = unplacedBefore.ToList();
+        var accounted = current.Select(e => (e.CandidateNumber, e.Unit)).Concat(unplaced.Select(u => (u.CandidateNumber, u.Unit))).ToHashSet();
+        unplaced.AddRange(instance.Candidates.SelectMany(c => c.Orals.Distinct().Select(unit => (c.Number, Unit: unit)))
+            .Where(k => !accounted.Contains(k)).Select(k => new UnplacedOral(k.Number, k.Unit, TakenOutByARepair)));
+        return unplaced;
+    }
+
     /// <summary>The whole schedule after the repair of this part: the exams outside it as they were, its own as repaired.</summary>
     public RepairResult Merge(IReadOnlyList<ScheduledExam> whole, IReadOnlyList<UnplacedOral> unplacedBefore, RepairResult repaired)
     {

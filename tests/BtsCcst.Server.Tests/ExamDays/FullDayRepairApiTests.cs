@@ -92,6 +92,42 @@ public sealed class FullDayRepairApiTests(ServerFixture server)
         Assert.DoesNotContain(day, r => !r.Withdrawn && r.Examiners.Split(',').Contains(professional) && string.CompareOrdinal(r.Begins, "13:00") >= 0);
     }
 
+    [Fact]
+    public async Task After_an_excused_candidate_with_no_later_date_is_taken_out_the_next_repair_is_still_proposed()
+    {
+        const string session = "repair-last-day";
+        using var organiser = await server.OrganiserAsync();
+        var candidates = SampleFiles.Candidates([.. Enumerable.Range(1, 100).Select(i => SampleFiles.Candidate($"LD-{i:000}"))]);
+        await ExamDayApiTests.PlanAsync(organiser, session, candidates, Centres, Examiners());
+        using var manager = await server.ClientAsync("centre-manager", "Mme Lefèvre", Centre);
+        var day = $"/api/sessions/{session}/centres/{Centre}/days/2024-05-28";
+        var rows = ExamDayApiTests.ExamsOf(await manager.GetFromJsonAsync<JsonElement>(day));
+        string Begins(JsonElement e) => e.GetProperty("prepStart").GetString() ?? e.GetProperty("examStart").GetString()!;
+        var byStart = rows.OrderBy(Begins, StringComparer.Ordinal).Select(e => e.GetProperty("candidateNumber").GetString()!).Distinct().ToList();
+
+        // The last date: an excused candidate has no later date to go to; the accepted repair takes their exams out.
+        var excused = byStart[^1];
+        Assert.True((await manager.PostAsJsonAsync($"{day}/events", new { kind = "candidate-excused", candidateNumber = excused, reason = "Certificat médical" })).IsSuccessStatusCode);
+        var first = await ProposedAsync(manager, day, "08:00");
+        Assert.Contains(first.GetProperty("unplaced").EnumerateArray(), u => u.GetProperty("candidateNumber").GetString() == excused);
+        Assert.True((await manager.PostAsync($"{day}/repairs/{first.GetProperty("repairId").GetString()}/accept", null)).IsSuccessStatusCode);
+
+        // A later event: the repair accounts for the orals taken out, and is proposed.
+        Assert.True((await manager.PostAsJsonAsync($"{day}/events", new { kind = "candidate-late", candidateNumber = byStart[0], minutes = 20, reason = "Bus" })).IsSuccessStatusCode);
+        var second = await ProposedAsync(manager, day, "08:00");
+        Assert.DoesNotContain(second.GetProperty("unplaced").EnumerateArray(), u => u.GetProperty("candidateNumber").GetString() == excused);
+    }
+
+    private static async Task<JsonElement> ProposedAsync(HttpClient manager, string day, string from)
+    {
+        var response = await manager.PostAsJsonAsync($"{day}/repairs", new { from });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        var repair = JsonDocument.Parse(text).RootElement;
+        Assert.True(repair.GetProperty("state").GetString() == "PROPOSED", text);
+        return repair;
+    }
+
     /// <summary>Asks for a repair as the page does (from, default time limit), checks the rules of issue 13 on it, accepts it.</summary>
     private static async Task<JsonElement> RepairAndAccept(HttpClient manager, string date, string from, List<string> events, string arrival, string? excused)
     {
