@@ -8,7 +8,10 @@ namespace BtsCcst.Scheduling.Planning;
 /// pinned oral weighs on its pinned centre-day alone). On each date an examiner goes to at most one centre
 /// (<see cref="HardRules.ExaminerOneCentreADay"/>), one they listed and on a date they are available
 /// (<see cref="HardRules.ExaminerListedCentres"/>, <see cref="HardRules.ExaminerAvailableDates"/>): the least mobile
-/// first, each to the centre-day with the largest uncovered need for their discipline, up to a margin above it.
+/// first, each to the centre-day with the largest uncovered need for their discipline, up to a margin above it. EF1
+/// language teachers are called against the need of all the centre-days of the same academies (<see cref="Pooled"/>), so
+/// that the EF1 candidates gather where a few of them sit instead of a teacher of each language sitting at every centre-day
+/// for two or three of them.
 /// Examiners left uncalled are kept for the centre-days that turn out short once the candidates are assigned. The
 /// per-centre-day model then calls as few of them as it can (<see cref="PlannerWeights.ExaminerDay"/>). Not optimal.
 /// </summary>
@@ -30,11 +33,15 @@ internal static class ExaminerAssignment
         }
         var result = session.CentreDays.ToDictionary(d => d, _ => new List<PlanningExaminer>());
         var need = session.CentreDays.ToDictionary(d => d, d => Needs(share[d]));
+        var pooled = Pooled(session, need);
+        // Whose need an examiner covers at a centre-day: a language teacher that of the day's pool, any other that of the day.
+        Dictionary<string, double> NeedOf(PlanningExaminer examiner, CentreDay day) =>
+            examiner.Discipline == Discipline.Langue ? pooled[day] : need[day];
         foreach (var (day, commissions) in checkedSession.PinnedCommissions)
             foreach (var member in commissions.SelectMany(c => c))
             {
                 Called(called, day.Date).Add(member.Id);
-                Cover(need[day], member, day);
+                Cover(NeedOf(member, day), member, day, ShareOf(member));
             }
         foreach (var date in session.CentreDays.Select(d => d.Date).Distinct().Order())
         {
@@ -47,18 +54,51 @@ internal static class ExaminerAssignment
             foreach (var (examiner, examinerDays) in options)
             {
                 var best = examinerDays
-                    .Select(d => (Day: d, Need: Useful(need[d], examiner)))
+                    .Select(d => (Day: d, Need: Useful(NeedOf(examiner, d), examiner)))
                     .Where(x => x.Need > 0)
                     .OrderByDescending(x => x.Need).ThenBy(x => x.Day.Index)
                     .FirstOrDefault();
                 if (best.Day is null) continue;
                 result[best.Day].Add(examiner);
                 Called(called, date).Add(examiner.Id);
-                Cover(need[best.Day], examiner, best.Day);
+                Cover(NeedOf(examiner, best.Day), examiner, best.Day, ShareOf(examiner));
             }
         }
         return result;
     }
+
+    /// <summary>
+    /// The EF1 language needs of the centre-days, summed over the centre-days of centres serving the same academies (one
+    /// dictionary shared by those centre-days). A language teacher examines a day's EF1 candidates in well under an hour,
+    /// so calling one to every centre-day where a few might come called many teachers for little; called against the
+    /// pool, they sit on the first centre-days until the pool's minutes are covered, and the candidate assignment sends
+    /// the EF1 candidates where they sit (<see cref="LoadBook"/>). Centre-days short of them call more (<see cref="CallIdle"/>).
+    /// </summary>
+    private static Dictionary<CentreDay, Dictionary<string, double>> Pooled(PlanningSession session, Dictionary<CentreDay, Dictionary<string, double>> need)
+    {
+        var pools = new Dictionary<string, Dictionary<string, double>>();
+        var result = new Dictionary<CentreDay, Dictionary<string, double>>();
+        foreach (var day in session.CentreDays)
+        {
+            var key = string.Join("|", day.Centre.Academies.Select(OralRules.Fold).Order(StringComparer.Ordinal));
+            var pool = pools.TryGetValue(key, out var known) ? known : pools[key] = [];
+            foreach (var (k, minutes) in need[day].Where(n => n.Key.StartsWith(LanguageKey, StringComparison.Ordinal)))
+                pool[k] = pool.GetValueOrDefault(k) + minutes;
+            result[day] = pool;
+        }
+        return result;
+    }
+
+    private const string LanguageKey = "LANG:";
+
+    /// <summary>
+    /// Share of a language teacher's day counted against the pool's need: a centre-day then takes the EF1 candidates of a
+    /// few teachers' days, not of a whole day each (with all of it, the first dates took every EF1 candidate of the academy,
+    /// and their days overflowed into split candidates). 0.4 of 420 minutes: about six EF1 with the margin.
+    /// </summary>
+    private const double PooledShare = 0.4;
+
+    private static double ShareOf(PlanningExaminer examiner) => examiner.Discipline == Discipline.Langue ? PooledShare : 1;
 
     /// <summary>
     /// Examiners not yet called anywhere that date, called to a centre-day whose orals need more than the examiners
@@ -149,9 +189,9 @@ internal static class ExaminerAssignment
         return [.. need.Keys.Where(k => k.StartsWith(key + SchoolSeparator, StringComparison.Ordinal) && k != own)];
     }
 
-    private static void Cover(Dictionary<string, double> need, PlanningExaminer examiner, CentreDay day)
+    private static void Cover(Dictionary<string, double> need, PlanningExaminer examiner, CentreDay day, double share = 1)
     {
-        var minutes = Math.Min(examiner.MaxMinutesPerDay, day.FreeMinutes);
+        var minutes = Math.Min(examiner.MaxMinutesPerDay, day.FreeMinutes) * share;
         foreach (var key in Keys(examiner))
         {
             need[key] = need.GetValueOrDefault(key) - minutes;
