@@ -205,7 +205,8 @@ internal static class ExaminerAssignment
 /// Pinned commissions are kept as they are. Each English teacher is an E22 commission, each language teacher an
 /// EF1 commission. Economics-and-management and STI teachers are paired, teachers of the same school together
 /// (a commission may examine no pupil of any of its members' schools, so this leaves the fewest candidates out);
-/// a professional joins each pair while there are some (<see cref="PlannerWeights.NoProfessional"/>). Teachers left
+/// each pair also sits with a professional, professionals shared round the pairs when they are fewer
+/// (<see cref="PlannerWeights.NoProfessional"/>). Teachers left
 /// without a partner pair among themselves for EF2.
 /// </summary>
 internal static class CommissionFormation
@@ -242,9 +243,12 @@ internal static class CommissionFormation
             eco.RemoveAt(0);
             sti.RemoveAt(0);
         }
-        // The cleanest pairs (fewest candidates of their schools) first: they get the professionals. A professional
-        // sits beyond the seats in U62 and EF2, so the pair with its professional examines every unit of the pair; the
-        // pair alone is a second commission only when the professional's day is shorter than the teachers'.
+        // The cleanest pairs (fewest candidates of their schools) first: they get the professionals first. Every pair is
+        // also a commission alone, and when pairs outnumber professionals each professional sits with several pairs (one
+        // commission at a time, HardRules.ExaminerOneCommissionAtATime): while a pair examines a U62 or an EF2, which
+        // seat no professional, its professional examines an E4 or a U61 with another pair instead of waiting (with a
+        // professional fixed to one pair, professionals examined about two thirds of their day and a third of the E4
+        // and U61 had none).
         pairs = pairs.OrderBy(p => Pupils(p.Eco) + Pupils(p.Sti)).ThenBy(p => p.Eco.Id, StringComparer.Ordinal).ToList();
         var professionals = free.Where(e => e.Discipline == Discipline.Professionnel)
             .OrderByDescending(e => e.MaxMinutesPerDay).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
@@ -252,13 +256,8 @@ internal static class CommissionFormation
         for (var i = 0; i < pairs.Count; i++)
         {
             var (e, s) = pairs[i];
-            if (i >= withProfessional)
-            {
-                Add([e, s]);
-                continue;
-            }
-            Add([e, s, professionals[i]]);
-            if (professionals[i].MaxMinutesPerDay < Math.Min(e.MaxMinutesPerDay, s.MaxMinutesPerDay)) Add([e, s]);
+            if (withProfessional > 0) Add([e, s, professionals[i % withProfessional]]);
+            Add([e, s]);
         }
 
         var wantsEf2 = orals.Any(o => o.Unit == UnitCode.EF2);
