@@ -73,23 +73,36 @@ internal static class ExaminerAssignment
     /// so calling one to every centre-day where a few might come called many teachers for little; called against the
     /// pool, they sit on the first centre-days until the pool's minutes are covered, and the candidate assignment sends
     /// the EF1 candidates where they sit (<see cref="LoadBook"/>). Centre-days short of them call more (<see cref="CallIdle"/>).
+    /// A centre-day much shorter than the longest of its pool (a written-exam day) keeps its own need (<see cref="FullDayShare"/>).
     /// </summary>
     private static Dictionary<CentreDay, Dictionary<string, double>> Pooled(PlanningSession session, Dictionary<CentreDay, Dictionary<string, double>> need)
     {
-        var pools = new Dictionary<string, Dictionary<string, double>>();
         var result = new Dictionary<CentreDay, Dictionary<string, double>>();
-        foreach (var day in session.CentreDays)
+        foreach (var group in session.CentreDays.GroupBy(d => string.Join("|", d.Centre.Academies.Select(OralRules.Fold).Order(StringComparer.Ordinal))))
         {
-            var key = string.Join("|", day.Centre.Academies.Select(OralRules.Fold).Order(StringComparer.Ordinal));
-            var pool = pools.TryGetValue(key, out var known) ? known : pools[key] = [];
-            foreach (var (k, minutes) in need[day].Where(n => n.Key.StartsWith(LanguageKey, StringComparison.Ordinal)))
-                pool[k] = pool.GetValueOrDefault(k) + minutes;
-            result[day] = pool;
+            var pool = new Dictionary<string, double>();
+            var longest = group.Max(d => d.FreeMinutes);
+            foreach (var day in group)
+            {
+                // A shorter day (a written-exam day) keeps its own need: EF1 candidates, whose days are long, gathered there
+                // overflowed it and were split over two days.
+                if (day.FreeMinutes < FullDayShare * longest)
+                {
+                    result[day] = need[day];
+                    continue;
+                }
+                foreach (var (k, minutes) in need[day].Where(n => n.Key.StartsWith(LanguageKey, StringComparison.Ordinal)))
+                    pool[k] = pool.GetValueOrDefault(k) + minutes;
+                result[day] = pool;
+            }
         }
         return result;
     }
 
     private const string LanguageKey = "LANG:";
+
+    /// <summary>Centre-days with less free time than this share of the longest of their pool keep their own language need.</summary>
+    private const double FullDayShare = 0.9;
 
     /// <summary>
     /// Share of a language teacher's day counted against the pool's need: a centre-day then takes the EF1 candidates of a
