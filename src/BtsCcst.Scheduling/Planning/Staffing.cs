@@ -256,21 +256,24 @@ internal static class CommissionFormation
             eco.RemoveAt(0);
             sti.RemoveAt(0);
         }
-        // The cleanest pairs (fewest candidates of their schools) first: they get the professionals first. Every pair is
-        // also a commission alone, and when pairs outnumber professionals each professional sits with several pairs (one
-        // commission at a time, HardRules.ExaminerOneCommissionAtATime): while a pair examines a U62 or an EF2, which
+        // The cleanest pairs (fewest candidates of their schools) first: they get the professionals first. When pairs
+        // outnumber professionals, each professional sits with several pairs and every pair is also a commission alone
+        // (one commission at a time, HardRules.ExaminerOneCommissionAtATime): while a pair examines a U62 or an EF2, which
         // seat no professional, its professional examines an E4 or a U61 with another pair instead of waiting (with a
         // professional fixed to one pair, professionals examined about two thirds of their day and a third of the E4
-        // and U61 had none).
+        // and U61 had none). With a professional for each pair, the pair alone is a commission only when its
+        // professional's day is shorter than the teachers': a pair alone beside its trio would let a day with few E4 and
+        // U61 send its professional home (an examiner-day costs more than an E4 without one).
         pairs = pairs.OrderBy(p => Pupils(p.Eco) + Pupils(p.Sti)).ThenBy(p => p.Eco.Id, StringComparer.Ordinal).ToList();
         var professionals = free.Where(e => e.Discipline == Discipline.Professionnel)
             .OrderByDescending(e => e.MaxMinutesPerDay).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
         var withProfessional = Math.Min(professionals.Count, pairs.Count);
+        var shared = professionals.Count < pairs.Count;
         for (var i = 0; i < pairs.Count; i++)
         {
             var (e, s) = pairs[i];
             if (withProfessional > 0) Add([e, s, professionals[i % withProfessional]]);
-            Add([e, s]);
+            if (shared || withProfessional == 0 || professionals[i].MaxMinutesPerDay < Math.Min(e.MaxMinutesPerDay, s.MaxMinutesPerDay)) Add([e, s]);
         }
 
         var wantsEf2 = orals.Any(o => o.Unit == UnitCode.EF2);
