@@ -20,16 +20,7 @@ public sealed class StaffingTests(ITestOutputHelper output)
     [InlineData("written-days")]
     public void Language_teachers_sit_where_the_ef1_candidates_gather(string shape)
     {
-        var sample = Instances.Build(SampleSize.Academy, 42, SampleShape.Named[shape]);
-        var session = new PlanningSession(sample.Instance);
-        var unplaced = new List<UnplacedOral>();
-        var called = new Dictionary<DateOnly, HashSet<string>>();
-        var checkedSession = PreChecks.Run(session, unplaced, []);
-        var staff = ExaminerAssignment.Assign(session, checkedSession, called);
-        var book = new LoadBook(session, staff, checkedSession.PinnedCommissions);
-        var assigned = CandidateAssignment.Assign(session, checkedSession, book, unplaced);
-        foreach (var day in session.CentreDays.Where(d => assigned[d].Count > 0))
-            staff[day].AddRange(ExaminerAssignment.CallIdle(session, day, assigned[day], staff[day], called));
+        var (session, staff, assigned) = Staffed(Instances.Build(SampleSize.Academy, 42, SampleShape.Named[shape]).Instance);
 
         // Teachers at a centre-day with none of their language's EF1 candidates are not called in the end (nothing to examine).
         var teacherDays = session.CentreDays.Sum(d => staff[d].Count(e => e.Discipline == Discipline.Langue
@@ -42,5 +33,23 @@ public sealed class StaffingTests(ITestOutputHelper output)
                 Assert.Contains(staff[day], e => e.Discipline == Discipline.Langue
                     && e.Languages.Any(l => OralRules.Fold(l) == OralRules.Fold(ef1.Candidate.Ef1Language))
                     && !Schools.Same(e.EstablishmentUai, ef1.Candidate.EstablishmentUai));
+    }
+
+    /// <summary>
+    /// Who the planner calls to each centre-day and which orals it assigns there, before any model runs: the checks, the
+    /// staffing, the candidate assignment, and the examiners called where the assigned orals need more.
+    /// </summary>
+    internal static (PlanningSession Session, Dictionary<CentreDay, List<PlanningExaminer>> Staff, Dictionary<CentreDay, List<Oral>> Assigned) Staffed(PlanningInstance instance)
+    {
+        var session = new PlanningSession(instance);
+        var unplaced = new List<UnplacedOral>();
+        var called = new Dictionary<DateOnly, HashSet<string>>();
+        var checkedSession = PreChecks.Run(session, unplaced, []);
+        var staff = ExaminerAssignment.Assign(session, checkedSession, called);
+        var book = new LoadBook(session, staff, checkedSession.PinnedCommissions);
+        var assigned = CandidateAssignment.Assign(session, checkedSession, book, unplaced);
+        foreach (var day in session.CentreDays.Where(d => assigned[d].Count > 0))
+            staff[day].AddRange(ExaminerAssignment.CallIdle(session, day, assigned[day], staff[day], called));
+        return (session, staff, assigned);
     }
 }
