@@ -157,9 +157,12 @@ public static class DayRepairer
         var everyone = problem.Candidates.Select(_ => true).ToArray();
         Neighbourhood[] neighbourhoods =
         [
-            new(touched, KeepCounted: true, Share: 0.1),
-            new(touched, KeepCounted: false, Share: 0.35),
-            new(WithTheirCommissions(problem, spec, touched), KeepCounted: false, Share: 0.25),
+            // The first is most days' answer: enough of the budget to finish it when the events reach most of the day (what it
+            // leaves is carried over); a later search stopped by the clock could otherwise "improve" on an unfinished first
+            // plan by moving many candidates where nobody need move.
+            new(touched, KeepCounted: true, Share: 0.3),
+            new(touched, KeepCounted: false, Share: 0.25),
+            new(WithTheirCommissions(problem, spec, touched), KeepCounted: false, Share: 0.15),
             new(everyone, KeepCounted: false, Share: 0.2),
         ];
         const double boundShare = 0.1;
