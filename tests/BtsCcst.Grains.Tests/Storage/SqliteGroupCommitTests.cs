@@ -131,8 +131,9 @@ public sealed class SqliteGroupCommitTests(SqliteGroupCommitFixture fixture) : I
 
         Assert.Equal(2 * grains, storage.Writes - writesBefore);
         // Without grouping there would be one transaction per write; how many share one depends on the thread pool's
-        // timing (about four on an idle machine, fewer under load), so ask for at least two on average.
-        Assert.True(storage.Transactions - transactionsBefore <= grains,
+        // timing (about four on an idle machine, two under a load of 4 on 2 cores), so ask for at least three writes
+        // per two transactions on average: well clear of one per write.
+        Assert.True(3 * (storage.Transactions - transactionsBefore) <= 2 * 2 * grains,
             $"{storage.Transactions - transactionsBefore} transactions for {2 * grains} writes: the writes were not grouped.");
         for (var i = 0; i < grains; i++)
         {
