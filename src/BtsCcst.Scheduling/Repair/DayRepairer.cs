@@ -198,8 +198,9 @@ public static class DayRepairer
             // A plan that places every oral and moves nobody else is the best any neighbourhood can do on the goal's first
             // terms, proven or not: a larger one would only search the same plans longer. So is one that leaves out only the
             // event candidates' orals that no plan can place.
-            eventOralsOut ??= Perfect(problem, spec, best.Placements) ? 0 : EventOralsOutAtLeast(problem, spec, seconds * boundShare, options, WallCap) ?? -1;
-            if (Perfect(problem, spec, best.Placements) || eventOralsOut >= 0 && Score(problem, spec, best.Placements) == (0, eventOralsOut.Value * RepairModel.EventOralCost))
+            var perfect = Perfect(problem, spec, best.Placements);
+            eventOralsOut ??= perfect ? 0 : EventOralsOutAtLeast(problem, spec, seconds * boundShare, options, WallCap) ?? -1;
+            if (perfect || eventOralsOut >= 0 && Score(problem, spec, best.Placements) == (0, eventOralsOut.Value * RepairModel.EventOralCost))
             {
                 best = best with { Optimal = bestProven };
                 break;
