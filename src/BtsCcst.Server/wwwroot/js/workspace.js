@@ -145,7 +145,9 @@
     el("import-errors-block").hidden = true;
     // A large file is written in batches: its progress is in the import journal while the request runs.
     const progress = setInterval(async () => {
-      const log = await api("GET", "/imports").catch(() => []);
+      const log = await api("GET", "/imports").catch(() => null);
+      if (!log) return;
+      renderImportLog(log);
       const running = log.find(r => r.unfinished && r.kind === kind);
       if (running && running.rowsTotal > 0) result.textContent = `Import de ${file.name} : ${running.rowsDone} / ${running.rowsTotal} lignes écrites…`;
     }, 1000);
@@ -212,7 +214,8 @@
   function renderImportLog(log) {
     el("import-log").querySelector("tbody").innerHTML = [...log].reverse().map(r => {
       const c = r.counts;
-      const what = r.unfinished ? `inachevé : importez à nouveau le même fichier (${r.rowsDone} ligne(s) écrites)`
+      // Unfinished is an import under way: one cut short by a stop of the server is marked with a failure at the restart.
+      const what = r.unfinished ? (r.rowsTotal > 0 ? `en cours : ${r.rowsDone} / ${r.rowsTotal} lignes écrites` : "en cours")
         : r.failure ? r.failure
         : c ? `${c.created} créé(s), ${c.updated} mis à jour, ${c.unchanged} inchangé(s)` : `refusé : ${r.refusedRows} ligne(s) en erreur`;
       return `<tr><td class="number">${r.sequence}</td><td class="name">${escapeHtml(r.kind)}.csv</td><td class="name">${escapeHtml(r.by?.name)}</td>`
