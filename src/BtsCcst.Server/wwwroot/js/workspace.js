@@ -144,9 +144,11 @@
     result.textContent = `Import de ${file.name}…`;
     el("import-errors-block").hidden = true;
     // A large file is written in batches: its progress is in the import journal while the request runs.
+    let answered = false;
     const progress = setInterval(async () => {
       const log = await api("GET", "/imports").catch(() => null);
-      if (!log) return;
+      // A poll still under way when the import's answer came must not write over that answer.
+      if (!log || answered) return;
       renderImportLog(log);
       const running = log.find(r => r.unfinished && r.kind === kind);
       if (running && running.rowsTotal > 0) result.textContent = `Import de ${file.name} : ${running.rowsDone} / ${running.rowsTotal} lignes écrites…`;
@@ -161,6 +163,7 @@
       result.textContent = `Serveur injoignable : ${file.name} n'a peut-être pas été importé ; consultez le journal, puis importez-le à nouveau.`;
       return;
     } finally {
+      answered = true;
       clearInterval(progress);
     }
     const json = await response.json().catch(() => null);
