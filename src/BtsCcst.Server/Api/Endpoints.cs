@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 
 namespace BtsCcst.Server.Api;
 
-public sealed record TokenRequest([property: Required] string? Role, string? Name, string? Scope);
+public sealed record TokenRequest([property: Required] string? Role, string? Name, [property: Identifier] string? Scope);
 
 public sealed record TokenResponse(string Token);
 
@@ -21,7 +21,7 @@ public sealed record ResultRequest([property: Required] string? Result, string? 
 
 public sealed record LiftReserveRequest(string? Reason, string? Result);
 
-public sealed record ExaminersRequest([property: Required] string[]? ExaminerIds);
+public sealed record ExaminersRequest([property: Required, Identifier] string[]? ExaminerIds);
 
 public sealed record DeliberationSettingsRequest(
     [property: Required] decimal? PassAverage, [property: Required] decimal? SecondGroupAverage, [property: Required] decimal? ProfessionalAverage,
@@ -65,7 +65,8 @@ public static class Endpoints
             .WithSummary("Sets the examiners of the commission that examines the candidate in a unit (normally written by the planner).");
     }
 
-    private static async ValueTask<object?> ValidateRouteIds(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>Refuses a request whose session, jury, candidate number or run in the address is not an identifier, before any grain is called.</summary>
+    internal static async ValueTask<object?> ValidateRouteIds(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         foreach (var name in new[] { "session", "jury", "number", "runId" })
         {

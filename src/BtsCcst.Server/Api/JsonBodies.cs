@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using BtsCcst.Domain.Imports;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -12,9 +13,10 @@ namespace BtsCcst.Server.Api;
 /// Every JSON body is checked before its endpoint runs, by one filter: a property marked
 /// <see cref="RequiredAttribute"/> that is missing or null, or a null item of a list (at any depth),
 /// is a 400 naming the field as the client wrote it (« orals[0] », « commissions[1].examinerIds[0] »),
-/// so no endpoint meets a null it did not expect. A body that does not even read as the expected
-/// JSON is refused by <see cref="ProblemExceptionHandler"/>, naming the field where reading stopped
-/// (<see cref="UnreadableMessage"/>).
+/// so no endpoint meets a null it did not expect; so is a number that is not finite (NaN, infinite),
+/// and a field marked <see cref="IdentifierAttribute"/> (or an item of such a list) that is not an
+/// identifier (<see cref="FieldRules.IsId"/>). A body that does not even read as the expected JSON is
+/// refused by <see cref="ProblemExceptionHandler"/>, naming the field where reading stopped (<see cref="UnreadableMessage"/>).
 /// </summary>
 public static class JsonBodies
 {
@@ -64,6 +66,7 @@ public static class JsonBodies
             }
             else
             {
+                if (property.IsDefined(typeof(IdentifierAttribute))) CheckIdentifiers(item, field, faults);
                 CheckValue(item, field, naming, faults);
             }
         }
@@ -72,6 +75,13 @@ public static class JsonBodies
     private static void CheckValue(object value, string field, JsonNamingPolicy? naming, List<string> faults)
     {
         if (value is string) return;
+        // Read from 1e400 or from the strings "NaN" and "Infinity" (numbers may be sent as strings): no range check
+        // holds for NaN, so it never reaches an endpoint.
+        if (value is double number && !double.IsFinite(number))
+        {
+            faults.Add($"« {field} » : attendu un nombre fini (reçu {(double.IsNaN(number) ? "NaN" : "un nombre infini")}).");
+            return;
+        }
         if (value is IEnumerable items)
         {
             var index = 0;
@@ -86,6 +96,27 @@ public static class JsonBodies
         }
         if (IsRequestType(value.GetType())) CheckObject(value, field, naming, faults);
     }
+
+    /// <summary>An identifier field, or each item of a list of identifiers (its null items are reported as nulls).</summary>
+    private static void CheckIdentifiers(object value, string field, List<string> faults)
+    {
+        if (value is string text)
+        {
+            if (!FieldRules.IsId(text)) faults.Add(InvalidIdentifier(field, text));
+            return;
+        }
+        if (value is not IEnumerable<string?> items) return;
+        var index = 0;
+        foreach (var item in items)
+        {
+            if (item is not null && !FieldRules.IsId(item)) faults.Add(InvalidIdentifier($"{field}[{index}]", item));
+            index++;
+        }
+    }
+
+    /// <summary>The refusal of an identifier, quoting at most its first 40 characters.</summary>
+    private static string InvalidIdentifier(string field, string text) =>
+        $"« {field} » : identifiant « {(text.Length > 40 ? text[..40] + "…" : text)} » invalide (attendu {FieldRules.IdRule}).";
 
     private static bool IsRequestType(Type type) =>
         type.Assembly == typeof(JsonBodies).Assembly && type.IsClass && !type.IsAbstract;
@@ -104,3 +135,11 @@ public static class JsonBodies
             : $"Le corps de la requête n'est pas un JSON lisible (ligne {json.LineNumber + 1}, position {json.BytePositionInLine + 1}).";
     }
 }
+
+/// <summary>
+/// A request field that names something by its identifier (a candidate number, a centre, an examiner): checked by
+/// <see cref="JsonBodies"/> against <see cref="FieldRules.IsId"/>, on the text or on each item of a list, so that a
+/// malformed identifier is refused before any grain is called with it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class IdentifierAttribute : Attribute;

@@ -27,6 +27,18 @@ public static class Problems
         return Results.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
     }
 
+    /// <summary>
+    /// A 413 the framework answers itself: a JSON route's body binding swallows Kestrel's refusal of a body over
+    /// <see cref="Imports.MaxBytes"/> and leaves an empty 413, which UseStatusCodePages then writes as a problem.
+    /// It says what the other refusals of an oversized body say.
+    /// </summary>
+    public static void InFrench(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails is not { Status: StatusCodes.Status413PayloadTooLarge, Detail: null } problem) return;
+        problem.Title = Imports.TooLargeTitle;
+        problem.Detail = Imports.TooLargeDetail;
+    }
+
     public static (int Status, string Title) Of(RefusalKind kind) => kind switch
     {
         RefusalKind.Forbidden => (StatusCodes.Status403Forbidden, "Action non autorisée"),

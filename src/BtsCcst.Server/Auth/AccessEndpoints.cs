@@ -57,7 +57,8 @@ public static class AccessEndpoints
             .WithSummary("Who is signed in (cookie or bearer token), and the antiforgery token cookie-authenticated writes send in X-CSRF-TOKEN.");
         access.MapPost("/sign-out", SignOut).RequireAuthorization().WithSummary("Ends the cookie's access on every silo within seconds.");
 
-        var session = app.MapGroup("/api/sessions/{session}").RequireAuthorization(Policies.Organiser).WithTags("Accès").ValidateJsonBodies();
+        var session = app.MapGroup("/api/sessions/{session}").RequireAuthorization(Policies.Organiser).WithTags("Accès")
+            .AddEndpointFilter(Endpoints.ValidateRouteIds).ValidateJsonBodies();
         session.MapGet("/people", People).WithSummary("Who takes part, in which role and scope, from juries.csv, examiners.csv and centres.csv.");
         session.MapGet("/accesses", List).WithSummary("The personal accesses: who, role, scope, issued, last used, status.");
         session.MapPost("/accesses", Issue)

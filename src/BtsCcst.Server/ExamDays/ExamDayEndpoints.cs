@@ -10,7 +10,8 @@ namespace BtsCcst.Server.ExamDays;
 
 /// <summary>An event of the day as posted; times are the centre's wall-clock "HH:mm".</summary>
 public sealed record DayEventBody(
-    [property: Required] string? Kind, string? CandidateNumber, string? Unit, int? Minutes, string? ExaminerId, string? Room, string? From, string? To, string? Reason);
+    [property: Required] string? Kind, [property: Identifier] string? CandidateNumber, string? Unit, int? Minutes, [property: Identifier] string? ExaminerId,
+    string? Room, string? From, string? To, string? Reason);
 
 public sealed record ExamOfDayResponse(
     string CandidateNumber, string LastName, string FirstName, string Unit, int Group, string Room, string CommissionId, string[] ExaminerIds,

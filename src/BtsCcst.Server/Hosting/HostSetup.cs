@@ -73,7 +73,7 @@ public static class HostSetup
         builder.Services.AddAuthorization(Policies.Add);
         builder.Services.AddBtsCcstAccess();
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.InFrench);
         // A body that does not read as JSON throws (in every environment, not only Development), so that
         // ProblemExceptionHandler answers it in French, naming the field.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);

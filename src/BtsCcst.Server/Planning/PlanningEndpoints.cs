@@ -18,15 +18,17 @@ public sealed record PlanningRunRequest(double? TimeLimitSeconds, PlanningWeight
     int? NoticeDays = null, string? Replan = null);
 
 /// <summary>Plans the second group's contrôle orals instead of the first group's: on these dates, in these centres.</summary>
-public sealed record SecondGroupRequest([property: Required] DateOnly[]? Dates, [property: Required] string[]? CentreIds);
+public sealed record SecondGroupRequest([property: Required] DateOnly[]? Dates, [property: Required, Identifier] string[]? CentreIds);
 
 /// <summary>Soft-goal weights; any left out keeps its documented default (PlannerWeights).</summary>
 public sealed record PlanningWeightsRequest(int? Unplaced, int? ExtraDay, int? WaitingMinute, int? NoProfessional, int? ExaminerDay, int? LoadBalanceMinute,
     int? LateInDayMinute = null, int? IncidentSlackMinutes = null);
 
-public sealed record OralPinRequest([property: Required] string? CandidateNumber, [property: Required] string? Unit, DateOnly? Date, string? CentreId);
+public sealed record OralPinRequest([property: Required, Identifier] string? CandidateNumber, [property: Required] string? Unit, DateOnly? Date,
+    [property: Identifier] string? CentreId);
 
-public sealed record CommissionPinRequest([property: Required] string? CentreId, [property: Required] DateOnly? Date, [property: Required] string[]? ExaminerIds);
+public sealed record CommissionPinRequest([property: Required, Identifier] string? CentreId, [property: Required] DateOnly? Date,
+    [property: Required, Identifier] string[]? ExaminerIds);
 
 public sealed record PinsRequest(OralPinRequest[]? Orals, CommissionPinRequest[]? Commissions);
 

@@ -46,7 +46,9 @@ public sealed class SecondGroupTests(DeliberationClusterFixture fixture)
         Assert.Contains("C_E2 (E21 + E22), C_E3 (E3)", dispensed!.Message);
         var chosen = await sg01.ChooseControles(["E1", "C_E3"], president);
         Assert.Equal(["C_E1", "C_E3"], chosen.ControleChoices);
-        AssertRefused(RefusalKind.Conflict, await Catch(() => jury.Close(president)));
+        var closedAlready = await Catch(() => jury.Close(president));
+        AssertRefused(RefusalKind.Conflict, closedAlready);
+        Assert.EndsWith("ouvrez le second groupe, puis clôturez-le.", closedAlready!.Message);
 
         Assert.Equal("SECOND_OPEN", await jury.OpenSecondGroup(president));
         AssertRefused(RefusalKind.Conflict, await Catch(() => jury.OpenSecondGroup(president)));

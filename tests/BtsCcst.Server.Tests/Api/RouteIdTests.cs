@@ -14,6 +14,11 @@ public sealed class RouteIdTests(ServerFixture server)
     [InlineData("/api/sessions/2024/candidates/C001%0A", "number")]
     [InlineData("/api/sessions/2024/centres/CAEN%0A/days/2024-05-27", "centre")]
     [InlineData("/api/sessions/2024/examiners/_EX01/calendar.ics", "examinerId")]
+    [InlineData("/api/sessions/2024%0A/accesses/audit", "session")] // the access routes answered for "2024\n" (an empty trail)
+    [InlineData("/api/sessions/-2-3/accesses", "session")]
+    [InlineData("/api/sessions/2024%0A/accesses/mailings/job-1", "session")]
+    [InlineData("/api/sessions/2024/planning-runs/run-1%0A", "runId")]
+    [InlineData("/api/sessions/2024/centres/CAEN/days/2024-05-27/repairs/=1%2B1", "repairId")]
     public async Task A_malformed_identifier_is_a_400_naming_the_segment(string path, string segment)
     {
         using var organiser = await server.OrganiserAsync();

@@ -144,8 +144,12 @@
     result.textContent = `Import de ${file.name}…`;
     el("import-errors-block").hidden = true;
     // A large file is written in batches: its progress is in the import journal while the request runs.
+    let answered = false;
     const progress = setInterval(async () => {
-      const log = await api("GET", "/imports").catch(() => []);
+      const log = await api("GET", "/imports").catch(() => null);
+      // A poll still under way when the import's answer came must not write over that answer.
+      if (!log || answered) return;
+      renderImportLog(log);
       const running = log.find(r => r.unfinished && r.kind === kind);
       if (running && running.rowsTotal > 0) result.textContent = `Import de ${file.name} : ${running.rowsDone} / ${running.rowsTotal} lignes écrites…`;
     }, 1000);
@@ -159,6 +163,7 @@
       result.textContent = `Serveur injoignable : ${file.name} n'a peut-être pas été importé ; consultez le journal, puis importez-le à nouveau.`;
       return;
     } finally {
+      answered = true;
       clearInterval(progress);
     }
     const json = await response.json().catch(() => null);
@@ -212,7 +217,8 @@
   function renderImportLog(log) {
     el("import-log").querySelector("tbody").innerHTML = [...log].reverse().map(r => {
       const c = r.counts;
-      const what = r.unfinished ? `inachevé : importez à nouveau le même fichier (${r.rowsDone} ligne(s) écrites)`
+      // Unfinished is an import under way: one cut short by a stop of the server is marked with a failure at the restart.
+      const what = r.unfinished ? (r.rowsTotal > 0 ? `en cours : ${r.rowsDone} / ${r.rowsTotal} lignes écrites` : "en cours")
         : r.failure ? r.failure
         : c ? `${c.created} créé(s), ${c.updated} mis à jour, ${c.unchanged} inchangé(s)` : `refusé : ${r.refusedRows} ligne(s) en erreur`;
       return `<tr><td class="number">${r.sequence}</td><td class="name">${escapeHtml(r.kind)}.csv</td><td class="name">${escapeHtml(r.by?.name)}</td>`
