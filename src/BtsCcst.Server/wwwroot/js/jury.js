@@ -51,11 +51,12 @@
   const columns = [
     { key: "number", label: "N°", cls: "number", value: r => r.candidateNumber, text: true },
     { key: "name", label: "Nom", cls: "name", value: r => `${r.lastName} ${r.firstName}`, text: true },
+    // The average beside the decision: both stay on screen at 1400 px with the flags, the marks scroll under them.
     { key: "decision", label: "Décision", cls: "decision", value: r => decisionLabels[r.decision] || r.decision, text: true },
+    { key: "average", label: "Moyenne", cls: "average", value: r => r.average },
     { key: "flags", label: "Signalements", cls: "flags", value: r => flagList(r).length },
     ...units.map(u => ({ key: u, label: u, cls: "unit", value: r => markValue(r.results.find(c => c.unit === u)) })),
     { key: "points", label: "Points", cls: "points", value: r => r.points },
-    { key: "average", label: "Moyenne", cls: "average", value: r => r.average },
     { key: "proAverage", label: "Moy. pro.", cls: "pro-average", value: r => r.proAverage },
   ];
   const sorting = { key: "number", ascending: true };
@@ -123,10 +124,11 @@
     tr.id = `candidate-${row.candidateNumber}`;
     tr.innerHTML = `<th scope="row" class="number" tabindex="-1">${escapeHtml(row.candidateNumber)}</th><td class="name">${escapeHtml(row.lastName)} ${escapeHtml(row.firstName)}</td>`
       + `<td class="decision" data-decision="${row.decision}">${decisionLabels[row.decision] || row.decision}</td>`
+      + `<td class="average">${fmt(row.average)}</td>`
       + `<td class="flags">${flagsOf(row)}</td>`
       + units.map(u => markCell(row, u)).join("")
       + `<td class="points">${row.points === null ? "" : Number(row.points).toFixed(3).replace(".", ",")}</td>`
-      + `<td class="average">${fmt(row.average)}</td><td class="pro-average">${fmt(row.proAverage)}</td>`;
+      + `<td class="pro-average">${fmt(row.proAverage)}</td>`;
     return tr;
   }
 

@@ -226,8 +226,9 @@
     EF1: "#a2191f", EF2: "#4a3c8c", EF3: "#3d5a00", C_E1: "#0e6027", C_E2: "#7d3c00", C_E3: "#491d8b",
   };
   const colourOf = unit => unitColours[unit] || "#44474d";
-  // The default (2 hours on screen) leaves a 20-minute oral wide enough for its candidate's number and name.
-  const zooms = [{ perMinute: 1.2, label: "Journée" }, { perMinute: 2.5, label: "Demi-journée" }, { perMinute: 6, label: "2 heures" }, { perMinute: 10, label: "1 heure" }];
+  // The default leaves a 20-minute oral (the shortest) wide enough for a full candidate number ("CCST24-00513"), its unit
+  // and its name on two lines; the labels say about how much of the day a 1400 px screen shows.
+  const zooms = [{ perMinute: 1.2, label: "Journée" }, { perMinute: 2.5, label: "Demi-journée" }, { perMinute: 7, label: "3 heures" }, { perMinute: 10, label: "1 heure" }];
   let zoom = 2;
   let scheduleRows = [];
   const collator = new Intl.Collator("fr", { numeric: true });
@@ -317,6 +318,9 @@
       + `<span class="tl-name">${escapeHtml(name)}</span></button>`;
   }
 
+  // Rooms are often named "Salle 2" already: no "Salles Salle 1, Salle 2".
+  const roomsWords = rooms => rooms.every(r => /^salle\b/i.test(r)) ? rooms.join(", ") : `${rooms.length > 1 ? "Salles" : "Salle"} ${rooms.join(", ")}`;
+
   function renderDay(rows, search) {
     const { centreId, date } = rows[0];
     const first = Math.min(...rows.map(r => minutes(r.prepStart || r.examStart)));
@@ -335,6 +339,8 @@
       for (const x of row.examinerIds || []) lane.examiners.add(x);
       lane.rows.push(row);
     }
+    // The day's heading names the centre and the date: a lane says "Commission C1", its full id in the detail and the table.
+    const shortId = id => id.startsWith(`${centreId}-${date}-`) ? id.slice(centreId.length + date.length + 2) : id;
     const ordered = [...lanes.values()].sort((a, b) => collator.compare([...a.rooms][0], [...b.rooms][0]) || collator.compare(a.commissionId, b.commissionId));
 
     const section = document.createElement("section");
@@ -348,14 +354,14 @@
       const blocks = lane.rows.sort((a, b) => minutes(a.examStart) - minutes(b.examStart)).map(r => block(r, at, span, search)).join("");
       const rooms = [...lane.rooms].sort(collator.compare);
       return `<div class="tl-row" data-commission="${escapeHtml(lane.commissionId)}" data-room="${escapeHtml(rooms.join(", "))}">`
-        + `<div class="tl-label"><strong>Commission ${escapeHtml(lane.commissionId)}</strong><span>${rooms.length > 1 ? "Salles" : "Salle"} ${escapeHtml(rooms.join(", "))}</span>`
+        + `<div class="tl-label"><strong title="${escapeHtml(lane.commissionId)}">Commission ${escapeHtml(shortId(lane.commissionId))}</strong><span>${escapeHtml(roomsWords(rooms))}</span>`
         + `<span class="tl-examiners">${escapeHtml([...lane.examiners].sort(collator.compare).join(", "))}</span></div>`
-        + `<div class="tl-track" style="width:${width}px">${blocks}</div></div>`;
+        + `<div class="tl-track" style="width:${width}px;--hour:${60 * perMinute}px">${blocks}</div></div>`;
     }).join("");
     const title = `Centre ${centreId} — ${dateLabel(date)}`;
     section.innerHTML = `<h3>${escapeHtml(title)} <span class="hint">(${rows.length} oraux, ${ordered.length} commissions)</span></h3>`
       + `<div class="tl-scroll" tabindex="0" role="group" aria-label="${escapeHtml(`${title} : frise, défilement horizontal`)}">`
-      + `<div class="tl-grid" style="width:calc(13rem + ${width}px)"><div class="tl-row tl-axis"><div class="tl-label"></div><div class="tl-track" style="width:${width}px">${ticks.join("")}</div></div>${lines}</div></div>`
+      + `<div class="tl-grid"><div class="tl-row tl-axis"><div class="tl-label"></div><div class="tl-track" style="width:${width}px">${ticks.join("")}</div></div>${lines}</div></div>`
       + `<details class="tl-table"><summary>Voir ces oraux en tableau</summary></details>`;
     section.querySelector("details").addEventListener("toggle", e => {
       if (e.target.open && !e.target.querySelector("table")) e.target.insertAdjacentHTML("beforeend", tableOf(rows));
