@@ -181,12 +181,20 @@
     scroller.scrollLeft = left;
     el("board-count").textContent = shown.length === all.length
       ? `${all.length} candidat(s)` : `${shown.length} candidat(s) affiché(s) sur ${all.length}`;
+    pinNameColumn();
     if (focused?.candidate) {
       const tr = body.querySelector(`tr[data-candidate="${CSS.escape(focused.candidate)}"]`);
       const target = focused.unit ? tr?.querySelector(`td[data-unit="${CSS.escape(focused.unit)}"] button`) : tr?.querySelector("button");
       target?.focus({ preventScroll: true });
     }
   }
+
+  // The number column is as wide as its longest number: the frozen name column starts where it ends, whatever the numbers.
+  function pinNameColumn() {
+    const width = document.querySelector("#candidates thead th.number")?.getBoundingClientRect().width;
+    if (width) el("candidates").style.setProperty("--number-width", `${width}px`);
+  }
+  window.addEventListener("resize", pinNameColumn);
 
   for (const id of ["board-search", "filter-decision", "filter-flag"]) el(id).addEventListener("input", () => renderTable());
   el("filter-reset").addEventListener("click", () => {
