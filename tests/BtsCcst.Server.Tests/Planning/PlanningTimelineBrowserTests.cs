@@ -145,6 +145,24 @@ public sealed class PlanningTimelineBrowserTests(ServerFixture server)
             await Expect(day.Locator("details.tl-table tbody tr")).ToHaveCountAsync(exams.Count(e => e.CentreId == "ROUEN" && e.Date == "2024-05-27"));
         });
 
+        await browser.Step("zoomed out to the week, each centre's days side by side, a lane per commission of each day", async () =>
+        {
+            await Expect(page.Locator("#tl-zoom-label")).ToHaveTextAsync("Zoom : 3 heures");
+            foreach (var _ in Enumerable.Range(0, 3)) await page.ClickAsync("#tl-zoom-out");
+            await Expect(page.Locator("#tl-zoom-label")).ToHaveTextAsync("Zoom : Semaine");
+            await Expect(page.Locator("#tl-zoom-out")).ToBeDisabledAsync();
+            await Expect(page.Locator(".tl-day")).ToHaveCountAsync(2);
+            var caen = page.Locator(".tl-day[data-centre=\"CAEN\"]");
+            await Expect(caen.Locator("h3")).ToContainTextAsync("lundi 27 mai 2024, mardi 28 mai 2024");
+            await Expect(caen.Locator(".tl-row[data-commission]")).ToHaveCountAsync(exams.Where(e => e.CentreId == "CAEN").Select(e => e.CommissionId).Distinct().Count());
+            await Expect(caen.Locator(".tl-tick-day")).ToHaveTextAsync(["lun. 27", "mar. 28"]);
+            // The second day's first exam sits right of the first day's last one.
+            var dayOne = await caen.Locator(".tl-row[data-commission=\"CAEN-2024-05-27-C3\"] .tl-exam").Last.BoundingBoxAsync();
+            var dayTwo = await caen.Locator(".tl-row[data-commission=\"CAEN-2024-05-28-C1\"] .tl-exam").First.BoundingBoxAsync();
+            Assert.True(dayTwo!.X > dayOne!.X + dayOne.Width, $"day two starts at {dayTwo.X} px, day one ends at {dayOne.X + dayOne.Width} px");
+            await Expect(blocks).ToHaveCountAsync(exams.Count);
+        });
+
         await browser.Step("at 390 px the page does not scroll sideways: each day's timeline scrolls in its own box", async () =>
         {
             await page.SetViewportSizeAsync(390, 844);
