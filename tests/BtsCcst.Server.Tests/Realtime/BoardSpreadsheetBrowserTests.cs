@@ -107,6 +107,10 @@ public sealed class BoardSpreadsheetBrowserTests(ServerFixture server)
             await Expect(body.Locator("tr")).ToHaveAttributeAsync("data-candidate", "B-03");
             await page.SelectOptionAsync("#filter-flag", "livret");
             await Expect(body.Locator("tr")).ToHaveAttributeAsync("data-candidate", "B-01");
+            // B-02's E4 corrected to 2: (300 − 6 × 10) / 25 = 9.6, within half a point of 10.
+            await page.SelectOptionAsync("#filter-flag", "near");
+            await Expect(body.Locator("tr")).ToHaveCountAsync(1);
+            await Expect(body.Locator("tr")).ToHaveAttributeAsync("data-candidate", "B-02");
             await page.SelectOptionAsync("#filter-flag", "");
             await page.SelectOptionAsync("#filter-decision", "AJOURNE");
             await Expect(body.Locator("tr")).ToHaveCountAsync(2);
