@@ -1,4 +1,4 @@
-// Screenshots of the five pages on the 600-candidate sample (see README "Screens").
+// Screenshots of the pages of a working day on the 600-candidate sample (see README "Screens").
 // usage: node docs/screens/shoot.js <playwright package dir> <base url> <suffix: before|after>
 // The server must hold the sample (ops/sample/load.sh) and a plan; Chromium from $CHROMIUM_PATH.
 "use strict";
@@ -24,6 +24,7 @@ async function token(body) {
     { name: "commission-1400", url: `/commission/${commission}?session=2024&centre=CAEN&date=2024-05-28#token=${await token({ role: "examiner", name: examiner })}`, width: 1400, wait: "#exams tbody tr" },
     { name: "centre", url: `/centre/CAEN?session=2024&date=2024-05-28#token=${await token({ role: "centre-manager", name: "Mme Lefèvre", scope: "CAEN" })}`, width: 1400, wait: "tr[data-candidate]" },
     { name: "planning", url: `/planning?session=2024#token=${organiser}`, width: 1400, wait: ".tl-exam" },
+    { name: "workspace", url: `/workspace?session=2024#token=${organiser}`, width: 1400, wait: "#list-juries tbody tr" },
   ];
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium", args: ["--no-sandbox", "--headless=new"] });
   for (const shot of shots) {

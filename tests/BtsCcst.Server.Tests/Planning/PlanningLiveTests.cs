@@ -127,11 +127,12 @@ public sealed class PlanningLiveTests(ServerFixture server)
     public async Task The_planning_page_shows_the_run_progress_live_then_the_plan_as_a_timeline()
     {
         const string session = "plan-live-page";
-        await ImportSmallSessionAsync(session, "LP");
+        // Numbers as long as the sample's ("CCST24-00513"), one character more: a 20-minute E22 block must still show it whole.
+        await ImportSmallSessionAsync(session, "CCST24-005");
         var token = await server.TokenAsync("organiser", "bureau-examens");
 
         await using var chromium = await Chromium.LaunchAsync();
-        await using var browser = await chromium.NewPageAsync();
+        await using var browser = await chromium.NewPageAsync(1400, 900);
         var page = browser.Page;
 
         await browser.Step("open the planning page", async () =>
@@ -224,7 +225,8 @@ public sealed class PlanningLiveTests(ServerFixture server)
             var before = (await block.BoundingBoxAsync())!.Width;
             await page.ClickAsync("#tl-zoom-in");
             await Expect(page.Locator("#tl-zoom-label")).ToHaveTextAsync("Zoom : 1 heure");
-            Assert.True((await page.Locator(".tl-exam").First.BoundingBoxAsync())!.Width > before * 1.5);
+            // From the default (7 px a minute) to 10: blocks about 1.4 times as wide.
+            Assert.True((await page.Locator(".tl-exam").First.BoundingBoxAsync())!.Width > before * 1.3);
             await page.ClickAsync("#tl-zoom-out");
             await page.Locator(".tl-scroll").First.FocusAsync();
             await page.Keyboard.PressAsync("ArrowRight");

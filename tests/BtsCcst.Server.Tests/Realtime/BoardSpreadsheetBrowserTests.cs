@@ -31,12 +31,12 @@ public sealed class BoardSpreadsheetBrowserTests(ServerFixture server)
                 SampleFiles.Candidate("B-01", livret: true, lastName: "LIVRET"),
                 SampleFiles.Candidate("B-02", lastName: "CORRIGE"),
                 SampleFiles.Candidate("B-03", lastName: "MANQUANT"),
-                SampleFiles.Candidate("B-04", lastName: "HAUTE"),
+                SampleFiles.Candidate("B-04", lastName: "HAUTE", kept: "E4:15.5"),
                 .. fillers.Select(f => SampleFiles.Candidate(f, lastName: "REMPLISSAGE"))]))).EnsureSuccessStatusCode();
             (await organiser.ImportAsync(Session, "marks", SampleFiles.Marks(["B-01"], "6"))).EnsureSuccessStatusCode();
             (await organiser.ImportAsync(Session, "marks", SampleFiles.Marks(["B-02", .. fillers], "12"))).EnsureSuccessStatusCode();
             (await organiser.ImportAsync(Session, "marks", SampleFiles.Marks(["B-03"], "14", "E4"))).EnsureSuccessStatusCode();
-            (await organiser.ImportAsync(Session, "marks", SampleFiles.Marks(["B-04"], "16.5"))).EnsureSuccessStatusCode();
+            (await organiser.ImportAsync(Session, "marks", SampleFiles.Marks(["B-04"], "16.5", "E4"))).EnsureSuccessStatusCode();
         }
         using var president = await server.PresidentAsync(Jury);
         (await president.PutResultAsync(Session, "B-02", "E4", "2", "Erreur de report")).EnsureSuccessStatusCode();
@@ -48,18 +48,32 @@ public sealed class BoardSpreadsheetBrowserTests(ServerFixture server)
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
         var body = page.Locator("#candidates tbody");
 
-        await browser.Step("open the board at 1400 px: every flag on screen, the changed mark marked", async () =>
+        await browser.Step("open the board at 1400 px: every flag and the average on screen, the changed mark marked", async () =>
         {
             await page.GotoAsync($"{server.BaseAddress}jury/{Jury}?session={Session}#token={token}");
             await Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 15_000 });
             await Expect(body.Locator("tr")).ToHaveCountAsync(44);
             await Expect(page.Locator("#board-count")).ToHaveTextAsync("44 candidat(s)");
-            var flags = await page.Locator($"{Row("B-01")} td.flags").BoundingBoxAsync();
-            Assert.True(flags!.X + flags.Width <= 1400, $"flags end at {flags.X + flags.Width} px");
+            var box = await page.Locator("#board-scroll").BoundingBoxAsync();
+            foreach (var column in new[] { "flags", "average", "decision" })
+            {
+                var cell = await page.Locator($"{Row("B-01")} td.{column}").BoundingBoxAsync();
+                Assert.True(cell!.X + cell.Width <= box!.X + box.Width, $"{column} ends at {cell.X + cell.Width} px, the board at {box.X + box.Width} px");
+            }
             await Expect(page.Locator($"{Row("B-01")} td.flags")).ToContainTextAsync("Livret à examiner");
             await Expect(page.Locator($"{Row("B-03")} td.flags")).ToContainTextAsync("Manque E4");
             await Expect(page.Locator($"{Row("B-02")} td[data-unit=\"E4\"]")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("changed"));
             await Expect(page.Locator($"{Row("B-04")} td[data-unit=\"E1\"]")).ToHaveTextAsync("16,5");
+            // A mark kept from an earlier session, the French way too.
+            await Expect(page.Locator($"{Row("B-04")} td[data-unit=\"E4\"]")).ToHaveTextAsync("BEN : 15,5");
+        });
+
+        await browser.Step("each chart has its figures as a table", async () =>
+        {
+            await page.Locator("#distribution + details summary").ClickAsync();
+            await Expect(page.Locator("#distribution-table tbody tr")).ToHaveCountAsync(20);
+            // The forty fillers average 12: the row "de 12 à 13"; B-02 (E4 corrected to 2), B-01 and B-04 are elsewhere.
+            await Expect(page.Locator("#distribution-table tbody tr").Nth(12).Locator("td")).ToHaveTextAsync("40");
         });
 
         await browser.Step("the header and the first two columns stay when the table scrolls", async () =>
@@ -93,6 +107,10 @@ public sealed class BoardSpreadsheetBrowserTests(ServerFixture server)
             await Expect(body.Locator("tr")).ToHaveAttributeAsync("data-candidate", "B-03");
             await page.SelectOptionAsync("#filter-flag", "livret");
             await Expect(body.Locator("tr")).ToHaveAttributeAsync("data-candidate", "B-01");
+            // B-02's E4 corrected to 2: (300 − 6 × 10) / 25 = 9.6, within half a point of 10.
+            await page.SelectOptionAsync("#filter-flag", "near");
+            await Expect(body.Locator("tr")).ToHaveCountAsync(1);
+            await Expect(body.Locator("tr")).ToHaveAttributeAsync("data-candidate", "B-02");
             await page.SelectOptionAsync("#filter-flag", "");
             await page.SelectOptionAsync("#filter-decision", "AJOURNE");
             await Expect(body.Locator("tr")).ToHaveCountAsync(2);

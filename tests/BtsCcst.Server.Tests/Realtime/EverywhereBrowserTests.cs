@@ -79,6 +79,14 @@ public sealed class EverywhereBrowserTests(ServerFixture server)
             Assert.Equal(examinerToken, await lost.Page.EvaluateAsync<string>(
                 $"() => sessionStorage.getItem('btsccst-token-commission-{Session}-{exam.CommissionId}')"));
         });
+        await lost.Step("on the centre page too, a day without exams is not found, and the manager keeps the token", async () =>
+        {
+            await lost.Page.GotoAsync($"{server.BaseAddress}centre/CAEN-1?session={Session}&date=2024-05-29#token={managerToken}");
+            await Expect(lost.Page.Locator("#connection")).ToContainTextAsync("Introuvable", Live);
+            await Expect(lost.Page.Locator("#connection")).Not.ToContainTextAsync("centres.csv");
+            await Expect(lost.Page.Locator("#login")).ToBeHiddenAsync();
+            Assert.Equal(managerToken, await lost.Page.EvaluateAsync<string>($"() => sessionStorage.getItem('btsccst-token-day-{Session}-CAEN-1')"));
+        });
         await lost.Step("another jury's board is not allowed: the login form says so", async () =>
         {
             await lost.Page.GotoAsync($"{server.BaseAddress}jury/AUTRE?session={Session}#token={presidentToken}");

@@ -19,6 +19,9 @@
   // Rooms are named by the plan ("Salle 1") or by the centre: "Salle" only when the name does not say it.
   const roomLabel = r => /^salle\b/i.test(String(r)) ? String(r) : `Salle ${r}`;
   let current = null;
+  // The hub's words without the transport's ("… HubException: ") nor the file they come from ("(centres.csv)").
+  const plainWords = e => String(e && e.message || e).replace(/^.*HubException:\s*/, "").replace(/\s*\(centres\.csv\)/, "");
+  const notFound = e => /n'existe pas|n'accueille pas/.test(String(e && e.message || e));
 
   el("centre-id").textContent = centreId;
   el("session-id").textContent = sessionId;
@@ -29,6 +32,9 @@
     tokenKey, mainId: "day", hubPath: "/hubs/exam-day", updateMethod: "dayChanged",
     watch: c => c.invoke("Watch", sessionId, centreId, date),
     render: day => render(day),
+    // An unknown centre or a day without exams is not a refusal: say so and keep the token (a wrong link, not a wrong person).
+    refusal: e => notFound(e) ? null : /HubException|401|403/.test(String(e && e.message || e)) ? `Accès refusé : ${plainWords(e)}` : null,
+    gone: e => notFound(e) ? `Introuvable : ${plainWords(e)}` : null,
   });
   const isManager = () => { const c = page.claims(); return c.role === "centre-manager" && c.scope === centreId; };
   el("dev-token").addEventListener("click", () =>

@@ -20,6 +20,8 @@
     { kind: "exam-done", label: "Fin", when: ["IN_EXAM"] },
   ];
   const waiting = ["CONVOKED", "PRESENT", "IN_PREPARATION"];
+  // Rooms are often named "Salle 2" already: no "salle Salle 2".
+  const roomWords = room => /^salle\b/i.test(String(room)) ? String(room) : `salle ${room}`;
   const el = id => document.getElementById(id);
   const text = s => String(s ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" })[c]);
 
@@ -233,7 +235,7 @@
     const next = exams.find(e => !e.withdrawn && e.status === "IN_EXAM") || exams.find(e => !e.withdrawn && waiting.includes(e.status));
     el("next-candidate").innerHTML = next
       ? `<strong>${text(next.candidateNumber)} ${text(next.lastName)} ${text(next.firstName)}</strong><br>`
-        + `${text(next.unit)} à ${text(next.examStart)}, salle ${text(next.room)} — <span class="status-word">${text(statusLabels[next.status])}</span>`
+        + `${text(next.unit)} à ${text(next.examStart)}, ${text(roomWords(next.room))} — <span class="status-word">${text(statusLabels[next.status])}</span>`
       : "aucun";
     const nextActions = el("next-actions");
     if (next) {

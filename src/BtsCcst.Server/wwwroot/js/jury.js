@@ -51,11 +51,12 @@
   const columns = [
     { key: "number", label: "N°", cls: "number", value: r => r.candidateNumber, text: true },
     { key: "name", label: "Nom", cls: "name", value: r => `${r.lastName} ${r.firstName}`, text: true },
+    // The average beside the decision: both stay on screen at 1400 px with the flags, the marks scroll under them.
     { key: "decision", label: "Décision", cls: "decision", value: r => decisionLabels[r.decision] || r.decision, text: true },
+    { key: "average", label: "Moyenne", cls: "average", value: r => r.average },
     { key: "flags", label: "Signalements", cls: "flags", value: r => flagList(r).length },
     ...units.map(u => ({ key: u, label: u, cls: "unit", value: r => markValue(r.results.find(c => c.unit === u)) })),
     { key: "points", label: "Points", cls: "points", value: r => r.points },
-    { key: "average", label: "Moyenne", cls: "average", value: r => r.average },
     { key: "proAverage", label: "Moy. pro.", cls: "pro-average", value: r => r.proAverage },
   ];
   const sorting = { key: "number", ascending: true };
@@ -123,10 +124,11 @@
     tr.id = `candidate-${row.candidateNumber}`;
     tr.innerHTML = `<th scope="row" class="number" tabindex="-1">${escapeHtml(row.candidateNumber)}</th><td class="name">${escapeHtml(row.lastName)} ${escapeHtml(row.firstName)}</td>`
       + `<td class="decision" data-decision="${row.decision}">${decisionLabels[row.decision] || row.decision}</td>`
+      + `<td class="average">${fmt(row.average)}</td>`
       + `<td class="flags">${flagsOf(row)}</td>`
       + units.map(u => markCell(row, u)).join("")
       + `<td class="points">${row.points === null ? "" : Number(row.points).toFixed(3).replace(".", ",")}</td>`
-      + `<td class="average">${fmt(row.average)}</td><td class="pro-average">${fmt(row.proAverage)}</td>`;
+      + `<td class="pro-average">${fmt(row.proAverage)}</td>`;
     return tr;
   }
 
@@ -179,12 +181,20 @@
     scroller.scrollLeft = left;
     el("board-count").textContent = shown.length === all.length
       ? `${all.length} candidat(s)` : `${shown.length} candidat(s) affiché(s) sur ${all.length}`;
+    pinNameColumn();
     if (focused?.candidate) {
       const tr = body.querySelector(`tr[data-candidate="${CSS.escape(focused.candidate)}"]`);
       const target = focused.unit ? tr?.querySelector(`td[data-unit="${CSS.escape(focused.unit)}"] button`) : tr?.querySelector("button");
       target?.focus({ preventScroll: true });
     }
   }
+
+  // The number column is as wide as its longest number: the frozen name column starts where it ends, whatever the numbers.
+  function pinNameColumn() {
+    const width = document.querySelector("#candidates thead th.number")?.getBoundingClientRect().width;
+    if (width) el("candidates").style.setProperty("--number-width", `${width}px`);
+  }
+  window.addEventListener("resize", pinNameColumn);
 
   for (const id of ["board-search", "filter-decision", "filter-flag"]) el(id).addEventListener("input", () => renderTable());
   el("filter-reset").addEventListener("click", () => {

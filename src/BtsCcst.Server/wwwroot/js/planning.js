@@ -226,9 +226,12 @@
     EF1: "#a2191f", EF2: "#4a3c8c", EF3: "#3d5a00", C_E1: "#0e6027", C_E2: "#7d3c00", C_E3: "#491d8b",
   };
   const colourOf = unit => unitColours[unit] || "#44474d";
-  // The default (2 hours on screen) leaves a 20-minute oral wide enough for its candidate's number and name.
-  const zooms = [{ perMinute: 1.2, label: "Journée" }, { perMinute: 2.5, label: "Demi-journée" }, { perMinute: 6, label: "2 heures" }, { perMinute: 10, label: "1 heure" }];
-  let zoom = 2;
+  // The default leaves a 20-minute oral (the shortest) wide enough for a full candidate number ("CCST24-00513"), its unit
+  // and its name on two lines; the labels say about how much of the day a 1400 px screen shows.
+  // "Semaine" lays each centre's days side by side (the blocks are then too narrow for words: their names are in the tooltip).
+  const zooms = [{ perMinute: 0.4, label: "Semaine", week: true }, { perMinute: 1.2, label: "Journée" }, { perMinute: 2.5, label: "Demi-journée" },
+    { perMinute: 7, label: "3 heures" }, { perMinute: 10, label: "1 heure" }];
+  let zoom = 3;
   let scheduleRows = [];
   const collator = new Intl.Collator("fr", { numeric: true });
   const folded = t => String(t ?? "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -287,79 +290,111 @@
       ? "Aucun planning adopté pour cette session."
       : `${rows.length} oraux planifiés${shown.length < rows.length ? `, ${shown.length} affichés` : ""}. `
         + "Une ligne par commission (sa salle et ses examinateurs à gauche) ; la préparation apparaît en clair sous chaque épreuve. "
-        + "Faites défiler horizontalement pour parcourir la journée, ou zoomez.";
+        + "Faites défiler horizontalement pour parcourir la journée, ou zoomez (de la semaine à l'heure).";
     el("tl-count").textContent = search ? `${matches} oral(aux) trouvé(s)` : "";
     el("tl-zoom-label").textContent = `Zoom : ${zooms[zoom].label}`;
     el("tl-zoom-out").disabled = zoom === 0;
     el("tl-zoom-in").disabled = zoom === zooms.length - 1;
     const days = new Map();
     for (const row of shown) {
-      const key = `${row.centreId}|${row.date}`;
+      const key = zooms[zoom].week ? row.centreId : `${row.centreId}|${row.date}`;
       if (!days.has(key)) days.set(key, []);
       days.get(key).push(row);
     }
-    el("timeline").replaceChildren(...[...days.keys()].sort().map(key => renderDay(days.get(key), search)));
+    el("timeline").replaceChildren(...[...days.keys()].sort().map(key => renderSection(days.get(key), search)));
     if (search && matches) el("timeline").querySelector(".tl-exam.match")?.scrollIntoView({ block: "nearest", inline: "center" });
   }
 
-  function block(r, at, span, search) {
+  function block(r, scale, search) {
     const name = nameOf(r);
     const hit = matchesSearch(r, search);
     // The accessible name starts with the words on the block (number, unit, name), then what the tooltip adds.
     const label = `${r.candidateNumber} ${r.unit} ${name}, ${hhmm(r.examStart)}–${hhmm(r.examEnd)}`
       + `${r.prepStart ? `, préparation dès ${hhmm(r.prepStart)}` : ""}, examinateurs ${(r.examinerIds || []).join(", ")}`;
     const prep = r.prepStart
-      ? `<div class="tl-prep" style="left:${at(minutes(r.prepStart))}px;width:${span(minutes(r.prepStart), minutes(r.examStart))}px"></div>` : "";
+      ? `<div class="tl-prep" style="left:${scale.x(r.date, r.prepStart)}px;width:${scale.span(r.prepStart, r.examStart)}px"></div>` : "";
     return prep + `<button type="button" class="tl-exam${hit ? " match" : search ? " dim" : ""}" data-candidate="${escapeHtml(r.candidateNumber)}" data-unit="${escapeHtml(r.unit)}"`
-      + ` style="left:${at(minutes(r.examStart))}px;width:${span(minutes(r.examStart), minutes(r.examEnd))}px;background:${colourOf(r.unit)}"`
+      + ` style="left:${scale.x(r.date, r.examStart)}px;width:${scale.span(r.examStart, r.examEnd)}px;background:${colourOf(r.unit)}"`
       + ` aria-label="${escapeHtml(label)}" title="${escapeHtml(label)}">`
       + `<span class="tl-candidate">${escapeHtml(r.candidateNumber)} <span class="tl-unit">${escapeHtml(r.unit)}</span></span> `
       + `<span class="tl-name">${escapeHtml(name)}</span></button>`;
   }
 
-  function renderDay(rows, search) {
-    const { centreId, date } = rows[0];
-    const first = Math.min(...rows.map(r => minutes(r.prepStart || r.examStart)));
-    const last = Math.max(...rows.map(r => minutes(r.examEnd)));
-    const from = Math.floor(first / 60) * 60;
-    const to = Math.max(from + 60, Math.ceil(last / 60) * 60);
-    const perMinute = zooms[zoom].perMinute;
-    const at = m => ((m - from) * perMinute).toFixed(1);
-    const span = (a, b) => Math.max(2, (b - a) * perMinute - 2).toFixed(1);
+  // Rooms are often named "Salle 2" already: no "Salles Salle 1, Salle 2".
+  const roomsWords = rooms => rooms.every(r => /^salle\b/i.test(r)) ? rooms.join(", ") : `${rooms.length > 1 ? "Salles" : "Salle"} ${rooms.join(", ")}`;
+  const shortDate = date => new Date(`${date}T00:00:00`).toLocaleDateString("fr-FR", { weekday: "short", day: "numeric" });
 
+  // The time scale of a section: one day, or a centre's days side by side at the "Semaine" zoom. Every day spans the same
+  // whole hours, so the hour lines of the tracks fall on every day's hours.
+  function scaleOf(rows) {
+    const dates = [...new Set(rows.map(r => r.date))].sort();
+    const from = Math.floor(Math.min(...rows.map(r => minutes(r.prepStart || r.examStart))) / 60) * 60;
+    const to = Math.max(from + 60, Math.ceil(Math.max(...rows.map(r => minutes(r.examEnd))) / 60) * 60);
+    const perMinute = zooms[zoom].perMinute;
+    const dayWidth = (to - from) * perMinute;
+    const step = perMinute < 1 ? 180 : 60;
+    const ticks = dates.flatMap((date, i) => {
+      const marks = [];
+      for (let m = from; m < to || (m === to && i === dates.length - 1); m += step) {
+        const day = dates.length > 1 && m === from;
+        marks.push(`<span class="tl-tick${day ? " tl-tick-day" : ""}" style="left:${(i * dayWidth + (m - from) * perMinute).toFixed(1)}px">`
+          + `${day ? escapeHtml(shortDate(date)) : `${String(m / 60).padStart(2, "0")}h`}</span>`);
+      }
+      return marks;
+    });
+    const dayLines = dates.slice(1).map((_, i) => `<div class="tl-dayline" style="left:${((i + 1) * dayWidth).toFixed(1)}px"></div>`).join("");
+    return {
+      dates, perMinute, dayLines, ticks: ticks.join(""), width: dates.length * dayWidth,
+      x: (date, time) => (dates.indexOf(date) * dayWidth + (minutes(time) - from) * perMinute).toFixed(1),
+      span: (start, end) => Math.max(2, (minutes(end) - minutes(start)) * perMinute - 2).toFixed(1),
+    };
+  }
+
+  // One lane per commission (a commission belongs to one centre's day), in the order of its first room.
+  function lanesOf(rows) {
     const lanes = new Map();
     for (const row of rows) {
-      if (!lanes.has(row.commissionId)) lanes.set(row.commissionId, { commissionId: row.commissionId, rooms: new Set(), examiners: new Set(), rows: [] });
+      if (!lanes.has(row.commissionId)) lanes.set(row.commissionId, { commissionId: row.commissionId, date: row.date, rooms: new Set(), examiners: new Set(), rows: [] });
       const lane = lanes.get(row.commissionId);
       lane.rooms.add(row.room);
       for (const x of row.examinerIds || []) lane.examiners.add(x);
       lane.rows.push(row);
     }
-    const ordered = [...lanes.values()].sort((a, b) => collator.compare([...a.rooms][0], [...b.rooms][0]) || collator.compare(a.commissionId, b.commissionId));
+    return [...lanes.values()].sort((a, b) => a.date.localeCompare(b.date)
+      || collator.compare([...a.rooms].sort(collator.compare)[0], [...b.rooms].sort(collator.compare)[0]) || collator.compare(a.commissionId, b.commissionId));
+  }
 
+  function renderSection(rows, search) {
+    const { centreId } = rows[0];
+    const scale = scaleOf(rows);
+    const ordered = lanesOf(rows);
+    // The heading names the centre and the date: a lane says "Commission C1", its full id in the detail and the table.
+    const shortId = lane => lane.commissionId.startsWith(`${centreId}-${lane.date}-`) ? lane.commissionId.slice(centreId.length + lane.date.length + 2) : lane.commissionId;
     const section = document.createElement("section");
     section.className = "tl-day";
     section.dataset.centre = centreId;
-    section.dataset.date = date;
-    const width = (to - from) * perMinute;
-    const ticks = [];
-    for (let m = from; m <= to; m += 60) ticks.push(`<span class="tl-tick" style="left:${at(m)}px">${String(m / 60).padStart(2, "0")}h</span>`);
+    section.dataset.date = scale.dates.join(" ");
+    // Below 2 px a minute a block is too narrow for words (they stay in its tooltip and name) and quarter lines would crowd.
+    const compact = scale.perMinute < 2;
+    if (compact) section.classList.add("tl-compact");
+    const track = inner => `<div class="tl-track" style="width:${scale.width}px;--hour:${60 * scale.perMinute}px${compact ? ";--quarter-line:transparent" : ""}">`
+      + `${scale.dayLines}${inner}</div>`;
     const lines = ordered.map(lane => {
-      const blocks = lane.rows.sort((a, b) => minutes(a.examStart) - minutes(b.examStart)).map(r => block(r, at, span, search)).join("");
+      const blocks = lane.rows.sort((a, b) => minutes(a.examStart) - minutes(b.examStart)).map(r => block(r, scale, search)).join("");
       const rooms = [...lane.rooms].sort(collator.compare);
+      const when = scale.dates.length > 1 ? ` (${shortDate(lane.date)})` : "";
       return `<div class="tl-row" data-commission="${escapeHtml(lane.commissionId)}" data-room="${escapeHtml(rooms.join(", "))}">`
-        + `<div class="tl-label"><strong>Commission ${escapeHtml(lane.commissionId)}</strong><span>${rooms.length > 1 ? "Salles" : "Salle"} ${escapeHtml(rooms.join(", "))}</span>`
-        + `<span class="tl-examiners">${escapeHtml([...lane.examiners].sort(collator.compare).join(", "))}</span></div>`
-        + `<div class="tl-track" style="width:${width}px">${blocks}</div></div>`;
+        + `<div class="tl-label"><strong title="${escapeHtml(lane.commissionId)}">Commission ${escapeHtml(shortId(lane))}${escapeHtml(when)}</strong><span>${escapeHtml(roomsWords(rooms))}</span>`
+        + `<span class="tl-examiners">${escapeHtml([...lane.examiners].sort(collator.compare).join(", "))}</span></div>${track(blocks)}</div>`;
     }).join("");
-    const title = `Centre ${centreId} — ${dateLabel(date)}`;
+    const title = `Centre ${centreId} — ${scale.dates.map(dateLabel).join(", ")}`;
     section.innerHTML = `<h3>${escapeHtml(title)} <span class="hint">(${rows.length} oraux, ${ordered.length} commissions)</span></h3>`
       + `<div class="tl-scroll" tabindex="0" role="group" aria-label="${escapeHtml(`${title} : frise, défilement horizontal`)}">`
-      + `<div class="tl-grid" style="width:calc(13rem + ${width}px)"><div class="tl-row tl-axis"><div class="tl-label"></div><div class="tl-track" style="width:${width}px">${ticks.join("")}</div></div>${lines}</div></div>`
+      + `<div class="tl-grid"><div class="tl-row tl-axis"><div class="tl-label"></div>${track(scale.ticks)}</div>${lines}</div></div>`
       + `<details class="tl-table"><summary>Voir ces oraux en tableau</summary></details>`;
     section.querySelector("details").addEventListener("toggle", e => {
       if (e.target.open && !e.target.querySelector("table")) e.target.insertAdjacentHTML("beforeend", tableOf(rows));
-    }, { once: false });
+    });
     enableDragPan(section.querySelector(".tl-scroll"));
     return section;
   }
