@@ -53,6 +53,12 @@ public sealed class AccessBrowserTests
             await Expect(organiser.Page.Locator("#result-juries")).ToContainTextAsync("inchangé", new() { Timeout = 10_000 });
             await organiser.Page.Locator("#access-link").ClickAsync();
             await Expect(organiser.Page).ToHaveURLAsync(new Regex($"/acces\\?session={Session}$"), new() { Timeout = 15_000 });
+            // A validity out of range is refused in words, nothing issued.
+            await organiser.Page.Locator("#validity").FillAsync("0");
+            await organiser.Page.Locator("button[data-issue=\"jury-president:JURY-N\"]").ClickAsync();
+            await Expect(organiser.Page.Locator("#message")).ToContainTextAsync("de 1 à 60 jours (reçu 0)");
+            await Expect(organiser.Page.Locator("#issued tr[data-person=\"jury-president:JURY-N\"]")).ToHaveCountAsync(0);
+            await organiser.Page.Locator("#validity").FillAsync("7");
             await organiser.Page.Locator("button[data-issue=\"jury-president:JURY-N\"]").ClickAsync();
             presidentLink = await organiser.Page.Locator("#links tr[data-person=\"jury-president:JURY-N\"] input.link").InputValueAsync(new() { Timeout = 10_000 });
             await organiser.Page.Locator($"button[data-issue=\"examiner:{examinerId}\"]").ClickAsync();
