@@ -96,6 +96,8 @@ public sealed class AccessApiTests(AccessHostFixture server) : IClassFixture<Acc
         signOut.Headers.Add("X-CSRF-TOKEN", token);
         Assert.Equal(HttpStatusCode.NoContent, (await browser.SendAsync(signOut)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/access/me")).StatusCode);
+        var audit = await organiser.GetFromJsonAsync<JsonElement[]>($"/api/sessions/{session}/accesses/audit");
+        Assert.Contains(audit!, e => e.GetProperty("kind").GetString() == "signed-out" && e.GetProperty("by").GetString()!.Contains("Mme Bureau"));
     }
 
     [Fact]
