@@ -57,7 +57,8 @@ public static class AccessEndpoints
             .WithSummary("Who is signed in (cookie or bearer token), and the antiforgery token cookie-authenticated writes send in X-CSRF-TOKEN.");
         access.MapPost("/sign-out", SignOut).RequireAuthorization().WithSummary("Ends the cookie's access on every silo within seconds.");
 
-        var session = app.MapGroup("/api/sessions/{session}").RequireAuthorization(Policies.Organiser).WithTags("Accès").ValidateJsonBodies();
+        var session = app.MapGroup("/api/sessions/{session}").RequireAuthorization(Policies.Organiser).WithTags("Accès").ValidateJsonBodies()
+            .AddEndpointFilter(ValidateSession);
         session.MapGet("/people", People).WithSummary("Who takes part, in which role and scope, from juries.csv, examiners.csv and centres.csv.");
         session.MapGet("/accesses", List).WithSummary("The personal accesses: who, role, scope, issued, last used, status.");
         session.MapPost("/accesses", Issue)
@@ -65,6 +66,13 @@ public static class AccessEndpoints
         session.MapPost("/accesses/{accessId}/revoke", Revoke).WithSummary("Revokes an access: refused on every silo within 5 s, open pages included.");
         session.MapGet("/accesses/audit", Audit).WithSummary("The audit trail: issues, sign-ins, failures, revocations, sign-outs, e-mails.");
         session.MapGet("/accesses/mailings/{jobId}", Mailing).WithSummary("A mailing's progress and its failures.");
+    }
+
+    /// <summary>Every route of a session's people and accesses: a session id that is not an id is a 400, whatever the route.</summary>
+    private static async ValueTask<object?> ValidateSession(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var session = context.HttpContext.Request.RouteValues["session"] as string;
+        return FieldRules.IsId(session) ? await next(context) : Problems.Invalid(FieldRules.InvalidIdMessage("session", session));
     }
 
     private static async Task<IResult> SignIn(SignInRequest? body, HttpContext http, IGrainFactory grains, SignInThrottle throttle, TokenService tokens)
@@ -132,13 +140,11 @@ public static class AccessEndpoints
 
     private static async Task<IResult> People(string session, IGrainFactory grains)
     {
-        if (!FieldRules.IsId(session)) return Problems.Invalid(FieldRules.InvalidIdMessage("session", session));
         return Results.Ok(await grains.Session(session).GetPeople());
     }
 
     private static async Task<IResult> List(string session, IGrainFactory grains)
     {
-        if (!FieldRules.IsId(session)) return Problems.Invalid(FieldRules.InvalidIdMessage("session", session));
         return Results.Ok((await grains.Accesses().List(session)).Select(a => new
         {
             a.AccessId, a.Person.PersonId, name = a.Person.DisplayName, a.Person.Email, a.Person.Role, a.Person.Scope, a.Status,
@@ -164,7 +170,6 @@ public static class AccessEndpoints
     private static async Task<IResult> Issue(string session, IssueAccessRequest? body, HttpContext http, ClaimsPrincipal user,
         IGrainFactory grains, IOptions<BtsCcstOptions> options, AccessMailer mailer)
     {
-        if (!FieldRules.IsId(session)) return Problems.Invalid(FieldRules.InvalidIdMessage("session", session));
         if (body is null) return Problems.Invalid("Corps JSON attendu : { \"personId\": \"examiner:EX01\" } ou { \"role\": \"examiner\" }, et facultativement \"validityDays\" (7 par défaut) et \"send\": true.");
         var days = body.ValidityDays ?? DefaultValidityDays;
         if (days is < 1 or > MaxValidityDays) return Problems.Invalid($"validityDays : de 1 à {MaxValidityDays} jours (reçu {days}).");

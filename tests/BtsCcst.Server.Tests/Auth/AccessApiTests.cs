@@ -174,7 +174,9 @@ public sealed class AccessApiTests(AccessHostFixture server) : IClassFixture<Acc
         await Refused(await organiser.PostAsync($"/api/sessions/{session}/accesses/{new string('a', 32)}/revoke", null), HttpStatusCode.NotFound, "inconnu");
         await Refused(await organiser.PostAsync($"/api/sessions/{session}/accesses/pas-un-acces/revoke", null), HttpStatusCode.BadRequest, "« pas-un-acces » invalide");
         await Refused(await organiser.GetAsync($"/api/sessions/{session}/accesses/mailings/{new string('b', 32)}"), HttpStatusCode.NotFound, "inconnu");
-        await Refused(await organiser.GetAsync("/api/sessions/pas%20un%20id/people"), HttpStatusCode.BadRequest, "session");
+        foreach (var path in new[] { "people", "accesses", "accesses/audit", $"accesses/mailings/{new string('b', 32)}" })
+            await Refused(await organiser.GetAsync($"/api/sessions/pas%20un%20id/{path}"), HttpStatusCode.BadRequest, "session");
+        await Refused(await organiser.PostAsync($"/api/sessions/pas%20un%20id/accesses/{new string('a', 32)}/revoke", null), HttpStatusCode.BadRequest, "session");
         using var anonymous = server.Anonymous();
         await Refused(await anonymous.PostAsJsonAsync("/api/access/sign-in", new { code = "" }), HttpStatusCode.Forbidden, "n'est pas valide");
     }
