@@ -210,6 +210,7 @@ public sealed class AccessApiTests(AccessHostFixture server) : IClassFixture<Acc
         using var examiner = server.CookieClient();
         var examinerIn = await (await AccessHost.SignInAsync(examiner, eco1.GetProperty("link").GetString()!)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(("examiner", "ECO1"), (examinerIn.GetProperty("role").GetString(), examinerIn.GetProperty("name").GetString()));
+        Assert.Equal($"/?session={session}", examinerIn.GetProperty("home").GetString()); // no plan adopted: no commission yet
 
         // Signed in, with the antiforgery token: still no organiser route, no board.
         var antiforgery = (await examiner.GetFromJsonAsync<JsonElement>("/api/access/me")).GetProperty("antiforgery").GetString();

@@ -85,8 +85,12 @@ public sealed class AccessBrowserTests
         var commissionUrl = $"{server.BaseAddress}commission/{Uri.EscapeDataString(exam.CommissionId)}?session={Session}&centre=CAEN-1&date={Date}";
         await examiner.Step("the examiner opens the link and sees their commission's exams only", async () =>
         {
+            // The link lands on one of their commissions (that of their first exam), on the plan's day.
+            var theirs = string.Join("|", rows.Where(r => r.Examiners.Contains(examinerId)).Select(r => Regex.Escape(Uri.EscapeDataString(r.CommissionId))).Distinct());
             await examiner.Page.GotoAsync(examinerLink);
-            await Expect(examiner.Page).ToHaveURLAsync(new Regex($"/\\?session={Session}$"), new() { Timeout = 15_000 });
+            await Expect(examiner.Page).ToHaveURLAsync(
+                new Regex($"/commission/({theirs})\\?session={Session}&centre=CAEN-1&date={Date}$"), new() { Timeout = 15_000 });
+            await Expect(examiner.Page.Locator("#connection")).ToHaveTextAsync("En direct", new() { Timeout = 15_000 });
             await examiner.Page.GotoAsync(commissionUrl);
             await Expect(examiner.Page.Locator("#connection")).ToHaveTextAsync("En direct", new() { Timeout = 15_000 });
             await Expect(examiner.Page.Locator($"tr[data-candidate=\"{exam.Candidate}\"][data-unit=\"E4\"]")).ToBeVisibleAsync();
