@@ -31,7 +31,7 @@ public sealed class AccessCommandTests(ServerFixture server)
     }
 
     [Fact]
-    public async Task Without_the_server_address_or_a_name_the_command_is_refused_in_French()
+    public async Task Without_the_server_address_or_a_name_or_with_a_bad_validity_the_command_is_refused_in_French()
     {
         var noUrl = await server.RunAsync("access", "organiser", "--name", "Mme Chef");
         Assert.Equal(ExitCodes.Usage, noUrl.ExitCode);
@@ -39,5 +39,11 @@ public sealed class AccessCommandTests(ServerFixture server)
         var noName = await server.RunAsync("access", "organiser", "--url", "http://localhost");
         Assert.Equal(ExitCodes.Usage, noName.ExitCode);
         Assert.Contains("--name", noName.Error);
+        var badDays = await server.RunAsync("access", "organiser", "--name", "Mme Chef", "--url", "http://localhost", "--days", "0");
+        Assert.Equal(ExitCodes.Usage, badDays.ExitCode);
+        Assert.Contains("de 1 à 60 (reçu « 0 »)", badDays.Error);
+        var badUrl = await server.RunAsync("access", "organiser", "--name", "Mme Chef", "--url", "ftp://serveur");
+        Assert.Equal(ExitCodes.Usage, badUrl.ExitCode);
+        Assert.Contains("--url https://serveur", badUrl.Error);
     }
 }

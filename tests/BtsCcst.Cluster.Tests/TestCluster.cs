@@ -182,6 +182,8 @@ public sealed class TestCluster : IAsyncDisposable
             ["BtsCcst__TokenIssuerKeyFile"] = KeyFile,
             ["BtsCcst__DataDirectory"] = silo.DataDirectory,
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            // As deployed behind HAProxy (docker-compose.yml): callers' addresses from its X-Forwarded-For.
+            ["ASPNETCORE_FORWARDEDHEADERS_ENABLED"] = "true",
             // Two cores shared by several servers: the workstation collector keeps each one small.
             ["DOTNET_gcServer"] = "0",
         };

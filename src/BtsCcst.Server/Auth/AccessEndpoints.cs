@@ -68,7 +68,8 @@ public static class AccessEndpoints
         session.MapGet("/accesses/mailings/{jobId}", Mailing).WithSummary("A mailing's progress and its failures.");
     }
 
-    private static async Task<IResult> SignIn(SignInRequest? body, HttpContext http, IGrainFactory grains, SignInThrottle throttle, TokenService tokens)
+    private static async Task<IResult> SignIn(SignInRequest? body, HttpContext http, IGrainFactory grains, SignInThrottle throttle, TokenService tokens,
+        TimeProvider clock)
     {
         var address = http.Connection.RemoteIpAddress?.ToString() ?? "inconnue";
         if (!throttle.MayTry(address))
@@ -89,13 +90,42 @@ public static class AccessEndpoints
         var expires = access.SignedInAt!.Value + BtsCcst.Grains.Access.AccessGrain.SessionLifetime;
         var token = tokens.Issue(access.Person.Actor, access.AccessId, access.Person.SessionId, expires.UtcDateTime);
         http.Response.Cookies.Append(AccessCookie.Name, token, AccessCookie.Options(http.Request, expires));
-        return Results.Ok(Describe(access.Person.Actor, access.Person.SessionId, access.Person.DisplayName, "cookie"));
+        var actor = access.Person.Actor;
+        var home = await ExaminerHomeAsync(grains, actor, access.Person.SessionId, clock) ?? Home(actor, access.Person.SessionId);
+        return Results.Ok(Describe(actor, access.Person.SessionId, access.Person.DisplayName, "cookie", home));
     }
 
-    private static object Describe(Actor actor, string? session, string displayName, string via) => new
+    private static object Describe(Actor actor, string? session, string displayName, string via, string? home = null) => new
     {
-        role = actor.Role, name = actor.Name, scope = actor.Scope, session, displayName, via, home = Home(actor, session),
+        role = actor.Role, name = actor.Name, scope = actor.Scope, session, displayName, via, home = home ?? Home(actor, session),
     };
+
+    /// <summary>
+    /// An examiner starts from their commission's page: of the adopted plan, their first day from today on (else their
+    /// last day), the commission of their first exam that day. Null without a plan or without a slot for them.
+    /// </summary>
+    private static async Task<string?> ExaminerHomeAsync(IGrainFactory grains, Actor actor, string? session, TimeProvider clock)
+    {
+        if (actor.Role != Roles.Examiner || session is null) return null;
+        ScheduleRow[] slots;
+        try
+        {
+            slots = [.. (await BtsCcst.Server.Planning.PlanningEndpoints.AdoptedScheduleAsync(grains, session))
+                .Where(r => r.ExaminerIds.Contains(actor.Name, StringComparer.Ordinal))
+                .OrderBy(r => r.Date).ThenBy(r => r.ExamStart)];
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The code is used already: a plan that cannot be read now must not cost the person their sign-in.
+            return null;
+        }
+        if (slots.Length == 0) return null;
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var day = slots.FirstOrDefault(r => r.Date >= today)?.Date ?? slots[^1].Date;
+        var first = slots.First(r => r.Date == day);
+        return $"/commission/{Uri.EscapeDataString(first.CommissionId)}?session={Uri.EscapeDataString(session)}"
+               + $"&centre={Uri.EscapeDataString(first.CentreId)}&date={day:yyyy-MM-dd}";
+    }
 
     /// <summary>The page a person starts from once signed in.</summary>
     public static string Home(Actor actor, string? session)
@@ -133,13 +163,11 @@ public static class AccessEndpoints
 
     private static async Task<IResult> People(string session, IGrainFactory grains)
     {
-        if (!FieldRules.IsId(session)) return Problems.Invalid(FieldRules.InvalidIdMessage("session", session));
         return Results.Ok(await grains.Session(session).GetPeople());
     }
 
     private static async Task<IResult> List(string session, IGrainFactory grains)
     {
-        if (!FieldRules.IsId(session)) return Problems.Invalid(FieldRules.InvalidIdMessage("session", session));
         return Results.Ok((await grains.Accesses().List(session)).Select(a => new
         {
             a.AccessId, a.Person.PersonId, name = a.Person.DisplayName, a.Person.Email, a.Person.Role, a.Person.Scope, a.Status,
@@ -165,7 +193,6 @@ public static class AccessEndpoints
     private static async Task<IResult> Issue(string session, IssueAccessRequest? body, HttpContext http, ClaimsPrincipal user,
         IGrainFactory grains, IOptions<BtsCcstOptions> options, AccessMailer mailer)
     {
-        if (!FieldRules.IsId(session)) return Problems.Invalid(FieldRules.InvalidIdMessage("session", session));
         if (body is null) return Problems.Invalid("Corps JSON attendu : { \"personId\": \"examiner:EX01\" } ou { \"role\": \"examiner\" }, et facultativement \"validityDays\" (7 par défaut) et \"send\": true.");
         var days = body.ValidityDays ?? DefaultValidityDays;
         if (days is < 1 or > MaxValidityDays) return Problems.Invalid($"validityDays : de 1 à {MaxValidityDays} jours (reçu {days}).");

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using BtsCcst.Server.Tests.ExamDays;
 using BtsCcst.Server.Tests.Realtime;
@@ -52,6 +53,12 @@ public sealed class AccessBrowserTests
             await Expect(organiser.Page.Locator("#result-juries")).ToContainTextAsync("inchangé", new() { Timeout = 10_000 });
             await organiser.Page.Locator("#access-link").ClickAsync();
             await Expect(organiser.Page).ToHaveURLAsync(new Regex($"/acces\\?session={Session}$"), new() { Timeout = 15_000 });
+            // A validity out of range is refused in words, nothing issued.
+            await organiser.Page.Locator("#validity").FillAsync("0");
+            await organiser.Page.Locator("button[data-issue=\"jury-president:JURY-N\"]").ClickAsync();
+            await Expect(organiser.Page.Locator("#message")).ToContainTextAsync("de 1 à 60 jours (reçu 0)");
+            await Expect(organiser.Page.Locator("#issued tr[data-person=\"jury-president:JURY-N\"]")).ToHaveCountAsync(0);
+            await organiser.Page.Locator("#validity").FillAsync("7");
             await organiser.Page.Locator("button[data-issue=\"jury-president:JURY-N\"]").ClickAsync();
             presidentLink = await organiser.Page.Locator("#links tr[data-person=\"jury-president:JURY-N\"] input.link").InputValueAsync(new() { Timeout = 10_000 });
             await organiser.Page.Locator($"button[data-issue=\"examiner:{examinerId}\"]").ClickAsync();
@@ -78,13 +85,35 @@ public sealed class AccessBrowserTests
         var commissionUrl = $"{server.BaseAddress}commission/{Uri.EscapeDataString(exam.CommissionId)}?session={Session}&centre=CAEN-1&date={Date}";
         await examiner.Step("the examiner opens the link and sees their commission's exams only", async () =>
         {
+            // The link lands on one of their commissions (that of their first exam), on the plan's day.
+            var theirs = string.Join("|", rows.Where(r => r.Examiners.Contains(examinerId)).Select(r => Regex.Escape(Uri.EscapeDataString(r.CommissionId))).Distinct());
             await examiner.Page.GotoAsync(examinerLink);
-            await Expect(examiner.Page).ToHaveURLAsync(new Regex($"/\\?session={Session}$"), new() { Timeout = 15_000 });
+            await Expect(examiner.Page).ToHaveURLAsync(
+                new Regex($"/commission/({theirs})\\?session={Session}&centre=CAEN-1&date={Date}$"), new() { Timeout = 15_000 });
+            await Expect(examiner.Page.Locator("#connection")).ToHaveTextAsync("En direct", new() { Timeout = 15_000 });
             await examiner.Page.GotoAsync(commissionUrl);
             await Expect(examiner.Page.Locator("#connection")).ToHaveTextAsync("En direct", new() { Timeout = 15_000 });
             await Expect(examiner.Page.Locator($"tr[data-candidate=\"{exam.Candidate}\"][data-unit=\"E4\"]")).ToBeVisibleAsync();
             var own = rows.Count(r => r.CommissionId == exam.CommissionId);
             await Expect(examiner.Page.Locator("#exams tbody tr")).ToHaveCountAsync(own);
+        });
+        await examiner.Step("signed in by the cookie, the examiner reaches neither another commission nor the organiser's routes", async () =>
+        {
+            var day = $"/api/sessions/{Session}/centres/CAEN-1/days/{Date}";
+            var seen = await FetchAsync(examiner.Page, "GET", day);
+            Assert.Equal(200, seen.GetProperty("status").GetInt32());
+            var exams = JsonDocument.Parse(seen.GetProperty("body").GetString()!).RootElement.GetProperty("rooms").EnumerateArray()
+                .SelectMany(r => r.GetProperty("commissions").EnumerateArray()).SelectMany(c => c.GetProperty("exams").EnumerateArray()).ToArray();
+            Assert.All(exams, e => Assert.Contains(examinerId, e.GetProperty("examinerIds").EnumerateArray().Select(x => x.GetString())));
+            var notTheirs = rows.First(r => !r.Examiners.Contains(examinerId));
+            Assert.DoesNotContain(exams, e => e.GetProperty("candidateNumber").GetString() == notTheirs.Candidate && e.GetProperty("unit").GetString() == notTheirs.Unit);
+            // A write for another commission's exam, with the cookie's antiforgery token: refused by role, not by the token.
+            var write = await FetchAsync(examiner.Page, "POST", $"{day}/events", new { kind = "exam-started", candidateNumber = notTheirs.Candidate, unit = notTheirs.Unit });
+            Assert.Equal(403, write.GetProperty("status").GetInt32());
+            Assert.Contains("n'examine pas", write.GetProperty("body").GetString());
+            foreach (var path in new[] { "people", "accesses", "juries/JURY-N/board" })
+                Assert.Equal(403, (await FetchAsync(examiner.Page, "GET", $"/api/sessions/{Session}/{path}")).GetProperty("status").GetInt32());
+            Assert.Equal(403, (await FetchAsync(examiner.Page, "POST", $"/api/sessions/{Session}/accesses", new { role = "organiser", name = "Intrus" })).GetProperty("status").GetInt32());
         });
 
         await organiser.Step("the organiser revokes the examiner; the open page is refused within 5 s", async () =>
@@ -112,4 +141,17 @@ public sealed class AccessBrowserTests
         await president.Page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "btsccst-access-president.png") });
         await organiser.Page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "btsccst-access-organiser.png"), FullPage = true });
     }
+
+    /// <summary>A request the page itself sends (its cookie, and the antiforgery token a page sends with its writes): { status, body }.</summary>
+    private static Task<JsonElement> FetchAsync(IPage page, string method, string path, object? body = null) => page.EvaluateAsync<JsonElement>(
+        """
+        async ([method, path, body]) => {
+          const me = await (await fetch("/api/access/me")).json();
+          const response = await fetch(path, {
+            method, headers: { "Content-Type": "application/json", "X-CSRF-TOKEN": me.antiforgery },
+            body: body === null ? undefined : JSON.stringify(body),
+          });
+          return { status: response.status, body: await response.text() };
+        }
+        """, new object?[] { method, path, body });
 }

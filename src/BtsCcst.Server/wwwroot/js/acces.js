@@ -40,7 +40,9 @@
     el("message").textContent = "";
     try {
       const send = el("send").checked;
-      const result = await api("POST", `${base}/accesses`, { ...request, validityDays: Number(el("validity").value) || 7, send });
+      // An empty field means the default; anything else goes as typed, so that the server refuses 0 or 61 in words.
+      const days = el("validity").value.trim();
+      const result = await api("POST", `${base}/accesses`, { ...request, validityDays: days === "" ? 7 : Number(days), send });
       showLinks(result.accesses);
       el("message").textContent = `${result.accesses.length} lien(s) émis.` + (result.mailing ? " Envoi par courriel en cours…" : "");
       if (result.mailing) followMailing(result.mailing);
