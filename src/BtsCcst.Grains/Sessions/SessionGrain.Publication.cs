@@ -91,7 +91,10 @@ public sealed partial class SessionGrain
             [.. rows.Select(r => r.CandidateNumber).Distinct().Order(StringComparer.Ordinal)],
             [.. rows.SelectMany(r => r.ExaminerIds).Distinct().Order(StringComparer.Ordinal)],
             changed.Length, after.Count - changed.Count(after.ContainsKey),
-            await BegunDaysAsync(view.Group), await PublishRefusal(view.Group, proposed));
+            await BegunDaysAsync(view.Group), await PublishRefusal(view.Group, proposed))
+        {
+            Terms = PlanTerm.Compare(current, proposed),
+        };
     }
 
     private static bool SameSlot(ScheduleRow a, ScheduleRow b) =>

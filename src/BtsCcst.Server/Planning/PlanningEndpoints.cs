@@ -49,8 +49,8 @@ public static class PlanningEndpoints
             .WithSummary("Publishes the run's plan (convocations and calendars follow it), or 409 saying why not.");
         session.MapPost("/planning-runs/{runId}/discard", DiscardPlan).RequireAuthorization(Policies.Organiser).WithTags("Planification")
             .WithSummary("Sets a proposal aside.");
-        session.MapGet("/stage", GetStage).RequireAuthorization(Policies.Organiser).WithTags("Session")
-            .WithSummary("Where the session stands (setup, planning, published, exam-days, deliberation, closed) and the next step.");
+        session.MapGet("/stage", GetStage).WithTags("Session")
+            .WithSummary("Where the session stands (setup, planning, published, exam-days, deliberation, closed) and, for the organiser, the next step and the counts; every signed-in user reads the stage and its label (shown on every page).");
         session.MapGet("/exports/schedule.csv", ExportSchedule).RequireAuthorization(Policies.Organiser).WithTags("Exports");
         session.MapGet("/candidates/{number}/convocations", GetConvocations).WithTags("Planification");
         session.MapPost("/schedule/validate", Validate).RequireAuthorization(Policies.Organiser).WithTags("Planification")
@@ -132,8 +132,11 @@ public static class PlanningEndpoints
     private static async Task<IResult> DiscardPlan(string session, string runId, ClaimsPrincipal user, IGrainFactory grains) =>
         Results.Ok(new { runId, disposition = await grains.Session(session).DiscardPlan(runId, TokenService.ActorOf(user)) });
 
-    private static async Task<IResult> GetStage(string session, IGrainFactory grains) =>
-        Results.Ok(await grains.Session(session).GetStage());
+    private static async Task<IResult> GetStage(string session, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var stage = await grains.Session(session).GetStage();
+        return TokenService.ActorOf(user).Role == Roles.Organiser ? Results.Ok(stage) : Results.Ok(new { stage = stage.Stage, label = stage.Label });
+    }
 
     private static async Task<object> RunResponse(IGrainFactory grains, string session, string runId)
     {
