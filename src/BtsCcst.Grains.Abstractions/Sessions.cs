@@ -187,6 +187,10 @@ public interface ISessionGrain : IGrainWithStringKey
     [Orleans.Concurrency.AlwaysInterleave]
     Task<string?> GetPlanDisposition(string runId);
 
+    /// <summary>The run's latest publication (who, when, the candidates and examiners it concerned), null when never published.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<PlanPublication?> GetPublication(string runId);
+
     /// <summary>A run's plan beside the group's schedule as it stands: who would be convoked differently.</summary>
     Task<PlanComparison> ComparePlan(string runId);
 
@@ -272,6 +276,14 @@ public sealed record PlanTerm([property: Id(0)] string Term, [property: Id(1)] s
         rows.GroupBy(r => (r.CandidateNumber, r.Date))
             .Sum(g => (int)(g.Max(r => r.ExamEnd).ToTimeSpan() - g.Min(r => r.PrepStart ?? r.ExamStart).ToTimeSpan()).TotalMinutes);
 }
+
+/// <summary>A run's publication: by whom, when, and the people it concerned (new convocations, calendars changed).</summary>
+[GenerateSerializer, Immutable]
+public sealed record PlanPublication(
+    [property: Id(0)] Actor By,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string[] Candidates,
+    [property: Id(3)] string[] Examiners);
 
 /// <summary>The session's stage (setup, planning, published, exam-days, deliberation, closed), in words, with the next step.</summary>
 [GenerateSerializer, Immutable]

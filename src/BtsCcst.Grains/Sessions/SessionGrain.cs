@@ -39,7 +39,13 @@ public sealed class SessionState
 }
 
 [GenerateSerializer, Immutable]
-public sealed record PlanDecision([property: Id(0)] string RunId, [property: Id(1)] string Disposition, [property: Id(2)] Actor By, [property: Id(3)] DateTimeOffset At);
+public sealed record PlanDecision([property: Id(0)] string RunId, [property: Id(1)] string Disposition, [property: Id(2)] Actor By, [property: Id(3)] DateTimeOffset At)
+{
+    /// <summary>A publication: the candidates whose convocations it changed (they get new ones).</summary>
+    [Id(4)] public string[] Candidates { get; init; } = [];
+    /// <summary>A publication: the examiners whose days it changed (they get their calendar again).</summary>
+    [Id(5)] public string[] Examiners { get; init; } = [];
+}
 
 /// <summary>
 /// An exam session: all-or-nothing imports, its juries and which candidate each jury deliberates

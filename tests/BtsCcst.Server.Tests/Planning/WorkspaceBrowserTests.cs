@@ -119,6 +119,12 @@ public sealed class WorkspaceBrowserTests(ServerFixture server)
             await Expect(page.Locator("#run-history tbody tr").First).ToContainTextAsync("publié");
             await Expect(page.Locator("#run-history tbody tr").Nth(1)).ToContainTextAsync("remplacé");
             await Expect(page.Locator("#run-history tbody tr").First).ToContainTextAsync("délai 7 j, minimale");
+            await Expect(page.Locator("#run-history tbody tr").First).ToContainTextAsync("par bureau-examens");
+            // The people the publication concerns: the late registration gets a convocation, theirs and no one else's is new.
+            await Expect(page.Locator("#publication-summary")).ToContainTextAsync("WS-04", new() { Timeout = 10_000 });
+            var news = await page.RunAndWaitForDownloadAsync(() => page.Locator("#publication-convocations").ClickAsync());
+            Assert.Equal("%PDF", Encoding.ASCII.GetString((await File.ReadAllBytesAsync(await news.PathAsync()))[..4]));
+            await page.Locator("#planning-section").ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "btsccst-screens", "workspace-published.png") });
         });
 
         await browser.Step("marks imported, then a candidate's record: registration, convocations, results, history", async () =>

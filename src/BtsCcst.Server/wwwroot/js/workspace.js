@@ -265,6 +265,7 @@
     const run = await api("GET", `/planning-runs/${encodeURIComponent(runId)}`).catch(() => null);
     if (!run || runId !== latestRunId) return;
     if (!run.disposition) { if (attempt < 20) setTimeout(() => showComparison(runId, attempt + 1), 250); return; }
+    showPublication(run);
     el("comparison").hidden = !(run.disposition === "proposal" || run.disposition === "draft");
     el("publish").hidden = !(run.disposition === "proposal" || run.disposition === "draft");
     el("discard").hidden = run.disposition !== "proposal";
@@ -291,6 +292,21 @@
     if (c.publishRefusal) { el("comparison-refusal").textContent = c.publishRefusal; el("publish").disabled = true; }
   }
 
+  /** Who a published plan concerns: the candidates to send new convocations to, the examiners whose days changed. */
+  function showPublication(run) {
+    const p = run.disposition === "published" ? run.publication : null;
+    el("publication").hidden = !p;
+    if (!p) return;
+    el("publication-summary").textContent = `Publié par ${p.by} le ${frenchTime(p.at)} : la convocation de ${p.candidates.length} candidat(s) a changé`
+      + (p.candidates.length ? ` (${p.candidates.join(", ")}).` : " : aucune nouvelle convocation à envoyer.");
+    el("publication-convocations").hidden = p.candidates.length === 0;
+    el("publication-convocations").dataset.download = `/planning-runs/${encodeURIComponent(run.runId)}/convocations.pdf`;
+    el("publication-convocations").dataset.file = `convocations-${run.runId}.pdf`;
+    el("publication-examiners").innerHTML = p.examiners.length
+      ? `Examinateurs dont les journées ont changé (leur calendrier) : ${p.examiners.map(e => dl(`/examiners/${encodeURIComponent(e)}/calendar.ics`, `${e}.ics`, e)).join(", ")}`
+      : "Aucun examinateur dont les journées changent.";
+  }
+
   async function decide(action) {
     try {
       await api("POST", `/planning-runs/${encodeURIComponent(latestRunId)}/${action}`);
@@ -309,7 +325,7 @@
       `<tr><td class="name">${escapeHtml(r.runId)}</td><td class="name">${escapeHtml(r.startedBy)}</td><td class="name">${escapeHtml(frenchTime(r.startedAt))}</td>`
       + `<td class="name">${escapeHtml(stateLabels[r.state] || r.state)}</td><td class="number">${r.placed} / ${r.total}</td>`
       + `<td class="name">${r.replan ? `délai ${r.replan.noticeDays} j, ${r.replan.mode === "whole" ? "toutes les journées" : "minimale"}` : "—"}</td>`
-      + `<td class="name">${escapeHtml(r.dispositionLabel || "—")}</td></tr>`).join("");
+      + `<td class="name">${escapeHtml(r.dispositionLabel || "—")}${r.publication ? ` <small>(par ${escapeHtml(r.publication.by)} le ${escapeHtml(frenchTime(r.publication.at))})</small>` : ""}</td></tr>`).join("");
   }
 
   // --- Lists ---
