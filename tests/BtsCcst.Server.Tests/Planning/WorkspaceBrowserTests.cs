@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text;
 using BtsCcst.Server.Tests.Realtime;
 using Microsoft.Playwright;
@@ -198,6 +199,12 @@ public sealed class WorkspaceBrowserTests(ServerFixture server)
             var manager = await server.TokenAsync("centre-manager", "Mme Lefèvre", "CAEN-1");
             await page.GotoAsync($"{server.BaseAddress}centre/CAEN-1?session={Session}&date=2027-05-24#token={manager}");
             await Expect(page.Locator("#session-stage")).ToContainTextAsync("Planning publié", new() { Timeout = 15_000 });
+            // The day begins (an event recorded elsewhere): the open page's stage follows within seconds.
+            using var client = await server.ClientAsync("centre-manager", "Mme Lefèvre", "CAEN-1");
+            var present = await client.PostAsJsonAsync($"/api/sessions/{Session}/centres/CAEN-1/days/2027-05-24/events", new { kind = "candidate-present", candidateNumber = "WS-01" });
+            Assert.True(present.IsSuccessStatusCode, await present.Content.ReadAsStringAsync());
+            await Expect(page.Locator("#session-stage")).ToContainTextAsync("Journées d'épreuves en cours", new() { Timeout = 15_000 });
+            await page.Locator("header").ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "btsccst-screens", "centre-stage.png") });
         });
     }
 }

@@ -15,7 +15,7 @@ window.BtsLivePage = (() => {
    * words to show) and gone(error) whether what is watched does not exist (the badge's words): either
    * stops the retries. beforeStart runs before each connection. showStage (default true) puts the
    * session's stage (GET …/stage, the session of ?session=) in the page's header, read again with
-   * each snapshot and at most every 15 s with the pushes.
+   * each snapshot and, at most every 5 s, after the pushes.
    */
   function create({ tokenKey, mainId, hubPath, updateMethod, watch, render, onSnapshot = render, onUpdate = render,
                     refusal = hubRefusal, gone = () => null, beforeStart = () => { }, showStage = true }) {
@@ -104,11 +104,19 @@ window.BtsLivePage = (() => {
       showLogin(message);
     }
 
-    // The session's stage in the header, on every live page (the workspace shows it in its own glance).
+    // The session's stage in the header, on every live page (the workspace shows it in its own glance): read with
+    // each snapshot, and after pushes at most every 5 s (a trailing read, so the last push is always followed).
     const stageSession = new URLSearchParams(location.search).get("session") || "2024";
     let stageReadAt = 0;
-    async function refreshStage(force) {
-      if (!showStage || (!force && Date.now() - stageReadAt < 15_000)) return;
+    let stageTimer = null;
+    function refreshStage(now) {
+      if (!showStage) return;
+      if (now) { readStage(); return; }
+      if (!stageTimer) stageTimer = setTimeout(readStage, Math.max(0, 5000 - (Date.now() - stageReadAt)));
+    }
+    async function readStage() {
+      clearTimeout(stageTimer);
+      stageTimer = null;
       stageReadAt = Date.now();
       const stage = await api("GET", `/api/sessions/${encodeURIComponent(stageSession)}/stage`).catch(() => null);
       if (!stage) return;
