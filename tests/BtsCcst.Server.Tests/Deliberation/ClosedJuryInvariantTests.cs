@@ -155,7 +155,7 @@ public sealed class ClosedJuryInvariantTests(ServerFixture server)
         // A run (its plan becomes the draft: convocations follow it), published; then a proposal, discarded.
         var started = await walk.Act(organiser, "POST", "/planning-runs", "/planning-runs", JsonContent.Create(new { timeLimitSeconds = 5 }));
         var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
-        await WaitForPlanAsync(organiser, runId);
+        await PublicationTests.WaitForRunAsync(organiser, Session, runId);
         await walk.Check("the run's end");
         await walk.Act(organiser, "POST", "/planning-runs/{runId}/publish", $"/planning-runs/{runId}/publish");
         var proposal = (await PublicationTests.RunAsync(organiser, Session)).GetProperty("runId").GetString();
@@ -195,18 +195,6 @@ public sealed class ClosedJuryInvariantTests(ServerFixture server)
         Assert.True(issued.IsSuccessStatusCode, await issued.Content.ReadAsStringAsync());
         var accessId = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accesses")[0].GetProperty("accessId").GetString();
         Assert.True((await walk.Act(walk.Organiser, "POST", "/accesses/{accessId}/revoke", $"/accesses/{accessId}/revoke")).IsSuccessStatusCode);
-    }
-
-    private static async Task WaitForPlanAsync(HttpClient organiser, string runId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            var run = await organiser.GetFromJsonAsync<JsonElement>($"/api/sessions/{Session}/planning-runs/{runId}");
-            if (run.GetProperty("state").GetString() != "running" && run.GetProperty("disposition").ValueKind != JsonValueKind.Null) return;
-            Assert.True(DateTime.UtcNow < deadline, $"the run did not end: {run}");
-            await Task.Delay(250);
-        }
     }
 
     private static async Task<string[]> NormandieRows(HttpClient organiser) =>

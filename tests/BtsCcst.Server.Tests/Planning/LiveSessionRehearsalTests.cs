@@ -317,7 +317,7 @@ public sealed class LiveSessionRehearsalTests(ServerFixture server, ITestOutputH
                     return false;
                 }
                 var runId = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
-                var run = await WaitForRunAsync(c.Organiser, session, runId);
+                var run = await PublicationTests.WaitForRunAsync(c.Organiser, session, runId);
                 return run.GetProperty("state").GetString() != "failed" && run.GetProperty("placed").GetInt32() > 0;
             }
             case "open-second-group":
@@ -336,19 +336,6 @@ public sealed class LiveSessionRehearsalTests(ServerFixture server, ITestOutputH
                 }
                 return marked > 0;
             }
-        }
-    }
-
-    private static async Task<JsonElement> WaitForRunAsync(HttpClient organiser, string session, string runId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            var run = await organiser.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}/planning-runs/{runId}");
-            if (run.GetProperty("state").GetString() != "running" && run.GetProperty("disposition").ValueKind != JsonValueKind.Null) return run;
-            if (run.GetProperty("state").GetString() == "failed") return run;
-            Assert.True(DateTime.UtcNow < deadline, $"the run did not end: {run}");
-            await Task.Delay(250);
         }
     }
 

@@ -108,12 +108,18 @@ public sealed class PublicationTests(ServerFixture server)
     {
         var start = await organiser.PostAsJsonAsync($"/api/sessions/{session}/planning-runs", body ?? new { timeLimitSeconds = 5 });
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
-        var runId = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+        return await WaitForRunAsync(organiser, session, (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!);
+    }
+
+    /// <summary>Waits until the run has ended and the session has said what became of its plan (a failed run has none).</summary>
+    internal static async Task<JsonElement> WaitForRunAsync(HttpClient organiser, string session, string runId)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
             var run = await organiser.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}/planning-runs/{runId}");
-            if (run.GetProperty("state").GetString() != "running" && run.GetProperty("disposition").ValueKind != JsonValueKind.Null) return run;
+            var state = run.GetProperty("state").GetString();
+            if (state == "failed" || (state != "running" && run.GetProperty("disposition").ValueKind != JsonValueKind.Null)) return run;
             Assert.True(DateTime.UtcNow < deadline, $"the run did not end: {run}");
             await Task.Delay(250);
         }
