@@ -78,7 +78,7 @@ public sealed class PublicationTests(ServerFixture server)
     {
         const string session = "publication-bad";
         using var organiser = await server.OrganiserAsync();
-        foreach (var (method, path) in new[] { ("POST", "publish"), ("POST", "discard"), ("GET", "comparison") })
+        foreach (var (method, path) in new[] { ("POST", "publish"), ("POST", "discard"), ("GET", "comparison"), ("GET", "convocations.pdf") })
         {
             using var unknown = await organiser.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"/api/sessions/{session}/planning-runs/run-inconnu/{path}"));
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
@@ -90,6 +90,12 @@ public sealed class PublicationTests(ServerFixture server)
         }
         using var president = await server.ClientAsync("jury-president", "M. Leroy", "NORMANDIE");
         Assert.Equal(HttpStatusCode.Forbidden, (await president.PostAsync($"/api/sessions/{session}/planning-runs/run-inconnu/publish", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await president.GetAsync($"/api/sessions/{session}/planning-runs/run-inconnu/convocations.pdf")).StatusCode);
+        // The stage is every signed-in user's to read (every page shows it), but only its stage and label.
+        var stage = await president.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}/stage");
+        Assert.Equal(("setup", "Préparation"), (stage.GetProperty("stage").GetString(), stage.GetProperty("label").GetString()));
+        Assert.False(stage.TryGetProperty("nextStep", out _));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.Anonymous().GetAsync($"/api/sessions/{session}/stage")).StatusCode);
         Assert.Empty(await organiser.GetFromJsonAsync<JsonElement[]>($"/api/sessions/{session}/planning-runs") ?? []);
     }
 
