@@ -187,6 +187,10 @@ public interface ISessionGrain : IGrainWithStringKey
     [Orleans.Concurrency.AlwaysInterleave]
     Task<string?> GetPlanDisposition(string runId);
 
+    /// <summary>The run's latest publication (who, when, the candidates and examiners it concerned), null when never published.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<PlanPublication?> GetPublication(string runId);
+
     /// <summary>A run's plan beside the group's schedule as it stands: who would be convoked differently.</summary>
     Task<PlanComparison> ComparePlan(string runId);
 
@@ -243,7 +247,43 @@ public sealed record PlanComparison(
     [property: Id(4)] int ExamsChanged,
     [property: Id(5)] int ExamsKept,
     [property: Id(6)] DateOnly[] BegunDays,
-    [property: Id(7)] string? PublishRefusal);
+    [property: Id(7)] string? PublishRefusal)
+{
+    /// <summary>The cost terms of the plan in force beside the proposal's (<see cref="PlanTerm"/>).</summary>
+    [Id(8)] public PlanTerm[] Terms { get; init; } = [];
+}
+
+/// <summary>
+/// One cost term counted on a schedule's rows, in force and proposed: orals placed, candidates' trips (a candidate on a
+/// date), examiner-days, candidates' time on site (first preparation to last exam end, in minutes).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record PlanTerm([property: Id(0)] string Term, [property: Id(1)] string Label, [property: Id(2)] int Current, [property: Id(3)] int Proposed)
+{
+    public static PlanTerm[] Compare(IReadOnlyCollection<ScheduleRow> current, IReadOnlyCollection<ScheduleRow> proposed) =>
+    [
+        new("orals", "Oraux placés", current.Count, proposed.Count),
+        new("candidateDays", "Venues de candidats (un candidat, un jour)", CandidateDays(current), CandidateDays(proposed)),
+        new("examinerDays", "Journées d'examinateurs", ExaminerDays(current), ExaminerDays(proposed)),
+        new("onSiteMinutes", "Présence des candidats (minutes, de la première préparation à la fin du dernier oral)", OnSite(current), OnSite(proposed)),
+    ];
+
+    private static int CandidateDays(IEnumerable<ScheduleRow> rows) => rows.Select(r => (r.CandidateNumber, r.Date)).Distinct().Count();
+
+    private static int ExaminerDays(IEnumerable<ScheduleRow> rows) => rows.SelectMany(r => r.ExaminerIds.Select(e => (e, r.Date))).Distinct().Count();
+
+    private static int OnSite(IEnumerable<ScheduleRow> rows) =>
+        rows.GroupBy(r => (r.CandidateNumber, r.Date))
+            .Sum(g => (int)(g.Max(r => r.ExamEnd).ToTimeSpan() - g.Min(r => r.PrepStart ?? r.ExamStart).ToTimeSpan()).TotalMinutes);
+}
+
+/// <summary>A run's publication: by whom, when, and the people it concerned (new convocations, calendars changed).</summary>
+[GenerateSerializer, Immutable]
+public sealed record PlanPublication(
+    [property: Id(0)] Actor By,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string[] Candidates,
+    [property: Id(3)] string[] Examiners);
 
 /// <summary>The session's stage (setup, planning, published, exam-days, deliberation, closed), in words, with the next step.</summary>
 [GenerateSerializer, Immutable]

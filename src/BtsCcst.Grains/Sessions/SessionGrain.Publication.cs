@@ -43,7 +43,11 @@ public sealed partial class SessionGrain
             throw new RefusedException(RefusalKind.Conflict, $"Le plan de la planification {runId} a été écarté : lancez une nouvelle planification.");
         if (disposition == PlanDispositions.Draft && ScheduleRunOf(view.Group) == runId)
         {
-            await Stored.Update(s => Decide(s, runId, view.Group, PlanDispositions.Published, actor));
+            // The draft's convocations become official: everyone on it is concerned.
+            var draft = await CurrentSchedule.OfCentresAsync(GrainFactory, SessionId, State.Centres.Keys, view.Group);
+            var everyone = new Concerned([.. draft.Select(r => r.CandidateNumber).Distinct().Order(StringComparer.Ordinal)],
+                [.. draft.SelectMany(r => r.ExaminerIds).Distinct().Order(StringComparer.Ordinal)]);
+            await Stored.Update(s => Decide(s, runId, view.Group, PlanDispositions.Published, actor, everyone));
             return PlanDispositions.Published;
         }
         if (await PublishRefusal(view.Group, await GrainFactory.PlanningRun(SessionId, runId).GetSchedule()) is { } refusal)
@@ -75,6 +79,11 @@ public sealed partial class SessionGrain
 
     public Task<string?> GetPlanDisposition(string runId) => Task.FromResult(State.PlanDispositions.GetValueOrDefault(runId));
 
+    public Task<PlanPublication?> GetPublication(string runId) =>
+        Task.FromResult(State.PlanDecisions.LastOrDefault(d => d.RunId == runId && d.Disposition == PlanDispositions.Published) is { } d
+            ? new PlanPublication(d.By, d.At, d.Candidates, d.Examiners)
+            : null);
+
     public async Task<PlanComparison> ComparePlan(string runId)
     {
         var (view, run) = await RunOf(runId);
@@ -91,7 +100,10 @@ public sealed partial class SessionGrain
             [.. rows.Select(r => r.CandidateNumber).Distinct().Order(StringComparer.Ordinal)],
             [.. rows.SelectMany(r => r.ExaminerIds).Distinct().Order(StringComparer.Ordinal)],
             changed.Length, after.Count - changed.Count(after.ContainsKey),
-            await BegunDaysAsync(view.Group), await PublishRefusal(view.Group, proposed));
+            await BegunDaysAsync(view.Group), await PublishRefusal(view.Group, proposed))
+        {
+            Terms = PlanTerm.Compare(current, proposed),
+        };
     }
 
     private static bool SameSlot(ScheduleRow a, ScheduleRow b) =>
@@ -163,6 +175,8 @@ public sealed partial class SessionGrain
         var schedule = await GrainFactory.PlanningRun(SessionId, runId).GetSchedule();
         // The centres still hold the plan as it stands: what the people were last told.
         ScheduleRow[]? before = ScheduleRunOf(group) is null ? null : await CurrentSchedule.OfCentresAsync(GrainFactory, SessionId, State.Centres.Keys, group);
+        var candidates = CandidatesConcerned(before, schedule).ToArray();
+        var concerned = new Concerned([.. candidates.Order(StringComparer.Ordinal)], ExaminersConcerned(before ?? [], schedule));
         await Stored.Update(s =>
         {
             var previous = group == PlanningGroups.Second ? s.SecondGroupScheduleRunId : s.ScheduleRunId;
@@ -171,11 +185,11 @@ public sealed partial class SessionGrain
             else s.ScheduleRunId = runId;
             if (s.RunningRunId == runId) s.RunningRunId = null;
             if (decision is null) s.PlanDispositions[runId] = disposition;
-            else Decide(s, runId, group, disposition, decision);
+            else Decide(s, runId, group, disposition, decision, concerned);
         });
 
         var byCandidate = schedule.ToLookup(r => r.CandidateNumber);
-        await Task.WhenAll(CandidatesConcerned(before, schedule).Select(n => GrainFactory.Candidate(SessionId, n).SetConvocations(byCandidate[n].ToArray(), group)));
+        await Task.WhenAll(candidates.Select(n => GrainFactory.Candidate(SessionId, n).SetConvocations(byCandidate[n].ToArray(), group)));
         var byCentre = schedule.ToLookup(r => r.CentreId);
         await Task.WhenAll(State.Centres.Keys.Select(c => GrainFactory.OralCentre(SessionId, c).SetPlan(byCentre[c].ToArray(), group)));
         await Task.WhenAll(schedule.GroupBy(r => r.CommissionId).Select(g => GrainFactory.Commission(SessionId, g.Key).SetPlan(g.ToArray())));
@@ -190,14 +204,28 @@ public sealed partial class SessionGrain
         return State.CandidateJury.Keys.Where(n => !SameRows(RowsOf(old[n]), RowsOf(now[n])));
     }
 
+    /// <summary>The examiners of every row that is not the same before and after: their days change.</summary>
+    private static string[] ExaminersConcerned(ScheduleRow[] before, ScheduleRow[] after)
+    {
+        var old = before.ToDictionary(r => (r.CandidateNumber, r.Unit));
+        var now = after.ToDictionary(r => (r.CandidateNumber, r.Unit));
+        return [.. old.Keys.Union(now.Keys)
+            .Where(k => !old.TryGetValue(k, out var b) || !now.TryGetValue(k, out var a) || !SameRow(a, b))
+            .SelectMany(k => (old.GetValueOrDefault(k)?.ExaminerIds ?? []).Concat(now.GetValueOrDefault(k)?.ExaminerIds ?? []))
+            .Distinct().Order(StringComparer.Ordinal)];
+    }
+
     private static ScheduleRow[] RowsOf(IEnumerable<ScheduleRow> rows) => [.. rows.OrderBy(r => r.Unit, StringComparer.Ordinal)];
 
-    private void Decide(SessionState s, string runId, int group, string disposition, Actor actor)
+    /// <summary>Who a publication concerns: the candidates whose convocations change, the examiners whose days change.</summary>
+    private sealed record Concerned(string[] Candidates, string[] Examiners);
+
+    private void Decide(SessionState s, string runId, int group, string disposition, Actor actor, Concerned concerned)
     {
         if (s.PublishedRunIds.TryGetValue(group, out var before) && before != runId) s.PlanDispositions[before] = PlanDispositions.Replaced;
         s.PublishedRunIds[group] = runId;
         s.PlanDispositions[runId] = disposition;
-        s.PlanDecisions.Add(new PlanDecision(runId, disposition, actor, clock.GetUtcNow()));
+        s.PlanDecisions.Add(new PlanDecision(runId, disposition, actor, clock.GetUtcNow()) { Candidates = concerned.Candidates, Examiners = concerned.Examiners });
     }
 
     public async Task<SessionStage> GetStage()

@@ -39,7 +39,13 @@ public sealed class SessionState
 }
 
 [GenerateSerializer, Immutable]
-public sealed record PlanDecision([property: Id(0)] string RunId, [property: Id(1)] string Disposition, [property: Id(2)] Actor By, [property: Id(3)] DateTimeOffset At);
+public sealed record PlanDecision([property: Id(0)] string RunId, [property: Id(1)] string Disposition, [property: Id(2)] Actor By, [property: Id(3)] DateTimeOffset At)
+{
+    /// <summary>A publication: the candidates whose convocations it changed (they get new ones).</summary>
+    [Id(4)] public string[] Candidates { get; init; } = [];
+    /// <summary>A publication: the examiners whose days it changed (they get their calendar again).</summary>
+    [Id(5)] public string[] Examiners { get; init; } = [];
+}
 
 /// <summary>
 /// An exam session: all-or-nothing imports, its juries and which candidate each jury deliberates
@@ -121,10 +127,13 @@ public sealed partial class SessionGrain(
         var current = AllJuries.ToDictionary(j => j.JuryId);
         var lineOf = juries.Select((j, i) => (j.JuryId, Line: lines[i])).ToDictionary(x => x.JuryId, x => x.Line);
         var next = PlanJuries(current, juries);
-        var moves = await MovesOf(current, next);
+        var (moves, orphans) = await MovesOf(current, next);
         var removed = current.Keys.Where(id => !next.ContainsKey(id)).Order(StringComparer.Ordinal).ToArray();
 
         var errors = await CheckJuryChanges(juries, lines, current, moves, removed, lineOf);
+        errors.AddRange(orphans.Select(o => new RowError(lineOf.GetValueOrDefault(o.FromJury, lines.DefaultIfEmpty(1).Min()), "academies",
+            $"Le candidat {o.CandidateNumber} (académie {o.Academy}) n'aurait plus de jury : le jury {o.FromJury} ne garde pas l'académie {o.Academy} "
+            + $"et aucun jury du fichier ne la reçoit. Laissez-la au jury {o.FromJury} ou donnez-la à un autre jury.")));
         if (errors.Count > 0 || checkOnly) return ImportOutcome.Refused(errors.DistinctBy(e => (e.Line, e.Message)));
 
         var counts = new ImportCounts(
@@ -157,17 +166,22 @@ public sealed partial class SessionGrain(
         return next;
     }
 
-    /// <summary>The candidates of the juries that lose an academy whose new jury is another one.</summary>
-    private async Task<CandidateMove[]> MovesOf(Dictionary<string, JuryDefinition> current, Dictionary<string, JuryDefinition> next)
+    /// <summary>A candidate whose academy no jury would hold after the file.</summary>
+    private sealed record Orphan(string CandidateNumber, string FromJury, string Academy);
+
+    /// <summary>
+    /// The candidates of the juries that lose an academy: moved when another jury takes it, orphans when none does
+    /// (a row that drops an academy no other row takes: refused, never a candidate left without a jury).
+    /// </summary>
+    private async Task<(CandidateMove[] Moves, Orphan[] Orphans)> MovesOf(Dictionary<string, JuryDefinition> current, Dictionary<string, JuryDefinition> next)
     {
         var losing = current.Values.Where(j => j.Academies.Any(a => JuryOf(next.Values, a) != j.JuryId)).Select(j => j.JuryId).ToHashSet();
         var concerned = await Task.WhenAll(State.CandidateJury.Where(c => losing.Contains(c.Value)).Select(async c =>
             (Candidate: c.Key, From: c.Value, (await GrainFactory.Candidate(SessionId, c.Key).GetPlanningData()).Academy)));
-        return [.. concerned
-            .Select(c => (c.Candidate, c.From, To: JuryOf(next.Values, c.Academy)))
-            .Where(m => m.To is not null && m.To != m.From)
-            .Select(m => new CandidateMove(m.Candidate, m.From, m.To!))
-            .OrderBy(m => m.CandidateNumber, StringComparer.Ordinal)];
+        var destinations = concerned.Select(c => (c.Candidate, c.From, c.Academy, To: JuryOf(next.Values, c.Academy)))
+            .OrderBy(m => m.Candidate, StringComparer.Ordinal).ToArray();
+        return ([.. destinations.Where(m => m.To is not null && m.To != m.From).Select(m => new CandidateMove(m.Candidate, m.From, m.To!))],
+            [.. destinations.Where(m => m.To is null).Select(m => new Orphan(m.Candidate, m.From, m.Academy))]);
     }
 
     private static string? JuryOf(IEnumerable<JuryDefinition> juries, string academy) =>

@@ -49,10 +49,13 @@ public static class PlanningEndpoints
             .WithSummary("The run's plan beside the schedule as it stands: candidates whose convocation would change, examiners whose days would change, begun days, and why it may not be published.");
         session.MapPost("/planning-runs/{runId}/publish", PublishPlan).RequireAuthorization(Policies.Organiser).WithTags("Planification")
             .WithSummary("Publishes the run's plan (convocations and calendars follow it), or 409 saying why not.");
+        session.MapGet("/planning-runs/{runId}/convocations.pdf", PublicationConvocations).RequireAuthorization(Policies.Organiser).WithTags("Convocations")
+            .Produces(StatusCodes.Status200OK, contentType: DocumentsEndpoints.PdfType)
+            .WithSummary("The new convocations of the candidates the run's publication concerned (whose convocations it changed), theirs only.");
         session.MapPost("/planning-runs/{runId}/discard", DiscardPlan).RequireAuthorization(Policies.Organiser).WithTags("Planification")
             .WithSummary("Sets a proposal aside.");
-        session.MapGet("/stage", GetStage).RequireAuthorization(Policies.Organiser).WithTags("Session")
-            .WithSummary("Where the session stands (setup, planning, published, exam-days, deliberation, closed) and the next step.");
+        session.MapGet("/stage", GetStage).WithTags("Session")
+            .WithSummary("Where the session stands (setup, planning, published, exam-days, deliberation, closed) and, for the organiser, the next step and the counts; every signed-in user reads the stage and its label (shown on every page).");
         session.MapGet("/exports/schedule.csv", ExportSchedule).RequireAuthorization(Policies.Organiser).WithTags("Exports");
         session.MapGet("/candidates/{number}/convocations", GetConvocations).WithTags("Planification");
         session.MapPost("/schedule/validate", Validate).RequireAuthorization(Policies.Organiser).WithTags("Planification")
@@ -134,13 +137,31 @@ public static class PlanningEndpoints
     private static async Task<IResult> DiscardPlan(string session, string runId, ClaimsPrincipal user, IGrainFactory grains) =>
         Results.Ok(new { runId, disposition = await grains.Session(session).DiscardPlan(runId, TokenService.ActorOf(user)) });
 
-    private static async Task<IResult> GetStage(string session, IGrainFactory grains) =>
-        Results.Ok(await grains.Session(session).GetStage());
+    private static async Task<IResult> PublicationConvocations(string session, string runId, IGrainFactory grains, IConfiguration configuration)
+    {
+        var sessionGrain = grains.Session(session);
+        if (!(await sessionGrain.GetPlanningRunIds()).Contains(runId)) return Problems.NotFound($"Planification {runId} inconnue.");
+        if (await sessionGrain.GetPublication(runId) is not { } publication)
+            return Problems.Problem(StatusCodes.Status409Conflict, "Action refusée",
+                $"Le plan de la planification {runId} n'a pas été publié : publiez-le (POST …/planning-runs/{runId}/publish), puis téléchargez les convocations des candidats concernés.");
+        if (publication.Candidates.Length == 0)
+            return Problems.Problem(StatusCodes.Status409Conflict, "Action refusée",
+                $"La publication de la planification {runId} ne changeait la convocation d'aucun candidat : il n'y a pas de nouvelle convocation à envoyer.");
+        var group = (await grains.PlanningRun(session, runId).GetView()).Group;
+        return await DocumentsEndpoints.ConvocationsAsync(grains, configuration, session, group, publication.Candidates, $"convocations-{session}-{runId}.pdf");
+    }
+
+    private static async Task<IResult> GetStage(string session, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var stage = await grains.Session(session).GetStage();
+        return TokenService.ActorOf(user).Role == Roles.Organiser ? Results.Ok(stage) : Results.Ok(new { stage = stage.Stage, label = stage.Label });
+    }
 
     private static async Task<object> RunResponse(IGrainFactory grains, string session, string runId)
     {
         var view = await grains.PlanningRun(session, runId).GetView();
         var disposition = await grains.Session(session).GetPlanDisposition(runId);
+        var publication = await grains.Session(session).GetPublication(runId);
         return new
         {
             runId,
@@ -163,6 +184,7 @@ public static class PlanningEndpoints
             startedAt = view.StartedAt,
             endedAt = view.EndedAt,
             replan = view.Replan is { } replan ? new { noticeDays = replan.NoticeDays, mode = replan.Whole ? "whole" : "minimal" } : null,
+            publication = publication is null ? null : new { by = publication.By.Name, at = publication.At, candidates = publication.Candidates, examiners = publication.Examiners },
         };
     }
 

@@ -96,6 +96,25 @@ public sealed class SessionLifecycleTests(DeliberationClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_jury_row_that_drops_an_academy_no_other_jury_takes_is_refused_naming_the_row_and_its_candidates()
+    {
+        const string sessionId = "lifecycle-orphans";
+        var session = Grains.Session(sessionId);
+        Assert.Empty((await session.ImportJuries([new JuryDefinition("EST", ["LYON", "GRENOBLE"], "Mme Roux", [])], [2])).Errors);
+        await Given.SessionWith(Grains, sessionId, [Given.Candidate("LY951"), Given.Candidate("GR951", "GRENOBLE"), Given.Candidate("GR952", "GRENOBLE")]);
+        var overview = Given.Json(await session.GetOverview());
+
+        // EST keeps LYON only, and no row takes GRENOBLE: its two candidates would be left without a jury.
+        var outcome = await session.ImportJuries([new JuryDefinition("NORD", ["LILLE"], "M. Petit", []), new JuryDefinition("EST", ["LYON"], "Mme Roux", [])], [2, 3]);
+
+        Assert.Null(outcome.Counts);
+        Assert.Contains(outcome.Errors, e => e.Line == 3 && e.Column == "academies" && e.Message.Contains("GR951") && e.Message.Contains("GRENOBLE"));
+        Assert.Contains(outcome.Errors, e => e.Line == 3 && e.Message.Contains("GR952"));
+        Assert.Equal(overview, Given.Json(await session.GetOverview()));
+        Assert.Equal("EST", (await Grains.Candidate(sessionId, "GR951").GetSummary()).JuryId);
+    }
+
+    [Fact]
     public async Task A_jury_closed_straight_away_takes_no_livret_examination_afterwards()
     {
         const string sessionId = "lifecycle-closed-livret";

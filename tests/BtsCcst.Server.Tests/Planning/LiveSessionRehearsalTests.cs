@@ -11,16 +11,18 @@ namespace BtsCcst.Server.Tests.Planning;
 /// Issue 12, the session rehearsal against the real server (HTTP, real solver): seeded random sequences of what
 /// organisers, centre managers, examiners and presidents do with a planned session: planning runs, publications and
 /// discards, exam-day events and repairs, day closings, imports good and bad (late registrations), marks by examiners,
-/// by file and by the president, the jury's closing. After every step: every acknowledged mark is on the board, a
-/// CLOSED jury's results.csv rows never change, the schedule keeps every rule but for orals left out (the validator of
-/// the API) and holds each oral at most once, and a begun centre-day's rows change only through a repair accepted on
-/// it. A failing sequence is shrunk (a bounded number of replays) and printed. CI plays <see cref="DefaultSequences"/>;
-/// BTSCCST_LIVE_REHEARSAL_SEQUENCES=N plays more. The second group is not played here (its rehearsal is the grains').
+/// by file and by the president, the jury's closing, and the second group (marks that send candidates to it, the first
+/// closing, the contrôle choices, the second group's planning run, its opening, the contrôle marks by the examiners the
+/// plan names, the final closing), its steps spread at random among the others. After every step: every acknowledged
+/// mark (contrôle marks included) is on the board, a CLOSED jury's results.csv rows never change, each group's schedule
+/// keeps every rule but for orals left out (the validator of the API) and holds each oral at most once, and a begun
+/// centre-day's rows change only through a repair accepted on it. A failing sequence is shrunk (a bounded number of
+/// replays) and printed. CI plays <see cref="DefaultSequences"/>; BTSCCST_LIVE_REHEARSAL_SEQUENCES=N plays more.
 /// </summary>
 [Collection(ServerCollection.Name)]
 public sealed class LiveSessionRehearsalTests(ServerFixture server, ITestOutputHelper output)
 {
-    private const int DefaultSequences = 2;
+    private const int DefaultSequences = 3;
     private const int StepsPerSequence = 16;
     private const int MaxShrinkReplays = 8;
     private const string Centre = "CAEN-1";
@@ -28,6 +30,12 @@ public sealed class LiveSessionRehearsalTests(ServerFixture server, ITestOutputH
     private static readonly string[] Dates = ["2027-05-24", "2027-05-25", "2027-05-26"];
     private static readonly string[] Units = ["E1", "E21", "E22", "E3", "E4", "E5", "U61", "U62"];
     private static readonly string[] EventKinds = ["candidate-present", "candidate-absent", "candidate-late", "candidate-excused"];
+    private const string ControleDay = "2027-06-21";
+    private static readonly string[] GeneralUnits = ["E1", "E21", "E22", "E3"];
+
+    /// <summary>The second group in order; each is put at a random place among the random steps.</summary>
+    private static readonly string[] SecondGroupSteps =
+        ["import-all-marks:second-group", "close-jury", "choose-controles", "plan-second-group", "open-second-group", "controle-marks", "close-jury"];
 
     private static readonly string CentresCsv =
         "centre_id,name,academies,time_zone,dates,day_start,day_end,lunch_start,lunch_end,exam_rooms,prep_seats,address\n"
@@ -83,6 +91,14 @@ public sealed class LiveSessionRehearsalTests(ServerFixture server, ITestOutputH
                 _ => new("close-jury"),
             });
         }
+        // The second group's steps, in their order, at random places after the first plan.
+        var position = 2;
+        foreach (var kind in SecondGroupSteps)
+        {
+            position = random.Next(position, steps.Count + 1);
+            var parts = kind.Split(':');
+            steps.Insert(position++, parts.Length == 2 ? new(parts[0], Value: parts[1]) : new(kind, random.Next(100), Mark()));
+        }
         return steps;
     }
 
@@ -93,6 +109,7 @@ public sealed class LiveSessionRehearsalTests(ServerFixture server, ITestOutputH
         public Dictionary<(string Centre, string Date), string[]> BegunDays { get; } = [];
         public int Registered { get; set; }
         public int Refused { get; set; }
+        public HashSet<string> SecondGroupDone { get; } = [];
     }
 
     private sealed record Clients(HttpClient Organiser, HttpClient Manager, HttpClient President) : IDisposable
@@ -118,13 +135,20 @@ public sealed class LiveSessionRehearsalTests(ServerFixture server, ITestOutputH
             if (await BrokenInvariant(session, model, clients) is { } broken) return $"after step {i + 1} ({steps[i]}): {broken}";
         }
         output.WriteLine($"{session}: {steps.Count} steps, {model.Refused} refused, {model.Acknowledged.Count} marks acknowledged, "
-                         + $"{model.BegunDays.Count} days begun, {model.ClosedRows.Count} rows closed");
+                         + $"{model.BegunDays.Count} days begun, {model.ClosedRows.Count} rows closed, "
+                         + $"second group: {(model.SecondGroupDone.Count == 0 ? "none" : string.Join(", ", model.SecondGroupDone.Order()))}");
         return null;
     }
 
     /// <summary>Plays one step; false when the server refused it (a 4xx: an answer, nothing acknowledged).</summary>
     private async Task<bool> ApplyAsync(string session, Step step, Model model, Clients c)
     {
+        if (step.Kind is "choose-controles" or "plan-second-group" or "open-second-group" or "controle-marks")
+        {
+            var done = await ApplySecondGroupAsync(session, step, model, c);
+            if (done) model.SecondGroupDone.Add(step.Kind);
+            return done;
+        }
         var schedule = await ScheduleAsync(c.Organiser, session);
         var exam = schedule.Count == 0 ? null : schedule[step.Pick % schedule.Count];
         switch (step.Kind)
@@ -190,6 +214,15 @@ public sealed class LiveSessionRehearsalTests(ServerFixture server, ITestOutputH
                 var unit = Units[step.Pick % Units.Length];
                 return await Acknowledge(model, number, unit, step.Value, await c.President.PutResultAsync(session, number, unit, step.Value, "Revu en jury"));
             }
+            case "import-all-marks" when step.Value == "second-group":
+            {
+                // General units 6, professional units 10: an average of 8.56 with the professional average at 10 (D643-15).
+                var numbers = Enumerable.Range(1, model.Registered).Select(i => $"LR-{i:00}").ToArray();
+                var csv = SampleFiles.Marks(numbers, "10", GeneralUnits) + string.Concat(numbers.SelectMany(n => GeneralUnits.Select(u => $"{n},{u},6\n")));
+                var ok = (await c.Organiser.ImportAsync(session, "marks", csv)).IsSuccessStatusCode;
+                if (ok) foreach (var n in numbers) foreach (var u in SampleFiles.MandatoryUnits) model.Acknowledged[(n, u)] = GeneralUnits.Contains(u) ? "6" : "10";
+                return ok;
+            }
             case "import-marks" or "import-all-marks":
             {
                 var numbers = step.Kind == "import-all-marks" ? Enumerable.Range(1, model.Registered).Select(i => $"LR-{i:00}").ToArray()
@@ -202,7 +235,9 @@ public sealed class LiveSessionRehearsalTests(ServerFixture server, ITestOutputH
             {
                 var closed = await c.President.PostAsync($"/api/sessions/{session}/juries/{Jury}/close", null);
                 if (!closed.IsSuccessStatusCode) return false;
-                if ((await closed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("phase").GetString() != "CLOSED") return true;
+                var phase = (await closed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("phase").GetString()!;
+                model.SecondGroupDone.Add($"closed {phase}");
+                if (phase != "CLOSED") return true;
                 foreach (var line in await ResultLinesAsync(c.Organiser, session)) model.ClosedRows[line.Split(',')[0]] = line;
                 return true;
             }
@@ -223,7 +258,8 @@ public sealed class LiveSessionRehearsalTests(ServerFixture server, ITestOutputH
     {
         var board = await c.Organiser.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}/juries/{Jury}/board");
         var stored = board.GetProperty("candidates").EnumerateArray().SelectMany(r => r.GetProperty("results").EnumerateArray()
-            .Select(u => (Key: (r.GetProperty("candidateNumber").GetString()!, u.GetProperty("unit").GetString()!), Value: u.GetProperty("result").GetString())))
+                .Concat(r.GetProperty("controles").EnumerateArray().Where(u => u.GetProperty("result").ValueKind == JsonValueKind.String))
+                .Select(u => (Key: (r.GetProperty("candidateNumber").GetString()!, u.GetProperty("unit").GetString()!), Value: u.GetProperty("result").GetString())))
             .ToDictionary(x => x.Key, x => x.Value);
         foreach (var (key, value) in model.Acknowledged)
             if (stored.GetValueOrDefault(key) != value) return $"acknowledged {key.Candidate}/{key.Unit}={value} but the board shows {stored.GetValueOrDefault(key) ?? "(none)"}";
@@ -236,14 +272,78 @@ public sealed class LiveSessionRehearsalTests(ServerFixture server, ITestOutputH
         var rows = ScheduleCsv.Parse(new StringReader(csv)).Rows;
         if (rows.GroupBy(r => (r.CandidateNumber, r.Unit)).FirstOrDefault(g => g.Count() > 1) is { } twice)
             return $"{twice.Key.CandidateNumber} convoked {twice.Count()} times to {twice.Key.Unit}";
-        var verdict = await (await c.Organiser.PostAsync($"/api/sessions/{session}/schedule/validate", new StringContent(csv, Encoding.UTF8, "text/csv")))
-            .Content.ReadFromJsonAsync<JsonElement>();
-        if (verdict.GetProperty("violations").EnumerateArray().FirstOrDefault(v => v.GetProperty("rule").GetString() != HardRules.EveryOralOnce) is { ValueKind: JsonValueKind.Object } broken)
-            return $"the schedule breaks {broken.GetProperty("rule").GetString()}: {broken.GetProperty("message").GetString()}";
+        // Each group's plan is checked on its own (the validator takes one group at a time).
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var group in lines.Skip(1).GroupBy(l => l.Contains(",C_E", StringComparison.Ordinal)))
+        {
+            var part = string.Join('\n', group.Prepend(lines[0])) + "\n";
+            var answer = await c.Organiser.PostAsync($"/api/sessions/{session}/schedule/validate", new StringContent(part, Encoding.UTF8, "text/csv"));
+            if (!answer.IsSuccessStatusCode) return $"the schedule could not be validated ({(int)answer.StatusCode}): {await answer.Content.ReadAsStringAsync()}";
+            var verdict = await answer.Content.ReadFromJsonAsync<JsonElement>();
+            if (verdict.GetProperty("violations").EnumerateArray().FirstOrDefault(v => v.GetProperty("rule").GetString() != HardRules.EveryOralOnce) is { ValueKind: JsonValueKind.Object } broken)
+                return $"the schedule breaks {broken.GetProperty("rule").GetString()}: {broken.GetProperty("message").GetString()}";
+        }
         foreach (var (key, before) in model.BegunDays)
             if (!DayLines(csv, key).SequenceEqual(before)) return $"begun day {key.Centre} {key.Date} changed without a repair";
         return null;
     }
+
+    /// <summary>The second group's steps: choices by the organiser, the contrôle planning run, the opening, the marks.</summary>
+    private async Task<bool> ApplySecondGroupAsync(string session, Step step, Model model, Clients c)
+    {
+        switch (step.Kind)
+        {
+            case "choose-controles":
+            {
+                var board = await c.President.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}/juries/{Jury}/board");
+                var chosen = 0;
+                foreach (var row in board.GetProperty("candidates").EnumerateArray().Where(r => r.GetProperty("decision").GetString() == "SECOND_GROUPE"))
+                {
+                    var units = row.GetProperty("controles").EnumerateArray().Select(u => u.GetProperty("unit").GetString()!).Take(2).ToArray();
+                    var number = row.GetProperty("candidateNumber").GetString();
+                    if ((await c.Organiser.PutAsJsonAsync($"/api/sessions/{session}/candidates/{number}/controle-choices", new { units })).IsSuccessStatusCode) chosen++;
+                }
+                return chosen > 0;
+            }
+            case "plan-second-group":
+            {
+                if (!(await c.Organiser.ImportAsync(session, "examiners", ControleExaminers)).IsSuccessStatusCode) return false;
+                // Refused (400) while no candidate has chosen a contrôle oral to plan: an answer like any other.
+                var start = await c.Organiser.PostAsJsonAsync($"/api/sessions/{session}/planning-runs",
+                    new { timeLimitSeconds = 3, secondGroup = new { dates = new[] { ControleDay }, centreIds = new[] { Centre } } });
+                if (!start.IsSuccessStatusCode)
+                {
+                    output.WriteLine($"second-group run refused: {await start.Content.ReadAsStringAsync()}");
+                    return false;
+                }
+                var runId = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+                var run = await PublicationTests.WaitForRunAsync(c.Organiser, session, runId);
+                return run.GetProperty("state").GetString() != "failed" && run.GetProperty("placed").GetInt32() > 0;
+            }
+            case "open-second-group":
+                return (await c.President.PostAsync($"/api/sessions/{session}/juries/{Jury}/second-group/open", null)).IsSuccessStatusCode;
+            default:
+            {
+                // Every contrôle oral of the plan is marked by the first examiner the plan names.
+                var rows = (await ScheduleAsync(c.Organiser, session)).Where(r => r.Unit.ToString().StartsWith("C_", StringComparison.Ordinal)).ToArray();
+                var marked = 0;
+                foreach (var row in rows)
+                {
+                    using var examiner = await server.ClientAsync("examiner", row.ExaminerIds[0]);
+                    var mark = (step.Pick + marked) % 3 == 0 ? "ABS" : step.Value;
+                    if (await Acknowledge(model, row.CandidateNumber, row.Unit.ToString(), mark,
+                            await examiner.PutResultAsync(session, row.CandidateNumber, row.Unit.ToString(), mark))) marked++;
+                }
+                return marked > 0;
+            }
+        }
+    }
+
+    /// <summary>Teachers of the contrôle orals (LETTRES for C_E1, ANGLAIS for C_E2, ECO_GESTION for C_E3) on the contrôle day.</summary>
+    private static readonly string ControleExaminers =
+        "examiner_id,last_name,first_name,email,discipline,languages,establishment_uai,centre_ids,available_dates,max_minutes_per_day\n"
+        + string.Concat(new[] { ("CTL-LET1", "LETTRES", ""), ("CTL-ANG1", "ANGLAIS", "anglais"), ("CTL-ECO1", "ECO_GESTION", "") }
+            .Select(e => $"{e.Item1},Martin,Anne,{e.Item1.ToLowerInvariant()}@ac-normandie.fr,{e.Item2},{e.Item3},0149999Z,{Centre},{ControleDay},\n"));
 
     private static string Candidates(int count) =>
         SampleFiles.Candidates([.. Enumerable.Range(1, count).Select(i => SampleFiles.Candidate($"LR-{i:00}", category: "PRIVE_HORS_CONTRAT"))]);

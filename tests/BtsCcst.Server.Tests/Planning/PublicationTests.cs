@@ -78,7 +78,7 @@ public sealed class PublicationTests(ServerFixture server)
     {
         const string session = "publication-bad";
         using var organiser = await server.OrganiserAsync();
-        foreach (var (method, path) in new[] { ("POST", "publish"), ("POST", "discard"), ("GET", "comparison") })
+        foreach (var (method, path) in new[] { ("POST", "publish"), ("POST", "discard"), ("GET", "comparison"), ("GET", "convocations.pdf") })
         {
             using var unknown = await organiser.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"/api/sessions/{session}/planning-runs/run-inconnu/{path}"));
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
@@ -90,6 +90,12 @@ public sealed class PublicationTests(ServerFixture server)
         }
         using var president = await server.ClientAsync("jury-president", "M. Leroy", "NORMANDIE");
         Assert.Equal(HttpStatusCode.Forbidden, (await president.PostAsync($"/api/sessions/{session}/planning-runs/run-inconnu/publish", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await president.GetAsync($"/api/sessions/{session}/planning-runs/run-inconnu/convocations.pdf")).StatusCode);
+        // The stage is every signed-in user's to read (every page shows it), but only its stage and label.
+        var stage = await president.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}/stage");
+        Assert.Equal(("setup", "Préparation"), (stage.GetProperty("stage").GetString(), stage.GetProperty("label").GetString()));
+        Assert.False(stage.TryGetProperty("nextStep", out _));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.Anonymous().GetAsync($"/api/sessions/{session}/stage")).StatusCode);
         Assert.Empty(await organiser.GetFromJsonAsync<JsonElement[]>($"/api/sessions/{session}/planning-runs") ?? []);
     }
 
@@ -108,12 +114,18 @@ public sealed class PublicationTests(ServerFixture server)
     {
         var start = await organiser.PostAsJsonAsync($"/api/sessions/{session}/planning-runs", body ?? new { timeLimitSeconds = 5 });
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
-        var runId = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+        return await WaitForRunAsync(organiser, session, (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!);
+    }
+
+    /// <summary>Waits until the run has ended and the session has said what became of its plan (a failed run has none).</summary>
+    internal static async Task<JsonElement> WaitForRunAsync(HttpClient organiser, string session, string runId)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
             var run = await organiser.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}/planning-runs/{runId}");
-            if (run.GetProperty("state").GetString() != "running" && run.GetProperty("disposition").ValueKind != JsonValueKind.Null) return run;
+            var state = run.GetProperty("state").GetString();
+            if (state == "failed" || (state != "running" && run.GetProperty("disposition").ValueKind != JsonValueKind.Null)) return run;
             Assert.True(DateTime.UtcNow < deadline, $"the run did not end: {run}");
             await Task.Delay(250);
         }

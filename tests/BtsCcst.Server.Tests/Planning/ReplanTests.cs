@@ -85,6 +85,7 @@ public sealed class ReplanTests(ServerFixture server)
         Assert.DoesNotContain(excused, changed);
 
         Assert.Equal(HttpStatusCode.OK, (await organiser.PostAsync($"/api/sessions/{Session}/planning-runs/{runId}/publish", null)).StatusCode);
+        await OnlyThePeopleConcernedAreToldAsync(organiser, runId!, comparison);
         var after = await ScheduleLinesAsync(organiser);
         Assert.Equal(dayBefore, after.Where(l => l.Contains($",{date},", StringComparison.Ordinal)).ToArray());
         Assert.Equal(excusedBefore, after.Where(l => l.Contains($",{excused},", StringComparison.Ordinal)).ToArray());
@@ -97,6 +98,29 @@ public sealed class ReplanTests(ServerFixture server)
         // The only finding allowed: the excused candidate's orals the repair could not place again.
         Assert.DoesNotContain(verdict.GetProperty("violations").EnumerateArray(), v => v.GetProperty("rule").GetString() != "every-oral-once"
             || !v.GetProperty("message").GetString()!.Contains(excused, StringComparison.Ordinal));
+    }
+
+    /// <summary>The publication names the candidates and examiners of the comparison, and the new convocations are theirs only.</summary>
+    private static async Task OnlyThePeopleConcernedAreToldAsync(HttpClient organiser, string runId, JsonElement comparison)
+    {
+        static string[] Names(JsonElement list) => [.. list.EnumerateArray().Select(e => e.GetString()!).Order(StringComparer.Ordinal)];
+        var run = await organiser.GetFromJsonAsync<JsonElement>($"/api/sessions/{Session}/planning-runs/{runId}");
+        var publication = run.GetProperty("publication");
+        Assert.Equal("bureau-examens", publication.GetProperty("by").GetString());
+        var candidates = Names(publication.GetProperty("candidates"));
+        Assert.Equal(Names(comparison.GetProperty("candidatesChanged")), candidates);
+        Assert.Equal(Names(comparison.GetProperty("examinersChanged")), Names(publication.GetProperty("examiners")));
+        var pdf = await organiser.GetAsync($"/api/sessions/{Session}/planning-runs/{runId}/convocations.pdf");
+        Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+        using var document = UglyToad.PdfPig.PdfDocument.Open(await pdf.Content.ReadAsByteArrayAsync());
+        var numbers = document.GetPages().Select(p => candidates.Single(n => p.Text.Contains(n, StringComparison.Ordinal))).ToArray();
+        Assert.Equal(candidates, numbers);
+        // A run never published has no such convocations: a French 409 saying what to do.
+        var early = (await organiser.GetFromJsonAsync<JsonElement[]>($"/api/sessions/{Session}/planning-runs"))!
+            .First(r => r.GetProperty("disposition").GetString() != "published").GetProperty("runId").GetString();
+        var refused = await organiser.GetAsync($"/api/sessions/{Session}/planning-runs/{early}/convocations.pdf");
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("publiez-le", await refused.Content.ReadAsStringAsync());
     }
 
     private async Task<string[]> ScheduleLinesAsync(HttpClient organiser) =>

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text;
 using BtsCcst.Server.Tests.Realtime;
 using Microsoft.Playwright;
@@ -101,6 +102,11 @@ public sealed class WorkspaceBrowserTests(ServerFixture server)
             await Expect(page.Locator("#comparison-summary")).ToContainTextAsync("épreuve(s) changée(s)", new() { Timeout = 10_000 });
             await page.Locator("#comparison details").First.ClickAsync();
             await Expect(page.Locator("#comparison-candidates")).ToContainTextAsync("WS-04");
+            // The cost terms beside the published plan's: the late registration's orals are placed on top of the others.
+            await Expect(page.Locator("#comparison-terms tbody tr")).ToHaveCountAsync(4);
+            var orals = page.Locator("#comparison-terms tr[data-term=orals] td");
+            Assert.True(int.Parse(await orals.Nth(2).TextContentAsync() ?? "0") > int.Parse(await orals.Nth(1).TextContentAsync() ?? "0"),
+                await page.Locator("#comparison-terms").TextContentAsync());
             await Expect(page.Locator("#discard")).ToBeVisibleAsync();
             foreach (var width in new[] { 1400, 390 })
             {
@@ -113,6 +119,34 @@ public sealed class WorkspaceBrowserTests(ServerFixture server)
             await Expect(page.Locator("#run-history tbody tr")).ToHaveCountAsync(2, new() { Timeout = 10_000 });
             await Expect(page.Locator("#run-history tbody tr").First).ToContainTextAsync("publié");
             await Expect(page.Locator("#run-history tbody tr").Nth(1)).ToContainTextAsync("remplacé");
+            await Expect(page.Locator("#run-history tbody tr").First).ToContainTextAsync("délai 7 j, minimale");
+            await Expect(page.Locator("#run-history tbody tr").First).ToContainTextAsync("par bureau-examens");
+            // The people the publication concerns: the late registration gets a convocation, theirs and no one else's is new.
+            await Expect(page.Locator("#publication-summary")).ToContainTextAsync("WS-04", new() { Timeout = 10_000 });
+            var news = await page.RunAndWaitForDownloadAsync(() => page.Locator("#publication-convocations").ClickAsync());
+            Assert.Equal("%PDF", Encoding.ASCII.GetString((await File.ReadAllBytesAsync(await news.PathAsync()))[..4]));
+            await page.Locator("#planning-section").ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "btsccst-screens", "workspace-published.png") });
+        });
+
+        await browser.Step("marks imported, then a candidate's record: registration, convocations, results, history", async () =>
+        {
+            await page.Locator("#file-marks").SetInputFilesAsync(Csv("marks.csv", SampleFiles.Marks(["WS-01"], "13")));
+            await page.Locator("[data-import=marks]").ClickAsync();
+            await Expect(page.Locator("#result-marks")).ToContainTextAsync("créé(s)", new() { Timeout = 10_000 });
+            await Expect(page.Locator("#glance-tiles")).ToContainTextAsync($"Résultats saisis{SampleFiles.MandatoryUnits.Length}", new() { Timeout = 10_000 });
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Candidats" }).ClickAsync();
+            await page.Locator("#list-search").FillAsync("WS-01");
+            await page.Locator("#list-candidates [data-candidate=WS-01]").ClickAsync();
+            await Expect(page.Locator("#candidate-title")).ToContainTextAsync("WS-01");
+            await Expect(page.Locator("#candidate-registration")).ToContainTextAsync("PRIVE_HORS_CONTRAT");
+            Assert.True(await page.Locator("#candidate-convocations tbody tr").CountAsync() >= 1);
+            await Expect(page.Locator("#candidate-convocations tbody")).ToContainTextAsync("/05/2027");
+            await Expect(page.Locator("#candidate-results tbody tr")).ToHaveCountAsync(SampleFiles.MandatoryUnits.Length);
+            await Expect(page.Locator("#candidate-history tbody")).ToContainTextAsync("saisie");
+            await page.Locator("#candidate-detail").ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "btsccst-screens", "workspace-candidate.png") });
+            await page.Locator("#candidate-close").ClickAsync();
+            await Expect(page.Locator("#candidate-detail")).ToBeHiddenAsync();
+            await page.Locator("#list-search").FillAsync("");
         });
 
         await browser.Step("the lists are searchable and link to each page", async () =>
@@ -145,6 +179,32 @@ public sealed class WorkspaceBrowserTests(ServerFixture server)
             await page.GetByRole(AriaRole.Tab, new() { Name = "Jurys" }).ClickAsync();
             var minutes = await page.RunAndWaitForDownloadAsync(() => page.Locator("#list-juries button.link").First.ClickAsync());
             Assert.Equal("%PDF", Encoding.ASCII.GetString((await File.ReadAllBytesAsync(await minutes.PathAsync()))[..4]));
+            var transcripts = await page.RunAndWaitForDownloadAsync(() => page.Locator("#list-juries button.link", new() { HasText = "relevés" }).First.ClickAsync());
+            Assert.Equal("%PDF", Encoding.ASCII.GetString((await File.ReadAllBytesAsync(await transcripts.PathAsync()))[..4]));
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Candidats" }).ClickAsync();
+            await page.Locator("#list-search").FillAsync("WS-04");
+            var one = await page.RunAndWaitForDownloadAsync(() => page.Locator("#list-candidates button.link", new() { HasText = "convocation" }).First.ClickAsync());
+            Assert.Equal("convocation-WS-04.pdf", one.SuggestedFilename);
+            Assert.Equal("%PDF", Encoding.ASCII.GetString((await File.ReadAllBytesAsync(await one.PathAsync()))[..4]));
+            await page.Locator("#list-search").FillAsync("");
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Examinateurs" }).ClickAsync();
+            var calendar = await page.RunAndWaitForDownloadAsync(() => page.Locator("#list-examiners button.link").First.ClickAsync());
+            Assert.StartsWith("BEGIN:VCALENDAR", await File.ReadAllTextAsync(await calendar.PathAsync()));
+        });
+
+        await browser.Step("the session's stage is on the other pages too, for the organiser and a centre manager", async () =>
+        {
+            await page.GotoAsync($"{server.BaseAddress}planning?session={Session}#token={token}");
+            await Expect(page.Locator("#session-stage")).ToContainTextAsync("Planning publié", new() { Timeout = 15_000 });
+            var manager = await server.TokenAsync("centre-manager", "Mme Lefèvre", "CAEN-1");
+            await page.GotoAsync($"{server.BaseAddress}centre/CAEN-1?session={Session}&date=2027-05-24#token={manager}");
+            await Expect(page.Locator("#session-stage")).ToContainTextAsync("Planning publié", new() { Timeout = 15_000 });
+            // The day begins (an event recorded elsewhere): the open page's stage follows within seconds.
+            using var client = await server.ClientAsync("centre-manager", "Mme Lefèvre", "CAEN-1");
+            var present = await client.PostAsJsonAsync($"/api/sessions/{Session}/centres/CAEN-1/days/2027-05-24/events", new { kind = "candidate-present", candidateNumber = "WS-01" });
+            Assert.True(present.IsSuccessStatusCode, await present.Content.ReadAsStringAsync());
+            await Expect(page.Locator("#session-stage")).ToContainTextAsync("Journées d'épreuves en cours", new() { Timeout = 15_000 });
+            await page.Locator("header").ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "btsccst-screens", "centre-stage.png") });
         });
     }
 }

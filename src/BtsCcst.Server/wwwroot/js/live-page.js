@@ -13,10 +13,12 @@ window.BtsLivePage = (() => {
    * watch(connection) asks the hub for the snapshot; onSnapshot and onUpdate draw it and the pushes
    * (both default to render); refusal(error) says whether the server refused the token (the French
    * words to show) and gone(error) whether what is watched does not exist (the badge's words): either
-   * stops the retries. beforeStart runs before each connection.
+   * stops the retries. beforeStart runs before each connection. showStage (default true) puts the
+   * session's stage (GET …/stage, the session of ?session=) in the page's header, read again with
+   * each snapshot and, at most every 5 s, after the pushes.
    */
   function create({ tokenKey, mainId, hubPath, updateMethod, watch, render, onSnapshot = render, onUpdate = render,
-                    refusal = hubRefusal, gone = () => null, beforeStart = () => { } }) {
+                    refusal = hubRefusal, gone = () => null, beforeStart = () => { }, showStage = true }) {
     let connection = null;
     let looping = null; // the connection a connectForever loop is serving: one loop at a time
 
@@ -102,6 +104,31 @@ window.BtsLivePage = (() => {
       showLogin(message);
     }
 
+    // The session's stage in the header, on every live page (the workspace shows it in its own glance): read with
+    // each snapshot, and after pushes at most every 5 s (a trailing read, so the last push is always followed).
+    const stageSession = new URLSearchParams(location.search).get("session") || "2024";
+    let stageReadAt = 0;
+    let stageTimer = null;
+    function refreshStage(now) {
+      if (!showStage) return;
+      if (now) { readStage(); return; }
+      if (!stageTimer) stageTimer = setTimeout(readStage, Math.max(0, 5000 - (Date.now() - stageReadAt)));
+    }
+    async function readStage() {
+      clearTimeout(stageTimer);
+      stageTimer = null;
+      stageReadAt = Date.now();
+      const stage = await api("GET", `/api/sessions/${encodeURIComponent(stageSession)}/stage`).catch(() => null);
+      if (!stage) return;
+      let line = el("session-stage");
+      if (!line) {
+        line = Object.assign(document.createElement("p"), { id: "session-stage", className: "session-stage" });
+        document.querySelector("header")?.append(line);
+      }
+      line.dataset.stage = stage.stage;
+      line.textContent = `Étape de la session ${stageSession} : ${stage.label}`;
+    }
+
     el("sign-out")?.addEventListener("click", async () => {
       await fetch("/api/access/sign-out", { method: "POST", credentials: "same-origin",
         headers: authHeaders() }).catch(() => null);
@@ -124,6 +151,7 @@ window.BtsLivePage = (() => {
               el("login").hidden = true;
               el(mainId).hidden = false;
               onSnapshot(snapshot);
+              refreshStage(true);
               setConnection("connected", "En direct");
               return;
             }
@@ -165,7 +193,7 @@ window.BtsLivePage = (() => {
         .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(1000 * (ctx.previousRetryCount + 1), 5000) })
         .build();
       connection = c;
-      c.on(updateMethod, update => { if (c === connection) onUpdate(update); });
+      c.on(updateMethod, update => { if (c === connection) { onUpdate(update); refreshStage(false); } });
       c.on("accessEnded", message => { if (c === connection) accessEnded(message); });
       c.onreconnecting(() => { if (c === connection) setConnection("reconnecting", "Reconnexion…"); });
       c.onreconnected(() => connectForever(c));

@@ -39,6 +39,7 @@
     onSnapshot: view => { if (view) latestRunId = view.runId; renderLatest(view); refreshAll(); },
     onUpdate: view => { renderLatest(view); if (view && view.state !== "running") setTimeout(refreshAll, 300); },
     refusal: e => /401|403|réservé/.test(String(e && e.message || e)) ? deniedMessage : null,
+    showStage: false,
   });
   el("dev-token").addEventListener("click", () => page.useDevToken({ role: "organiser", name: "bureau des examens" }));
 
@@ -270,6 +271,7 @@
     const run = await api("GET", `/planning-runs/${encodeURIComponent(runId)}`).catch(() => null);
     if (!run || runId !== latestRunId) return;
     if (!run.disposition) { if (attempt < 20) setTimeout(() => showComparison(runId, attempt + 1), 250); return; }
+    showPublication(run);
     el("comparison").hidden = !(run.disposition === "proposal" || run.disposition === "draft");
     el("publish").hidden = !(run.disposition === "proposal" || run.disposition === "draft");
     el("discard").hidden = run.disposition !== "proposal";
@@ -278,6 +280,7 @@
     if (run.disposition === "draft") {
       el("comparison-summary").textContent = "Ce plan est le planning brouillon : publiez-le pour envoyer les convocations.";
       el("comparison-candidates").textContent = el("comparison-examiners").textContent = "";
+      el("comparison-terms").querySelector("tbody").innerHTML = "";
       return;
     }
     if (run.disposition !== "proposal") return;
@@ -285,9 +288,29 @@
     el("comparison-summary").textContent = `${c.examsChanged} épreuve(s) changée(s) : la convocation de ${c.candidatesChanged.length} candidat(s) `
       + `et les journées de ${c.examinersChanged.length} examinateur(s) changeraient ; ${c.examsKept} épreuve(s) restent telles quelles.`
       + (c.begunDays.length ? ` Journées commencées : ${c.begunDays.map(frenchDate).join(", ")}.` : "");
+    el("comparison-terms").querySelector("tbody").innerHTML = (c.terms || []).map(t => {
+      const delta = t.proposed - t.current;
+      return `<tr data-term="${escapeHtml(t.term)}"><td class="name">${escapeHtml(t.label)}</td><td class="number">${t.current}</td><td class="number">${t.proposed}</td>`
+        + `<td class="number">${delta > 0 ? "+" : ""}${delta}</td></tr>`;
+    }).join("");
     el("comparison-candidates").textContent = c.candidatesChanged.join(", ") || "aucun";
     el("comparison-examiners").textContent = c.examinersChanged.join(", ") || "aucun";
     if (c.publishRefusal) { el("comparison-refusal").textContent = c.publishRefusal; el("publish").disabled = true; }
+  }
+
+  /** Who a published plan concerns: the candidates to send new convocations to, the examiners whose days changed. */
+  function showPublication(run) {
+    const p = run.disposition === "published" ? run.publication : null;
+    el("publication").hidden = !p;
+    if (!p) return;
+    el("publication-summary").textContent = `Publié par ${p.by} le ${frenchTime(p.at)} : la convocation de ${p.candidates.length} candidat(s) a changé`
+      + (p.candidates.length ? ` (${p.candidates.join(", ")}).` : " : aucune nouvelle convocation à envoyer.");
+    el("publication-convocations").hidden = p.candidates.length === 0;
+    el("publication-convocations").dataset.download = `/planning-runs/${encodeURIComponent(run.runId)}/convocations.pdf`;
+    el("publication-convocations").dataset.file = `convocations-${run.runId}.pdf`;
+    el("publication-examiners").innerHTML = p.examiners.length
+      ? `Examinateurs dont les journées ont changé (leur calendrier) : ${p.examiners.map(e => dl(`/examiners/${encodeURIComponent(e)}/calendar.ics`, `${e}.ics`, e)).join(", ")}`
+      : "Aucun examinateur dont les journées changent.";
   }
 
   async function decide(action) {
@@ -307,7 +330,8 @@
     el("run-history").querySelector("tbody").innerHTML = data.runs.map(r =>
       `<tr><td class="name">${escapeHtml(r.runId)}</td><td class="name">${escapeHtml(r.startedBy)}</td><td class="name">${escapeHtml(frenchTime(r.startedAt))}</td>`
       + `<td class="name">${escapeHtml(stateLabels[r.state] || r.state)}</td><td class="number">${r.placed} / ${r.total}</td>`
-      + `<td class="name">${escapeHtml(r.dispositionLabel || "—")}</td></tr>`).join("");
+      + `<td class="name">${r.replan ? `délai ${r.replan.noticeDays} j, ${r.replan.mode === "whole" ? "toutes les journées" : "minimale"}` : "—"}</td>`
+      + `<td class="name">${escapeHtml(r.dispositionLabel || "—")}${r.publication ? ` <small>(par ${escapeHtml(r.publication.by)} le ${escapeHtml(frenchTime(r.publication.at))})</small>` : ""}</td></tr>`).join("");
   }
 
   // --- Lists ---
@@ -370,7 +394,8 @@
           + `<td class="name">${escapeHtml(c.juryId)}</td><td class="name decision" data-decision="${escapeHtml(c.decision)}">${escapeHtml(decisionLabels[c.decision] || c.decision)}</td>`
           + `<td class="name">${convoked.get(c.candidateNumber) || 0} oral(s)</td>`
           + `<td class="name">${dl(`/candidates/${encodeURIComponent(c.candidateNumber)}/convocation.pdf`, `convocation-${c.candidateNumber}.pdf`, "convocation")} · `
-          + `${dl(`/candidates/${encodeURIComponent(c.candidateNumber)}/transcript.pdf`, `releve-${c.candidateNumber}.pdf`, "relevé")}</td>`]);
+          + `${dl(`/candidates/${encodeURIComponent(c.candidateNumber)}/transcript.pdf`, `releve-${c.candidateNumber}.pdf`, "relevé")}</td>`
+          + `<td class="name"><button type="button" class="link" data-candidate="${escapeHtml(c.candidateNumber)}">fiche</button></td>`]);
       }
     }
   }
@@ -383,6 +408,50 @@
     el(`list-${currentList}`).querySelector("tbody").innerHTML = shown.slice(0, limit).map(([, cells]) => `<tr>${cells}</tr>`).join("");
     el("list-count").textContent = `${shown.length} sur ${rows.length}` + (shown.length > limit ? ` (les ${limit} premiers affichés : précisez la recherche)` : "");
   }
+
+  // --- A candidate's record: registration, convocations, results, history of changes ---
+
+  const yesNo = b => b ? "oui" : "non";
+  const list = a => a && a.length ? a.join(", ") : "—";
+
+  async function showCandidate(number) {
+    let view;
+    try {
+      view = await api("GET", `/candidates/${encodeURIComponent(number)}`);
+    } catch (error) {
+      el("list-count").textContent = error.message;
+      return;
+    }
+    const r = view.registration, s = view.summary;
+    el("candidate-title").textContent = `Fiche du candidat ${r.candidateNumber} — ${r.lastName} ${r.firstName}`;
+    const fields = [["Jury", r.juryId], ["Date de naissance", frenchDate(r.birthDate)], ["Académie", r.academy], ["Catégorie", r.category],
+      ["Forme", r.form], ["Épreuves facultatives", list(r.optionalUnits)], ["Langue EF1", r.ef1Language || "—"], ["Dispenses", list(r.dispensedUnits)],
+      ["Notes conservées", list(r.keptUnits)], ["Temps majoré", `${r.extraTimePercent} %`], ["Livret scolaire", yesNo(r.livret)]];
+    el("candidate-registration").innerHTML = fields.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join("");
+    const rows = data.schedule.filter(x => x.candidateNumber === number).sort((a, b) => `${a.date}${a.examStart}`.localeCompare(`${b.date}${b.examStart}`));
+    el("candidate-convocations").querySelector("tbody").innerHTML = rows.map(x => `<tr><td class="name">${frenchDate(x.date)}</td><td class="name">${escapeHtml(x.centreId)}</td>`
+      + `<td class="name">${escapeHtml(x.room)}</td><td class="name">${escapeHtml(x.unit)}</td><td class="name">${escapeHtml(x.prepStart?.slice(0, 5) || "—")}</td>`
+      + `<td class="name">${escapeHtml(x.examStart?.slice(0, 5))}–${escapeHtml(x.examEnd?.slice(0, 5))}</td><td class="name">${escapeHtml(x.commissionId)}</td></tr>`).join("")
+      || `<tr><td class="name" colspan="7">Aucune convocation au planning en vigueur.</td></tr>`;
+    el("candidate-outcome").textContent = `Décision : ${decisionLabels[s.decision] || s.decision}`
+      + (s.average === null || s.average === undefined ? "" : `, moyenne ${String(s.average).replace(".", ",")}`)
+      + (s.missingUnits.length ? ` ; résultats manquants : ${s.missingUnits.join(", ")}` : "");
+    el("candidate-results").querySelector("tbody").innerHTML = s.results.map(u => `<tr><td class="name">${escapeHtml(u.unit)}</td>`
+      + `<td class="name">${escapeHtml(String(u.result).replace(".", ","))}</td><td class="name">${yesNo(u.underReserve)}</td><td class="name">${yesNo(u.changed)}</td></tr>`).join("")
+      || `<tr><td class="name" colspan="4">Aucun résultat saisi.</td></tr>`;
+    el("candidate-history").querySelector("tbody").innerHTML = [...view.history].reverse().map(h => `<tr><td class="name">${escapeHtml(frenchTime(h.at))}</td>`
+      + `<td class="name">${escapeHtml(h.by?.name)}</td><td class="name">${escapeHtml(h.unit)}</td><td class="name">${escapeHtml(h.oldResult ?? "—")}</td>`
+      + `<td class="name">${escapeHtml(h.newResult ?? "—")}</td><td class="name message">${escapeHtml(h.reason ? `${h.action} : ${h.reason}` : h.action)}</td></tr>`).join("")
+      || `<tr><td class="name" colspan="6">Aucun changement.</td></tr>`;
+    el("candidate-detail").hidden = false;
+    el("candidate-detail").scrollIntoView({ block: "nearest" });
+  }
+
+  document.addEventListener("click", e => {
+    const button = e.target.closest("[data-candidate]");
+    if (button) showCandidate(button.dataset.candidate);
+  });
+  el("candidate-close").addEventListener("click", () => { el("candidate-detail").hidden = true; });
 
   renderImportRows();
   page.start();
