@@ -202,10 +202,12 @@ public static partial class OralPlanner
             Progress(chosen.Count(g => g is not null), objective, bound);
             // Ruin and recreate on the list scheduler's plan, then the solver from there: in a short share the first
             // improves the plan more, in a long one the solver does and proves the bound.
+            // A plan that reaches the bound is optimal: neither search can do better, and the time passes on.
+            if (objective <= bound) return new DayPlan(problem, chosen, objective, objective, Optimal: true);
             var improveFor = ImproveShare * seconds - (clock.Elapsed - started).TotalSeconds;
             if (improveFor > 0)
             {
-                var improved = GreedyScheduler.Improve(problem, chosen, weights, TimeSpan.FromSeconds(improveFor), options.Seed ?? day.Index, cancellationToken);
+                var improved = GreedyScheduler.Improve(problem, chosen, weights, TimeSpan.FromSeconds(improveFor), options.Seed ?? day.Index, cancellationToken, floor: bound);
                 cancellationToken.ThrowIfCancellationRequested();
                 var cost = PlanCost.Evaluate(problem, improved, weights);
                 if (cost <= objective) (chosen, objective) = (improved, cost);
