@@ -68,9 +68,11 @@ internal static class GreedyScheduler
     /// Ruin and recreate: a few candidates at a time lose their orals, which are placed again one candidate after the
     /// other (orders and starting times tried as in the list scheduler, the plan of the day priced whole); the change is
     /// kept when the day costs no more (<see cref="PlanCost"/>). Candidates with an oral fixed by an earlier solve stay.
-    /// Runs for <paramref name="budget"/>; deterministic for a seed.
+    /// Runs for <paramref name="budget"/>, or until the day costs no more than <paramref name="floor"/> (a bound: no plan
+    /// does better); deterministic for a seed.
     /// </summary>
-    public static Placement?[] Improve(CentreDayProblem problem, Placement?[] plan, PlannerWeights weights, TimeSpan budget, int seed, CancellationToken cancellationToken = default)
+    public static Placement?[] Improve(CentreDayProblem problem, Placement?[] plan, PlannerWeights weights, TimeSpan budget, int seed, CancellationToken cancellationToken = default,
+        double floor = double.NegativeInfinity)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var timeline = new Timeline(problem);
@@ -82,7 +84,7 @@ internal static class GreedyScheduler
             .Where(k => problem.JobsOf[k].All(j => problem.Jobs[j].Fixed is null) && problem.JobsOf[k].Any(j => problem.Modelled[j]))
             .ToList();
         var random = new Random(seed);
-        while (movable.Count > 0 && clock.Elapsed < budget && !cancellationToken.IsCancellationRequested)
+        while (movable.Count > 0 && cost > floor && clock.Elapsed < budget && !cancellationToken.IsCancellationRequested)
         {
             var picked = movable.OrderBy(_ => random.Next()).Take(1 + random.Next(Math.Min(3, movable.Count))).ToList();
             var saved = picked.SelectMany(k => problem.JobsOf[k]).Where(j => timeline.Placements[j] is not null)

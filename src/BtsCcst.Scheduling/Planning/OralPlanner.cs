@@ -29,19 +29,30 @@ namespace BtsCcst.Scheduling;
 /// there, to another centre-day serving their academy (around what is placed there, with examiners not called that
 /// day); what remains is reported unplaced with the reason found at its first centre-day (a discipline short of
 /// examiners with the counts, rooms, preparation seats, a saturated day and its tightest resource...).</item>
+/// <item><b>First fit</b> (heuristic, <c>OralPlanner.Fill.cs</c>): what the moves could not place goes to the first
+/// centre-day where the list scheduler fits it around that day's plan.</item>
+/// <item><b>Relocation</b> (large-neighbourhood search, on the time left): a candidate's orals go whole to another
+/// centre-day when the days they leave and join, planned again from their plans, cost less together
+/// (<c>OralPlanner.Relocation.cs</c>). On a small session this corrects the assignment: candidates spread over two days
+/// that one day holds are gathered, and the examiners of the other day stay home.</item>
 /// </list>
 /// <see cref="PlanResult.Optimal"/> therefore means "optimal for each centre-day as assigned", never "optimal for the
 /// session". The run ends within <see cref="PlannerOptions.TimeLimit"/> (a small margin is kept for reading back);
 /// one model is solved at a time, with <see cref="PlannerOptions.Workers"/> threads and at most 2 GB for the solver.
 /// Progress is reported from the solver's threads: the <see cref="IProgress{T}"/> given must be thread-safe.
 /// </summary>
-public static class OralPlanner
+public static partial class OralPlanner
 {
     /// <summary>Below this, a centre-day keeps the list scheduler's plan (the solver would not even finish presolve).</summary>
     private const double MinSolveSeconds = 0.05;
-    /// <summary>Share of the time kept for moving orals between centre-days.</summary>
+    /// <summary>Share of the time kept for moving orals between centre-days (what it leaves goes to the relocation).</summary>
     private const double MoveShare = 0.10;
     private const int MoveRounds = 3;
+    /// <summary>
+    /// Share of the time kept, after the moves, for the first fit of the orals still left out (OralPlanner.Fill.cs): on the
+    /// academy "hard" sample it takes about 0.3 s of a 20 s run and places a dozen orals the moves did not.
+    /// </summary>
+    private const double FillShare = 0.03;
     /// <summary>Margins of the examiners' minutes over the day's need tried by the list scheduler (<see cref="GreedyScheduler.Opening"/>).</summary>
     private static readonly double[] GreedyMargins = [1.2, 1.1];
     /// <summary>Share of a centre-day's time the list scheduler's further tries may take.</summary>
@@ -80,7 +91,7 @@ public static class OralPlanner
         public bool Stale { get; set; }
     }
 
-    private sealed class Run(PlanningInstance instance, PlannerOptions options, IProgress<PlanningProgress>? progress, CancellationToken cancellationToken)
+    private sealed partial class Run(PlanningInstance instance, PlannerOptions options, IProgress<PlanningProgress>? progress, CancellationToken cancellationToken)
     {
         private readonly Stopwatch clock = Stopwatch.StartNew();
         private readonly PlannerWeights weights = options.Weights ?? PlannerWeights.Default;
@@ -97,6 +108,8 @@ public static class OralPlanner
         private double Elapsed => clock.Elapsed.TotalSeconds;
         /// <summary>The time limit less a margin for reading back the plan (and for the solver overrunning its limit a little).</summary>
         private double Limit => options.TimeLimit.TotalSeconds - Math.Max(0.2, 0.04 * options.TimeLimit.TotalSeconds);
+        /// <summary>When the moves end, leaving the first fit of what they could not place its share (<see cref="FillShare"/>).</summary>
+        private double MoveLimit => Limit - FillShare * options.TimeLimit.TotalSeconds;
         private int PlacedSoFar => states.Values.Sum(s => s.Placed.Count);
 
         public PlanResult Execute()
@@ -153,62 +166,73 @@ public static class OralPlanner
             }
 
             Move(session, checkedSession, book);
+            FillFirstFit(checkedSession, session, book);
+            Relocate(session, checkedSession, book);
             Report("lecture du plan");
             return ReadBack();
         }
 
         private void Solve(DayState state, double seconds)
         {
+            var placedBefore = PlacedSoFar - state.Placed.Count;
+            Adopt(state, Attempt(state.Day, state.Commissions, state.Orals, state.Fixed, seconds, placedBefore));
+            Report(state.Day.Label, PlacedSoFar, state.Objective, state.Bound);
+        }
+
+        /// <summary>A plan of one centre-day, not yet adopted: its problem, where each job goes, its cost and bound.</summary>
+        private sealed record DayPlan(CentreDayProblem Problem, Placement?[] Placements, double Objective, double Bound, bool Optimal);
+
+        /// <summary>
+        /// Plans a centre-day in <paramref name="seconds"/>: the list scheduler's cheapest try, ruin and recreate, then the
+        /// solver from there; orals the solver left out are tried again around its plan. Changes nothing of the run's state
+        /// but the progress reported (with <paramref name="placedBefore"/>, the orals placed elsewhere; none when null).
+        /// </summary>
+        /// <param name="start">Where some of the orals are in a plan to start from (the day's plan before a move), the
+        /// rest placed around it by the list scheduler; used when cheaper than the list scheduler's own tries.</param>
+        private DayPlan Attempt(CentreDay day, IReadOnlyList<Commission> commissions, IReadOnlyList<Oral> orals, IReadOnlyDictionary<Oral, Placement> fixedPlacements, double seconds, int? placedBefore,
+            IReadOnlyDictionary<Oral, Placement>? start = null)
+        {
             cancellationToken.ThrowIfCancellationRequested();
-            var phase = $"{state.Day.Label}";
-            var problem = new CentreDayProblem(state.Day, state.Commissions, state.Orals, state.Fixed);
-            // The list scheduler on every commission, then on as few examiners as the day's minutes need (with a margin),
-            // while it takes little of the day's share: the cheapest plan is the hint. Calling fewer examiners often
-            // makes candidates wait longer, so neither wins everywhere.
-            var started = clock.Elapsed;
-            var greedy = GreedyScheduler.Schedule(problem);
-            var objective = PlanCost.Evaluate(problem, greedy, weights);
-            foreach (var margin in GreedyMargins)
+            var phase = day.Label;
+            void Progress(int placed, double? objective, double? bound)
             {
-                if ((clock.Elapsed - started).TotalSeconds > GreedyShare * seconds) break;
-                var other = GreedyScheduler.Schedule(problem, null, GreedyScheduler.Opening(problem, margin));
-                var cost = PlanCost.Evaluate(problem, other, weights);
-                if (cost < objective) (greedy, objective) = (other, cost);
+                if (placedBefore is { } before) Report(phase, before + placed, objective, bound);
+            }
+            var problem = new CentreDayProblem(day, commissions, orals, fixedPlacements);
+            var started = clock.Elapsed;
+            var (chosen, objective) = ListSchedule(problem, seconds, started);
+            if (start is not null)
+            {
+                var around = GreedyScheduler.Schedule(problem, problem.Jobs.Select(j => start.TryGetValue(j.Oral, out var p) ? p : (Placement?)null).ToArray());
+                var cost = PlanCost.Evaluate(problem, around, weights);
+                if (cost < objective) (chosen, objective) = (around, cost);
             }
             // Every plan of the day costs at least this, whether or not the solver gets far enough to prove as much.
             var bound = CentreDayBound.Evaluate(problem, weights);
-            var placedBefore = PlacedSoFar - state.Placed.Count;
-            Report(phase, placedBefore + greedy.Count(g => g is not null), objective, bound);
+            Progress(chosen.Count(g => g is not null), objective, bound);
             // Ruin and recreate on the list scheduler's plan, then the solver from there: in a short share the first
             // improves the plan more, in a long one the solver does and proves the bound.
+            // A plan that reaches the bound is optimal: neither search can do better, and the time passes on.
+            if (objective <= bound) return new DayPlan(problem, chosen, objective, objective, Optimal: true);
             var improveFor = ImproveShare * seconds - (clock.Elapsed - started).TotalSeconds;
             if (improveFor > 0)
             {
-                var improved = GreedyScheduler.Improve(problem, greedy, weights, TimeSpan.FromSeconds(improveFor), options.Seed ?? state.Day.Index, cancellationToken);
+                var improved = GreedyScheduler.Improve(problem, chosen, weights, TimeSpan.FromSeconds(improveFor), options.Seed ?? day.Index, cancellationToken, floor: bound);
                 cancellationToken.ThrowIfCancellationRequested();
                 var cost = PlanCost.Evaluate(problem, improved, weights);
-                if (cost <= objective) (greedy, objective) = (improved, cost);
+                if (cost <= objective) (chosen, objective) = (improved, cost);
             }
             seconds = Math.Max(0, seconds - (clock.Elapsed - started).TotalSeconds);
-            var chosen = greedy;
             var optimal = false;
             if (seconds >= MinSolveSeconds && problem.Modelled.Any(m => m))
             {
-                Report(phase, placedBefore + greedy.Count(g => g is not null), objective, null);
-                var sub = CentreDayModel.Solve(problem, greedy, weights, seconds, options.Workers, options.Seed,
-                    (o, b, placed) => Report(phase, placedBefore + placed, o, b), cancellationToken);
+                Progress(chosen.Count(g => g is not null), objective, null);
+                var sub = CentreDayModel.Solve(problem, chosen, weights, seconds, options.Workers, options.Seed,
+                    (o, b, placed) => Progress(placed, o, b), cancellationToken);
                 cancellationToken.ThrowIfCancellationRequested();
                 if (!double.IsNaN(sub.Bound)) bound = Math.Max(bound, sub.Bound);
-                if (sub.FromSolver)
-                {
-                    var cost = PlanCost.Evaluate(problem, sub.Placements, weights);
-                    if (cost <= objective)
-                    {
-                        chosen = sub.Placements;
-                        objective = cost;
-                        optimal = sub.Optimal;
-                    }
-                }
+                if (sub.FromSolver && PlanCost.Evaluate(problem, sub.Placements, weights) is var cost && cost <= objective)
+                    (chosen, objective, optimal) = (sub.Placements, cost, sub.Optimal);
             }
             else if (!problem.Modelled.Any(m => m)) optimal = true;
             if (!optimal && chosen.Count(c => c is not null) < problem.Jobs.Count)
@@ -218,14 +242,39 @@ public static class OralPlanner
                 var cost = PlanCost.Evaluate(problem, filled, weights);
                 if (cost < objective) (chosen, objective) = (filled, cost);
             }
+            return new DayPlan(problem, chosen, objective, Math.Min(bound, objective), optimal);
+        }
+
+        /// <summary>
+        /// The list scheduler on every commission, then on as few examiners as the day's minutes need (with a margin),
+        /// while it takes little of the day's share: the cheapest plan is the hint. Calling fewer examiners often makes
+        /// candidates wait longer, so neither wins everywhere.
+        /// </summary>
+        private (Placement?[] Plan, double Objective) ListSchedule(CentreDayProblem problem, double seconds, TimeSpan started)
+        {
+            var greedy = GreedyScheduler.Schedule(problem);
+            var objective = PlanCost.Evaluate(problem, greedy, weights);
+            foreach (var margin in GreedyMargins)
+            {
+                if ((clock.Elapsed - started).TotalSeconds > GreedyShare * seconds) break;
+                var other = GreedyScheduler.Schedule(problem, null, GreedyScheduler.Opening(problem, margin));
+                var cost = PlanCost.Evaluate(problem, other, weights);
+                if (cost < objective) (greedy, objective) = (other, cost);
+            }
+            return (greedy, objective);
+        }
+
+        /// <summary>The centre-day takes the plan: where its orals are, which failed and why, its cost and bound.</summary>
+        private static void Adopt(DayState state, DayPlan plan)
+        {
+            var problem = plan.Problem;
             state.Problem = problem;
             state.Stale = false;
-            state.Placed = problem.Jobs.Where(j => chosen[j.Index] is not null).ToDictionary(j => j.Oral, j => chosen[j.Index]!.Value);
-            state.Failed = Diagnosis.Explain(problem, chosen);
-            state.Objective = objective;
-            state.Bound = Math.Min(bound, objective);
-            state.Optimal = optimal && state.Fixed.Count == 0;
-            Report(phase, PlacedSoFar, objective, state.Bound);
+            state.Placed = problem.Jobs.Where(j => plan.Placements[j.Index] is not null).ToDictionary(j => j.Oral, j => plan.Placements[j.Index]!.Value);
+            state.Failed = Diagnosis.Explain(problem, plan.Placements);
+            state.Objective = plan.Objective;
+            state.Bound = plan.Bound;
+            state.Optimal = plan.Optimal && state.Fixed.Count == 0;
         }
 
         /// <summary>Orals a centre-day could not place move to another centre-day serving the candidate's academy, on another date.</summary>
@@ -233,7 +282,7 @@ public static class OralPlanner
         {
             for (var round = 0; round < MoveRounds; round++)
             {
-                if (Limit - Elapsed < MinSolveSeconds) return;
+                if (MoveLimit - Elapsed < MinSolveSeconds) return;
                 var moves = new Dictionary<CentreDay, List<Oral>>();
                 foreach (var state in states.Values.OrderBy(s => s.Day.Index).ToList())
                     foreach (var group in state.Failed.Keys.GroupBy(o => o.Candidate).OrderBy(g => g.Key.Number, StringComparer.Ordinal).ToList())
@@ -278,7 +327,7 @@ public static class OralPlanner
                     state.Orals.AddRange(orals);
                     var extra = ExaminerAssignment.CallIdle(session, day, state.Orals, state.Commissions.SelectMany(c => c.Members), called);
                     if (extra.Count > 0) state.Commissions.AddRange(CommissionFormation.Form([], extra, orals, state.Commissions.Count));
-                    var left = Math.Max(0, Limit - Elapsed) / (MoveRounds - round);
+                    var left = Math.Max(0, MoveLimit - Elapsed) / (MoveRounds - round);
                     Solve(state, left / (targets.Count - i));
                     foreach (var (oral, reason) in state.Failed) firstReason.TryAdd(oral, reason);
                 }

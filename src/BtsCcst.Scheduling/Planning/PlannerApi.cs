@@ -15,7 +15,10 @@ namespace BtsCcst.Scheduling;
 /// left out (the candidate then comes twice). Counted in <see cref="PlanResult.Objective"/>.</param>
 /// <param name="WaitingMinute">Cost of one minute of a candidate's day between their first preparation and the end
 /// of their last exam (their waiting, since the busy minutes are fixed). Default 1.</param>
-/// <param name="NoProfessional">Cost of an E4 or U61 examined by a commission without a professional. Default 30.</param>
+/// <param name="NoProfessional">Cost of an E4 or U61 examined by a commission without a professional. Default 100: more
+/// than an examiner-day, so that a professional who is available and has an E4 or U61 to examine is called rather than sent
+/// home to save their day (the circular wants one in the commission "dans la mesure du possible"); with 30, a professional
+/// with one or two E4 that day was not worth calling once a pair could examine alone.</param>
 /// <param name="ExaminerDay">Cost of each examiner called for a day. Default 60 (one examiner-day is worth an hour of
 /// candidates' waiting).</param>
 /// <param name="LoadBalanceMinute">Cost of one minute of the heaviest commission's examining time in a centre-day,
@@ -33,7 +36,7 @@ public sealed record PlannerWeights(
     int Unplaced = 100_000,
     int ExtraDay = 1_000,
     int WaitingMinute = 1,
-    int NoProfessional = 30,
+    int NoProfessional = 100,
     int ExaminerDay = 60,
     int LoadBalanceMinute = 1,
     int LateInDayMinute = 1,

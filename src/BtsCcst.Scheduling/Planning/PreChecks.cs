@@ -30,92 +30,16 @@ internal static class PreChecks
             foreach (var unit in candidate.Orals.Distinct())
             {
                 knownOrals.Add((candidate.Number, unit));
-                void Refuse(string reason)
+                var pins = pinsByOral[(candidate.Number, unit)].ToList();
+                var (oral, days, reason) = CheckOral(session, candidate, unit, pins, orals.Count, formable);
+                if (reason is not null)
                 {
                     refused.Add(unit);
                     unplaced.Add(new UnplacedOral(candidate.Number, unit, reason));
-                }
-
-                // Orals to plan: the first-group orals (domain.md "Which orals are planned") and the contrôle orals.
-                if (!PlanningSession.PlannedUnits.Contains(unit))
-                {
-                    Refuse($"{unit} n'est pas une épreuve orale : le planificateur ne la place pas.");
                     continue;
                 }
-                if (candidate.ExtraTimePercent is < 0 or > 100)
-                {
-                    Refuse($"Le temps majoré du candidat ({candidate.ExtraTimePercent} %) doit être compris entre 0 et 100 %.");
-                    continue;
-                }
-                if (unit == UnitCode.EF3 && !candidate.Orals.Contains(UnitCode.U61))
-                {
-                    Refuse("L'engagement étudiant (EF3) se passe à la suite de l'U61, qui n'est pas à planifier pour ce candidat.");
-                    continue;
-                }
-                if (unit == UnitCode.EF1 && string.IsNullOrWhiteSpace(candidate.Ef1Language))
-                {
-                    Refuse("La langue choisie pour l'EF1 n'est pas renseignée (candidates.csv, colonne ef1_language).");
-                    continue;
-                }
-                var pins = pinsByOral[(candidate.Number, unit)].ToList();
-                var oral = new Oral(orals.Count, candidate, unit, OralRules.Timing(unit, candidate.ExtraTimePercent), pins.FirstOrDefault());
-
-                // HardRules.CentreServesAcademy.
-                var days = session.Serving(candidate.Academy).ToList();
-                if (days.Count == 0)
-                {
-                    Refuse(session.Instance.Centres.Any(c => PlanningSession.Serves(c, candidate.Academy))
-                        ? $"Aucun centre examinant l'académie {candidate.Academy} n'a de date d'oral (centres.csv, colonne dates)."
-                        : $"Aucun centre d'oral n'examine les candidats de l'académie {candidate.Academy} (centres.csv, colonne academies).");
-                    continue;
-                }
-
-                // HardRules.Pins: the oral stays on its pinned date and centre.
-                var pinProblem = ApplyPins(session, candidate, unit, pins, ref days);
-                if (pinProblem is not null)
-                {
-                    Refuse(pinProblem);
-                    continue;
-                }
-
-                // Durations, centre hours, lunch break and written exams: the block must fit in a free stretch of a day.
-                var block = unit == UnitCode.EF3
-                    ? OralRules.Timing(UnitCode.U61, candidate.ExtraTimePercent).ExamMinutes + oral.Timing.ExamMinutes
-                    : oral.BlockMinutes;
-                var fitting = days.Where(d => d.LongestWindow >= block).ToList();
-                if (fitting.Count == 0)
-                {
-                    Refuse(NoWindowReason(unit, block, days, pins.Count > 0));
-                    continue;
-                }
-
-                // HardRules.Rooms and PreparationSeats: a centre without exam rooms (or preparation seats) examines no one there.
-                fitting = fitting.Where(d => d.Centre.ExamRooms > 0 && (oral.Timing.PreparationMinutes == 0 || d.Centre.PrepSeats > 0)).ToList();
-                if (fitting.Count == 0)
-                {
-                    Refuse(oral.Timing.PreparationMinutes > 0
-                        ? "Aucun centre possible pour cet oral n'a de salle d'examen et de place de préparation (centres.csv, colonnes exam_rooms et prep_seats)."
-                        : "Aucun centre possible pour cet oral n'a de salle d'examen (centres.csv, colonne exam_rooms).");
-                    continue;
-                }
-
-                // Commission composition and own school: some centre-day must gather a commission able to examine the candidate.
-                var (school, language) = (Schools.Key(candidate.EstablishmentUai), Lang(candidate, unit));
-                bool Staffed(CentreDay d)
-                {
-                    // The school matters only where some examiner teaches in it.
-                    var key = (d.Index, unit, session.SchoolsOf(d).Contains(school) ? school : "", language);
-                    return formable.TryGetValue(key, out var ok) ? ok : formable[key] = CanForm(session.Pool(d), unit, candidate);
-                }
-                var staffed = fitting.Where(Staffed).ToList();
-                if (staffed.Count == 0)
-                {
-                    Refuse(NoCommissionReason(session, candidate, unit, fitting));
-                    continue;
-                }
-
-                orals.Add(oral);
-                eligible[oral] = staffed;
+                orals.Add(oral!);
+                eligible[oral!] = days!;
             }
 
             // HardRules.Ef3AfterU61: an EF3 goes with its U61.
@@ -131,6 +55,66 @@ internal static class PreChecks
             reasons.Add($"Épinglage ignoré : le candidat {pin.CandidateNumber} n'a pas d'oral {pin.Unit} à passer.");
 
         return new CheckedSession(orals, eligible, pinnedCommissions);
+    }
+
+    /// <summary>
+    /// One oral of a candidate: the centre-days where some plan may place it (numbered <paramref name="index"/>), or why
+    /// none may. <paramref name="formable"/> remembers which centre-days can gather a commission for which candidates.
+    /// </summary>
+    private static (Oral? Oral, List<CentreDay>? Days, string? Reason) CheckOral(PlanningSession session, PlanningCandidate candidate, UnitCode unit,
+        List<OralPin> pins, int index, Dictionary<(int, UnitCode, string, string), bool> formable)
+    {
+        if (CandidateRefusal(candidate, unit) is { } refusal) return (null, null, refusal);
+        var oral = new Oral(index, candidate, unit, OralRules.Timing(unit, candidate.ExtraTimePercent), pins.FirstOrDefault());
+
+        // HardRules.CentreServesAcademy.
+        var days = session.Serving(candidate.Academy).ToList();
+        if (days.Count == 0)
+            return (null, null, session.Instance.Centres.Any(c => PlanningSession.Serves(c, candidate.Academy))
+                ? $"Aucun centre examinant l'académie {candidate.Academy} n'a de date d'oral (centres.csv, colonne dates)."
+                : $"Aucun centre d'oral n'examine les candidats de l'académie {candidate.Academy} (centres.csv, colonne academies).");
+
+        // HardRules.Pins: the oral stays on its pinned date and centre.
+        if (ApplyPins(session, candidate, unit, pins, ref days) is { } pinProblem) return (null, null, pinProblem);
+
+        // Durations, centre hours, lunch break and written exams: the block must fit in a free stretch of a day.
+        var block = unit == UnitCode.EF3
+            ? OralRules.Timing(UnitCode.U61, candidate.ExtraTimePercent).ExamMinutes + oral.Timing.ExamMinutes
+            : oral.BlockMinutes;
+        var fitting = days.Where(d => d.LongestWindow >= block).ToList();
+        if (fitting.Count == 0) return (null, null, NoWindowReason(unit, block, days, pins.Count > 0));
+
+        // HardRules.Rooms and PreparationSeats: a centre without exam rooms (or preparation seats) examines no one there.
+        fitting = fitting.Where(d => d.Centre.ExamRooms > 0 && (oral.Timing.PreparationMinutes == 0 || d.Centre.PrepSeats > 0)).ToList();
+        if (fitting.Count == 0)
+            return (null, null, oral.Timing.PreparationMinutes > 0
+                ? "Aucun centre possible pour cet oral n'a de salle d'examen et de place de préparation (centres.csv, colonnes exam_rooms et prep_seats)."
+                : "Aucun centre possible pour cet oral n'a de salle d'examen (centres.csv, colonne exam_rooms).");
+
+        // Commission composition and own school: some centre-day must gather a commission able to examine the candidate.
+        var (school, language) = (Schools.Key(candidate.EstablishmentUai), Lang(candidate, unit));
+        bool Staffed(CentreDay d)
+        {
+            // The school matters only where some examiner teaches in it.
+            var key = (d.Index, unit, session.SchoolsOf(d).Contains(school) ? school : "", language);
+            return formable.TryGetValue(key, out var ok) ? ok : formable[key] = CanForm(session.Pool(d), unit, candidate);
+        }
+        var staffed = fitting.Where(Staffed).ToList();
+        return staffed.Count == 0 ? (null, null, NoCommissionReason(session, candidate, unit, fitting)) : (oral, staffed, null);
+    }
+
+    /// <summary>What makes an oral unplannable whatever the centres: not an oral, extra time out of range, an EF3 without its U61, no EF1 language.</summary>
+    private static string? CandidateRefusal(PlanningCandidate candidate, UnitCode unit)
+    {
+        // Orals to plan: the first-group orals (domain.md "Which orals are planned") and the contrôle orals.
+        if (!PlanningSession.PlannedUnits.Contains(unit)) return $"{unit} n'est pas une épreuve orale : le planificateur ne la place pas.";
+        if (candidate.ExtraTimePercent is < 0 or > 100)
+            return $"Le temps majoré du candidat ({candidate.ExtraTimePercent} %) doit être compris entre 0 et 100 %.";
+        if (unit == UnitCode.EF3 && !candidate.Orals.Contains(UnitCode.U61))
+            return "L'engagement étudiant (EF3) se passe à la suite de l'U61, qui n'est pas à planifier pour ce candidat.";
+        if (unit == UnitCode.EF1 && string.IsNullOrWhiteSpace(candidate.Ef1Language))
+            return "La langue choisie pour l'EF1 n'est pas renseignée (candidates.csv, colonne ef1_language).";
+        return null;
     }
 
     private static string Lang(PlanningCandidate candidate, UnitCode unit) => unit == UnitCode.EF1 ? OralRules.Fold(candidate.Ef1Language) : "";

@@ -8,7 +8,10 @@ namespace BtsCcst.Scheduling.Planning;
 /// pinned oral weighs on its pinned centre-day alone). On each date an examiner goes to at most one centre
 /// (<see cref="HardRules.ExaminerOneCentreADay"/>), one they listed and on a date they are available
 /// (<see cref="HardRules.ExaminerListedCentres"/>, <see cref="HardRules.ExaminerAvailableDates"/>): the least mobile
-/// first, each to the centre-day with the largest uncovered need for their discipline, up to a margin above it.
+/// first, each to the centre-day with the largest uncovered need for their discipline, up to a margin above it. EF1
+/// language teachers are called against the need of all the centre-days of the same academies (<see cref="Pooled"/>), so
+/// that the EF1 candidates gather where a few of them sit instead of a teacher of each language sitting at every centre-day
+/// for two or three of them.
 /// Examiners left uncalled are kept for the centre-days that turn out short once the candidates are assigned. The
 /// per-centre-day model then calls as few of them as it can (<see cref="PlannerWeights.ExaminerDay"/>). Not optimal.
 /// </summary>
@@ -30,11 +33,15 @@ internal static class ExaminerAssignment
         }
         var result = session.CentreDays.ToDictionary(d => d, _ => new List<PlanningExaminer>());
         var need = session.CentreDays.ToDictionary(d => d, d => Needs(share[d]));
+        var pooled = Pooled(session, need);
+        // Whose need an examiner covers at a centre-day: a language teacher that of the day's pool, any other that of the day.
+        Dictionary<string, double> NeedOf(PlanningExaminer examiner, CentreDay day) =>
+            examiner.Discipline == Discipline.Langue ? pooled[day] : need[day];
         foreach (var (day, commissions) in checkedSession.PinnedCommissions)
             foreach (var member in commissions.SelectMany(c => c))
             {
                 Called(called, day.Date).Add(member.Id);
-                Cover(need[day], member, day);
+                Cover(NeedOf(member, day), member, day, ShareOf(member));
             }
         foreach (var date in session.CentreDays.Select(d => d.Date).Distinct().Order())
         {
@@ -47,18 +54,64 @@ internal static class ExaminerAssignment
             foreach (var (examiner, examinerDays) in options)
             {
                 var best = examinerDays
-                    .Select(d => (Day: d, Need: Useful(need[d], examiner)))
+                    .Select(d => (Day: d, Need: Useful(NeedOf(examiner, d), examiner)))
                     .Where(x => x.Need > 0)
                     .OrderByDescending(x => x.Need).ThenBy(x => x.Day.Index)
                     .FirstOrDefault();
                 if (best.Day is null) continue;
                 result[best.Day].Add(examiner);
                 Called(called, date).Add(examiner.Id);
-                Cover(need[best.Day], examiner, best.Day);
+                Cover(NeedOf(examiner, best.Day), examiner, best.Day, ShareOf(examiner));
             }
         }
         return result;
     }
+
+    /// <summary>
+    /// The EF1 language needs of the centre-days, summed over the centre-days of centres serving the same academies (one
+    /// dictionary shared by those centre-days). A language teacher examines a day's EF1 candidates in well under an hour,
+    /// so calling one to every centre-day where a few might come called many teachers for little; called against the
+    /// pool, they sit on the first centre-days until the pool's minutes are covered, and the candidate assignment sends
+    /// the EF1 candidates where they sit (<see cref="LoadBook"/>). Centre-days short of them call more (<see cref="CallIdle"/>).
+    /// A centre-day much shorter than the longest of its pool (a written-exam day) keeps its own need (<see cref="FullDayShare"/>).
+    /// </summary>
+    private static Dictionary<CentreDay, Dictionary<string, double>> Pooled(PlanningSession session, Dictionary<CentreDay, Dictionary<string, double>> need)
+    {
+        var result = new Dictionary<CentreDay, Dictionary<string, double>>();
+        foreach (var group in session.CentreDays.GroupBy(d => string.Join("|", d.Centre.Academies.Select(OralRules.Fold).Order(StringComparer.Ordinal))))
+        {
+            var pool = new Dictionary<string, double>();
+            var longest = group.Max(d => d.FreeMinutes);
+            foreach (var day in group)
+            {
+                // A shorter day (a written-exam day) keeps its own need: EF1 candidates, whose days are long, gathered there
+                // overflowed it and were split over two days.
+                if (day.FreeMinutes < FullDayShare * longest)
+                {
+                    result[day] = need[day];
+                    continue;
+                }
+                foreach (var (k, minutes) in need[day].Where(n => n.Key.StartsWith(LanguageKey, StringComparison.Ordinal)))
+                    pool[k] = pool.GetValueOrDefault(k) + minutes;
+                result[day] = pool;
+            }
+        }
+        return result;
+    }
+
+    private const string LanguageKey = "LANG:";
+
+    /// <summary>Centre-days with less free time than this share of the longest of their pool keep their own language need.</summary>
+    private const double FullDayShare = 0.9;
+
+    /// <summary>
+    /// Share of a language teacher's day counted against the pool's need: a centre-day then takes the EF1 candidates of a
+    /// few teachers' days, not of a whole day each (with all of it, the first dates took every EF1 candidate of the academy,
+    /// and their days overflowed into split candidates). 0.4 of 420 minutes: about six EF1 with the margin.
+    /// </summary>
+    private const double PooledShare = 0.4;
+
+    private static double ShareOf(PlanningExaminer examiner) => examiner.Discipline == Discipline.Langue ? PooledShare : 1;
 
     /// <summary>
     /// Examiners not yet called anywhere that date, called to a centre-day whose orals need more than the examiners
@@ -149,9 +202,9 @@ internal static class ExaminerAssignment
         return [.. need.Keys.Where(k => k.StartsWith(key + SchoolSeparator, StringComparison.Ordinal) && k != own)];
     }
 
-    private static void Cover(Dictionary<string, double> need, PlanningExaminer examiner, CentreDay day)
+    private static void Cover(Dictionary<string, double> need, PlanningExaminer examiner, CentreDay day, double share = 1)
     {
-        var minutes = Math.Min(examiner.MaxMinutesPerDay, day.FreeMinutes);
+        var minutes = Math.Min(examiner.MaxMinutesPerDay, day.FreeMinutes) * share;
         foreach (var key in Keys(examiner))
         {
             need[key] = need.GetValueOrDefault(key) - minutes;
@@ -165,7 +218,8 @@ internal static class ExaminerAssignment
 /// Pinned commissions are kept as they are. Each English teacher is an E22 commission, each language teacher an
 /// EF1 commission. Economics-and-management and STI teachers are paired, teachers of the same school together
 /// (a commission may examine no pupil of any of its members' schools, so this leaves the fewest candidates out);
-/// a professional joins each pair while there are some (<see cref="PlannerWeights.NoProfessional"/>). Teachers left
+/// each pair also sits with a professional, professionals shared round the pairs when they are fewer
+/// (<see cref="PlannerWeights.NoProfessional"/>). Teachers left
 /// without a partner pair among themselves for EF2.
 /// </summary>
 internal static class CommissionFormation
@@ -202,23 +256,24 @@ internal static class CommissionFormation
             eco.RemoveAt(0);
             sti.RemoveAt(0);
         }
-        // The cleanest pairs (fewest candidates of their schools) first: they get the professionals. A professional
-        // sits beyond the seats in U62 and EF2, so the pair with its professional examines every unit of the pair; the
-        // pair alone is a second commission only when the professional's day is shorter than the teachers'.
+        // The cleanest pairs (fewest candidates of their schools) first: they get the professionals first. When pairs
+        // outnumber professionals, each professional sits with several pairs and every pair is also a commission alone
+        // (one commission at a time, HardRules.ExaminerOneCommissionAtATime): while a pair examines a U62 or an EF2, which
+        // seat no professional, its professional examines an E4 or a U61 with another pair instead of waiting (with a
+        // professional fixed to one pair, professionals examined about two thirds of their day and a third of the E4
+        // and U61 had none). With a professional for each pair, the pair alone is a commission only when its
+        // professional's day is shorter than the teachers': a pair alone beside its trio would let a day with few E4 and
+        // U61 send its professional home (an examiner-day costs more than an E4 without one).
         pairs = pairs.OrderBy(p => Pupils(p.Eco) + Pupils(p.Sti)).ThenBy(p => p.Eco.Id, StringComparer.Ordinal).ToList();
         var professionals = free.Where(e => e.Discipline == Discipline.Professionnel)
             .OrderByDescending(e => e.MaxMinutesPerDay).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
         var withProfessional = Math.Min(professionals.Count, pairs.Count);
+        var shared = professionals.Count < pairs.Count;
         for (var i = 0; i < pairs.Count; i++)
         {
             var (e, s) = pairs[i];
-            if (i >= withProfessional)
-            {
-                Add([e, s]);
-                continue;
-            }
-            Add([e, s, professionals[i]]);
-            if (professionals[i].MaxMinutesPerDay < Math.Min(e.MaxMinutesPerDay, s.MaxMinutesPerDay)) Add([e, s]);
+            if (withProfessional > 0) Add([e, s, professionals[i % withProfessional]]);
+            if (shared || withProfessional == 0 || professionals[i].MaxMinutesPerDay < Math.Min(e.MaxMinutesPerDay, s.MaxMinutesPerDay)) Add([e, s]);
         }
 
         var wantsEf2 = orals.Any(o => o.Unit == UnitCode.EF2);

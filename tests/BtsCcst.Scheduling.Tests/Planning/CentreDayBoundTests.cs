@@ -112,20 +112,9 @@ public sealed class CentreDayBoundTests
     /// <summary>The centre-day problems as the planner forms them (checks, staffing, assignment, commissions).</summary>
     private static List<CentreDayProblem> Problems(PlanningInstance instance)
     {
-        var session = new PlanningSession(instance);
-        var unplaced = new List<UnplacedOral>();
-        var called = new Dictionary<DateOnly, HashSet<string>>();
-        var checkedSession = PreChecks.Run(session, unplaced, []);
-        var staff = ExaminerAssignment.Assign(session, checkedSession, called);
-        var book = new LoadBook(session, staff, checkedSession.PinnedCommissions);
-        var assigned = CandidateAssignment.Assign(session, checkedSession, book, unplaced);
-        var problems = new List<CentreDayProblem>();
-        foreach (var day in session.CentreDays.Where(d => assigned[d].Count > 0))
-        {
-            staff[day].AddRange(ExaminerAssignment.CallIdle(session, day, assigned[day], staff[day], called));
-            var commissions = CommissionFormation.Form([], staff[day], assigned[day]);
-            problems.Add(new CentreDayProblem(day, commissions, assigned[day], new Dictionary<Oral, Placement>()));
-        }
-        return problems;
+        var (session, staff, assigned) = StaffingTests.Staffed(instance);
+        return session.CentreDays.Where(d => assigned[d].Count > 0)
+            .Select(d => new CentreDayProblem(d, CommissionFormation.Form([], staff[d], assigned[d]), assigned[d], new Dictionary<Oral, Placement>()))
+            .ToList();
     }
 }

@@ -33,7 +33,7 @@ public sealed class SamplePlanningTests(ITestOutputHelper output)
     /// </summary>
     [Theory]
     [InlineData("written-days", 20)]
-    [InlineData("hard", 20)]
+    [InlineData("hard", 40)]
     public void With_written_exam_days_in_the_window_the_academy_sample_places_every_oral_the_greedy_places(string shape, int seconds)
     {
         var sample = Instances.Build(SampleSize.Academy, 42, SampleShape.Named[shape]);

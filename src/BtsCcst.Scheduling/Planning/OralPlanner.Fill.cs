@@ -1,0 +1,88 @@
+using BtsCcst.Domain;
+using BtsCcst.Scheduling.Planning;
+
+namespace BtsCcst.Scheduling;
+
+public static partial class OralPlanner
+{
+    private sealed partial class Run
+    {
+        /// <summary>
+        /// The last chance of an oral still left out after the moves: it goes to the first centre-day serving the candidate's
+        /// academy where the list scheduler fits it around what is placed there (nothing there moves; examiners not called
+        /// anywhere that date are called when the day lacks them), on a date the candidate is free or at the centre-day
+        /// where they already sit. Only the list scheduler runs, so that this is cheap enough to try every centre-day even
+        /// when the models have taken all the time (on a loaded machine they place less, and this is what keeps the plan
+        /// from leaving out what a simple first fit places).
+        /// </summary>
+        private void FillFirstFit(CheckedSession checkedSession, PlanningSession session, LoadBook book)
+        {
+            // It may take part of the margin kept for reading back (which takes far less): on a loaded machine the moves
+            // use their time up and leave the first fit little of its own.
+            var fillLimit = options.TimeLimit.TotalSeconds - Math.Max(0.1, 0.01 * options.TimeLimit.TotalSeconds);
+            foreach (var state in states.Values.OrderBy(s => s.Day.Index).ToList())
+                foreach (var block in FailedBlocks(state))
+                {
+                    if (Elapsed >= fillLimit) return;
+                    var target = FirstFit(checkedSession, session, book, state, block);
+                    if (target is null) continue;
+                    foreach (var oral in block)
+                    {
+                        state.Orals.Remove(oral);
+                        state.Failed.Remove(oral);
+                        state.Fixed.Remove(oral);
+                    }
+                    state.Stale = true;
+                    book.Add(state.Day, block, -1);
+                    book.Add(target, block);
+                    moved = true;
+                }
+        }
+
+        /// <summary>The orals a centre-day left out, an EF3 with its U61 (an EF3 without it stays: it must follow its U61 at once).</summary>
+        private static List<List<Oral>> FailedBlocks(DayState state) =>
+            state.Failed.Keys.GroupBy(o => o.Candidate).OrderBy(g => g.Key.Number, StringComparer.Ordinal)
+                .SelectMany(g => CandidateDay.Blocks(g.ToList()))
+                .Where(b => b[0].Unit != UnitCode.EF3)
+                .ToList();
+
+        /// <summary>The first centre-day, the least loaded first, where <paramref name="block"/> fits around its plan; that day then holds it.</summary>
+        private CentreDay? FirstFit(CheckedSession checkedSession, PlanningSession session, LoadBook book, DayState from, List<Oral> block)
+        {
+            var candidate = block[0].Candidate;
+            // Where the candidate sits their other orals, the day they leave included (its date is then taken).
+            var sitting = states.Values.Where(s => s.Placed.Keys.Any(o => o.Candidate == candidate))
+                .ToDictionary(s => s.Day, s => s.Placed.Keys.Where(o => o.Candidate == candidate).ToList());
+            var busyDates = sitting.Keys.Select(d => d.Date).ToHashSet();
+            var days = block.Select(o => (IEnumerable<CentreDay>)checkedSession.Eligible[o]).Aggregate((a, b) => a.Intersect(b))
+                .Where(d => d != from.Day && (!busyDates.Contains(d.Date) || sitting.ContainsKey(d)))
+                .Where(d => CandidateDay.Fits(d, [.. block, .. sitting.GetValueOrDefault(d) ?? []]))
+                .OrderBy(d => book.UtilisationWith(d, block)).ThenBy(d => d.Index);
+            foreach (var day in days)
+                if (TryFit(session, book, day, block)) return day;
+            return null;
+        }
+
+        private bool TryFit(PlanningSession session, LoadBook book, CentreDay day, List<Oral> block)
+        {
+            var state = states.GetValueOrDefault(day) ?? new DayState(day);
+            var orals = state.Orals.Concat(block).ToList();
+            var extra = ExaminerAssignment.CallIdle(session, day, orals, state.Commissions.SelectMany(c => c.Members), called);
+            var commissions = extra.Count > 0 ? [.. state.Commissions, .. CommissionFormation.Form([], extra, block, state.Commissions.Count)] : state.Commissions;
+            var problem = new CentreDayProblem(day, commissions, orals, state.Fixed);
+            var placements = GreedyScheduler.Schedule(problem, problem.Jobs.Select(j => state.Placed.TryGetValue(j.Oral, out var p) ? p : (Placement?)null).ToArray());
+            if (problem.Jobs.Any(j => block.Contains(j.Oral) && placements[j.Index] is null))
+            {
+                foreach (var examiner in extra) called[day.Date].Remove(examiner.Id);
+                return false;
+            }
+            if (commissions != state.Commissions) state.Commissions.AddRange(commissions.Skip(state.Commissions.Count));
+            foreach (var examiner in extra) book.Supply(day, examiner);
+            state.Orals.AddRange(block);
+            var cost = PlanCost.Evaluate(problem, placements, weights);
+            Adopt(state, new DayPlan(problem, placements, cost, Math.Min(CentreDayBound.Evaluate(problem, weights), cost), Optimal: false));
+            states[day] = state;
+            return true;
+        }
+    }
+}
