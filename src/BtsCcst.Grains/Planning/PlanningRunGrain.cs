@@ -115,6 +115,14 @@ public sealed class PlanningRunGrain(
             var result = basis is null
                 ? await planner.PlanAsync(instance, options, progress, CancellationToken.None)
                 : await ReplanAsync(instance, basis, options, progress);
+            // The validator checks every plan before anyone sees it: a plan that breaks a rule becomes neither the draft
+            // nor a proposal, so it can never be published.
+            var violations = ScheduleValidator.Validate(instance, result.Exams, result.Unplaced);
+            if (violations.Count > 0)
+            {
+                await self.Complete([], [], [], 0, 0, null, Refused(violations));
+                return;
+            }
             await self.Complete(
                 result.Exams.Select(PlanningMapping.ToRow).ToArray(),
                 [.. result.Unplaced.Select(u => new UnplacedRow(u.CandidateNumber, u.Unit.ToString(), u.Reason)), .. unplaceable],
@@ -130,7 +138,7 @@ public sealed class PlanningRunGrain(
 
     /// <summary>
     /// A re-plan (<see cref="Replanning"/>): the kept and unchanged centre-days as they are, the rest planned in the child
-    /// process; the whole plan then goes through the validator, whose findings (none expected) join the reasons.
+    /// process; the whole plan then goes through the validator, as every plan does.
     /// </summary>
     private async Task<PlanResult> ReplanAsync(PlanningInstance instance, ReplanBasisData basis, PlannerOptions options, IProgress<PlanningProgress> progress)
     {
@@ -140,11 +148,14 @@ public sealed class PlanningRunGrain(
         var residual = split.Residual.Candidates.Count == 0
             ? new PlanResult([], [], [], 0, 0, true)
             : await planner.PlanAsync(split.Residual, options, progress, CancellationToken.None);
-        var merged = Replanning.Merge(instance, split, residual);
-        var violations = ScheduleValidator.Validate(instance, merged.Exams, merged.Unplaced);
-        return violations.Count == 0 ? merged
-            : merged with { Reasons = [.. merged.Reasons, .. violations.Take(20).Select(v => $"Contrôle du plan : {v.Message}")] };
+        return Replanning.Merge(instance, split, residual);
     }
+
+    /// <summary>Why a plan the validator faults is refused, with its first findings.</summary>
+    private static string Refused(IReadOnlyList<Violation> violations) =>
+        $"Le plan calculé enfreint {violations.Count} règle(s) au contrôle : il n'est ni adopté ni publiable. "
+        + string.Join(" ; ", violations.Take(5).Select(v => v.Message))
+        + (violations.Count > 5 ? " ; …" : "") + " Relancez la planification ; si cela se reproduit, signalez ces messages.";
 
     private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 

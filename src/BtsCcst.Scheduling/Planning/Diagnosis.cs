@@ -11,15 +11,65 @@ internal static class Diagnosis
 {
     public static Dictionary<Oral, string> Explain(CentreDayProblem p, Placement?[] placements)
     {
-        var reasons = new Dictionary<Oral, string>();
         var left = p.Jobs.Where(j => placements[j.Index] is null).ToList();
-        if (left.Count == 0) return reasons;
-        var day = p.Day;
-        var label = Capitalised(day.Label);
-        var demands = new Dictionary<string, Demand>();
+        if (left.Count == 0) return [];
+        var day = new DayDiagnosis(p, placements);
+        return left.ToDictionary(j => j.Oral, day.Reason);
+    }
 
-        // The demand on the examiners of one discipline (or of one language for EF1) against what they can give.
-        Demand DemandFor(ExamJob job, Discipline discipline)
+    /// <summary>One centre-day's demand against its capacity, each discipline's computed once.</summary>
+    private sealed class DayDiagnosis(CentreDayProblem p, Placement?[] placements)
+    {
+        private readonly Dictionary<string, Demand> demands = [];
+        private readonly string label = Capitalised(p.Day.Label);
+        private readonly int examMinutes = p.Jobs.Sum(j => j.ExamSlots * CentreDayProblem.Slot);
+        private readonly int prepMinutes = p.Jobs.Sum(j => j.PrepSlots * CentreDayProblem.Slot);
+        private readonly int roomMinutes = Math.Max(0, p.Rooms) * p.Day.FreeMinutes;
+        private readonly int seatMinutes = Math.Max(0, p.PrepSeats) * p.Day.FreeMinutes;
+
+        /// <summary>Why the job was left out: the first of the causes below that holds, else the tightest resource.</summary>
+        public string Reason(ExamJob job)
+        {
+            var (oral, day) = (job.Oral, p.Day);
+            var seats = UnitCatalogue.Get(oral.Unit).Commission;
+            var disciplines = seats.Where(s => !s.Optional && s.AnyOf.Count == 1).Select(s => DemandFor(job, s.AnyOf[0])).OrderByDescending(d => d.Ratio).ToList();
+            if (job.Commissions.Length == 0) return NoCommission(p, job, seats);
+            if (job.Starts.Length == 0) return $"{label} : aucune plage libre de {oral.BlockMinutes} min ({day.DescribeHours()}).";
+            if (disciplines.FirstOrDefault(d => d.Ratio > 1) is { } shortage)
+                return $"{label} : {shortage.Count} épreuves ({shortage.Units}) demandent un {shortage.Who}, soit {shortage.Minutes} min d'interrogation ; "
+                    + $"{shortage.Examiners} {shortage.WhoPlural} disponibles ce jour-là, {shortage.Capacity} min au plus : {shortage.Placed} sur {shortage.Count} ont pu être placées. "
+                    + $"Recruter des {shortage.WhoPlural} pour ce centre et cette date, ou leur ouvrir d'autres dates.";
+            if (examMinutes > roomMinutes)
+                return $"{label} : {examMinutes} min d'épreuves pour {p.Rooms} salles ouvertes {day.FreeMinutes} min : ajouter des salles (centres.csv, colonne exam_rooms) ou des dates.";
+            if (job.PrepSlots > 0 && prepMinutes > seatMinutes)
+                return $"{label} : {prepMinutes} min de préparation pour {p.PrepSeats} places de préparation ouvertes {day.FreeMinutes} min : ajouter des places (centres.csv, colonne prep_seats) ou des dates.";
+            if (CandidateDay(p, job) is var busy && busy > day.FreeMinutes)
+                return $"{label} : les oraux du candidat, préparations et 10 min entre deux épreuves comprises, durent {busy} min, plus que la journée ({day.FreeMinutes} min libres).";
+            if (job.Follows >= 0 && placements[job.Follows] is not null)
+                return $"{label} : l'EF3 suit l'U61 sans attente devant la même commission, et cette commission n'avait plus de temps libre à la suite de l'U61.";
+            if (job.Follows >= 0) return "L'EF3 se passe à la suite de l'U61, qui n'a pas pu être placée (voir l'U61).";
+            return Saturated(job, disciplines);
+        }
+
+        /// <summary>No single resource is short, but together they leave no slot: say which is the tightest.</summary>
+        private string Saturated(ExamJob job, List<Demand> disciplines)
+        {
+            var oral = job.Oral;
+            var tight = disciplines.Select(d => (Ratio: d.Ratio, What: $"{d.WhoPlural} : {d.Minutes} min demandées pour {d.Capacity} min")).ToList();
+            tight.Add(((double)examMinutes / Math.Max(1, roomMinutes), $"salles : {examMinutes} min d'épreuves pour {roomMinutes} min"));
+            if (job.PrepSlots > 0) tight.Add(((double)prepMinutes / Math.Max(1, seatMinutes), $"préparation : {prepMinutes} min pour {seatMinutes} min"));
+            var (ratio, what) = tight.MaxBy(t => t.Ratio);
+            var able = p.Commissions.Count(c => Composition.Fits(oral.Unit, c.Members, oral.Candidate.Ef1Language));
+            var ownSchool = job.Commissions.Length < able
+                ? (job.Commissions.Length == 1 ? " ; seule 1" : $" ; seules {job.Commissions.Length}")
+                    + $" des {able} commissions de cette épreuve {(job.Commissions.Length == 1 ? "n'a" : "n'ont")} aucun membre de l'établissement du candidat ({oral.Candidate.EstablishmentUai.Trim()})"
+                : "";
+            return $"{label} : journée saturée ({what}, soit {Percent(ratio)}){ownSchool} ; aucun créneau ne réunit une commission pouvant examiner ce candidat, "
+                + "une salle, une place de préparation et le candidat libre.";
+        }
+
+        /// <summary>The demand on the examiners of one discipline (or of one language for EF1) against what they can give.</summary>
+        private Demand DemandFor(ExamJob job, Discipline discipline)
         {
             var language = job.Oral.Unit == UnitCode.EF1 ? OralRules.Fold(job.Oral.Candidate.Ef1Language) : "";
             var key = $"{discipline}/{language}";
@@ -35,55 +85,8 @@ internal static class Diagnosis
                 jobs.Sum(j => j.ExamSlots * CentreDayProblem.Slot),
                 jobs.Count(j => placements[j.Index] is not null),
                 supply.Count,
-                supply.Sum(e => Math.Min(e.MaxMinutesPerDay, day.FreeMinutes)));
+                supply.Sum(e => Math.Min(e.MaxMinutesPerDay, p.Day.FreeMinutes)));
         }
-
-        var examMinutes = p.Jobs.Sum(j => j.ExamSlots * CentreDayProblem.Slot);
-        var prepMinutes = p.Jobs.Sum(j => j.PrepSlots * CentreDayProblem.Slot);
-        var roomMinutes = Math.Max(0, p.Rooms) * day.FreeMinutes;
-        var seatMinutes = Math.Max(0, p.PrepSeats) * day.FreeMinutes;
-        foreach (var job in left)
-        {
-            var oral = job.Oral;
-            var seats = UnitCatalogue.Get(oral.Unit).Commission;
-            var disciplines = seats.Where(s => !s.Optional && s.AnyOf.Count == 1).Select(s => DemandFor(job, s.AnyOf[0])).OrderByDescending(d => d.Ratio).ToList();
-            string reason;
-            if (job.Commissions.Length == 0)
-                reason = NoCommission(p, job, seats);
-            else if (job.Starts.Length == 0)
-                reason = $"{label} : aucune plage libre de {oral.BlockMinutes} min ({day.DescribeHours()}).";
-            else if (disciplines.FirstOrDefault(d => d.Ratio > 1) is { } shortage)
-                reason = $"{label} : {shortage.Count} épreuves ({shortage.Units}) demandent un {shortage.Who}, soit {shortage.Minutes} min d'interrogation ; "
-                    + $"{shortage.Examiners} {shortage.WhoPlural} disponibles ce jour-là, {shortage.Capacity} min au plus : {shortage.Placed} sur {shortage.Count} ont pu être placées. "
-                    + $"Recruter des {shortage.WhoPlural} pour ce centre et cette date, ou leur ouvrir d'autres dates.";
-            else if (examMinutes > roomMinutes)
-                reason = $"{label} : {examMinutes} min d'épreuves pour {p.Rooms} salles ouvertes {day.FreeMinutes} min : ajouter des salles (centres.csv, colonne exam_rooms) ou des dates.";
-            else if (job.PrepSlots > 0 && prepMinutes > seatMinutes)
-                reason = $"{label} : {prepMinutes} min de préparation pour {p.PrepSeats} places de préparation ouvertes {day.FreeMinutes} min : ajouter des places (centres.csv, colonne prep_seats) ou des dates.";
-            else if (CandidateDay(p, job) is var busy && busy > day.FreeMinutes)
-                reason = $"{label} : les oraux du candidat, préparations et 10 min entre deux épreuves comprises, durent {busy} min, plus que la journée ({day.FreeMinutes} min libres).";
-            else if (job.Follows >= 0 && placements[job.Follows] is not null)
-                reason = $"{label} : l'EF3 suit l'U61 sans attente devant la même commission, et cette commission n'avait plus de temps libre à la suite de l'U61.";
-            else if (job.Follows >= 0)
-                reason = "L'EF3 se passe à la suite de l'U61, qui n'a pas pu être placée (voir l'U61).";
-            else
-            {
-                // No single resource is short, but together they leave no slot: say which is the tightest.
-                var tight = disciplines.Select(d => (Ratio: d.Ratio, What: $"{d.WhoPlural} : {d.Minutes} min demandées pour {d.Capacity} min")).ToList();
-                tight.Add(((double)examMinutes / Math.Max(1, roomMinutes), $"salles : {examMinutes} min d'épreuves pour {roomMinutes} min"));
-                if (job.PrepSlots > 0) tight.Add(((double)prepMinutes / Math.Max(1, seatMinutes), $"préparation : {prepMinutes} min pour {seatMinutes} min"));
-                var (ratio, what) = tight.MaxBy(t => t.Ratio);
-                var able = p.Commissions.Count(c => Composition.Fits(oral.Unit, c.Members, oral.Candidate.Ef1Language));
-                var ownSchool = job.Commissions.Length < able
-                    ? (job.Commissions.Length == 1 ? " ; seule 1" : $" ; seules {job.Commissions.Length}")
-                        + $" des {able} commissions de cette épreuve {(job.Commissions.Length == 1 ? "n'a" : "n'ont")} aucun membre de l'établissement du candidat ({oral.Candidate.EstablishmentUai.Trim()})"
-                    : "";
-                reason = $"{label} : journée saturée ({what}, soit {Percent(ratio)}){ownSchool} ; aucun créneau ne réunit une commission pouvant examiner ce candidat, "
-                    + "une salle, une place de préparation et le candidat libre.";
-            }
-            reasons[oral] = reason;
-        }
-        return reasons;
     }
 
     private sealed record Demand(string Who, string WhoPlural, int Count, string Units, int Minutes, int Placed, int Examiners, int Capacity)

@@ -47,21 +47,8 @@ public static partial class OralPlanner
                 .ToList();
 
         /// <summary>The first centre-day, the least loaded first, where <paramref name="block"/> fits around its plan; that day then holds it.</summary>
-        private CentreDay? FirstFit(CheckedSession checkedSession, PlanningSession session, LoadBook book, DayState from, List<Oral> block)
-        {
-            var candidate = block[0].Candidate;
-            // Where the candidate sits their other orals, the day they leave included (its date is then taken).
-            var sitting = states.Values.Where(s => s.Placed.Keys.Any(o => o.Candidate == candidate))
-                .ToDictionary(s => s.Day, s => s.Placed.Keys.Where(o => o.Candidate == candidate).ToList());
-            var busyDates = sitting.Keys.Select(d => d.Date).ToHashSet();
-            var days = block.Select(o => (IEnumerable<CentreDay>)checkedSession.Eligible[o]).Aggregate((a, b) => a.Intersect(b))
-                .Where(d => d != from.Day && (!busyDates.Contains(d.Date) || sitting.ContainsKey(d)))
-                .Where(d => CandidateDay.Fits(d, [.. block, .. sitting.GetValueOrDefault(d) ?? []]))
-                .OrderBy(d => book.UtilisationWith(d, block)).ThenBy(d => d.Index);
-            foreach (var day in days)
-                if (TryFit(session, book, day, block)) return day;
-            return null;
-        }
+        private CentreDay? FirstFit(CheckedSession checkedSession, PlanningSession session, LoadBook book, DayState from, List<Oral> block) =>
+            PossibleDays(checkedSession, book, from, block, block[0].Candidate, leaving: false).FirstOrDefault(day => TryFit(session, book, day, block));
 
         private bool TryFit(PlanningSession session, LoadBook book, CentreDay day, List<Oral> block)
         {
