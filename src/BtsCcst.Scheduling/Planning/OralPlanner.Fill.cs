@@ -54,13 +54,12 @@ public static partial class OralPlanner
         {
             var state = states.GetValueOrDefault(day) ?? new DayState(day);
             var orals = state.Orals.Concat(block).ToList();
-            var extra = ExaminerAssignment.CallIdle(session, day, orals, state.Commissions.SelectMany(c => c.Members), called);
-            var commissions = extra.Count > 0 ? [.. state.Commissions, .. CommissionFormation.Form([], extra, block, state.Commissions.Count)] : state.Commissions;
+            var (extra, commissions) = WithIdleExaminers(session, state, orals, block);
             var problem = new CentreDayProblem(day, commissions, orals, state.Fixed);
             var placements = GreedyScheduler.Schedule(problem, problem.Jobs.Select(j => state.Placed.TryGetValue(j.Oral, out var p) ? p : (Placement?)null).ToArray());
             if (problem.Jobs.Any(j => block.Contains(j.Oral) && placements[j.Index] is null))
             {
-                foreach (var examiner in extra) called[day.Date].Remove(examiner.Id);
+                Uncall(day, extra);
                 return false;
             }
             if (commissions != state.Commissions) state.Commissions.AddRange(commissions.Skip(state.Commissions.Count));
@@ -70,6 +69,22 @@ public static partial class OralPlanner
             Adopt(state, new DayPlan(problem, placements, cost, Math.Min(CentreDayBound.Evaluate(problem, weights), cost), Optimal: false));
             states[day] = state;
             return true;
+        }
+
+        /// <summary>
+        /// The centre-day's commissions and, when <paramref name="orals"/> need more than its examiners give, those of examiners
+        /// not called anywhere that date (formed for <paramref name="formFor"/>); these are called until <see cref="Uncall"/>.
+        /// </summary>
+        private (List<PlanningExaminer> Extra, List<Commission> Commissions) WithIdleExaminers(PlanningSession session, DayState state, IReadOnlyList<Oral> orals, IReadOnlyList<Oral> formFor)
+        {
+            var extra = ExaminerAssignment.CallIdle(session, state.Day, orals, state.Commissions.SelectMany(c => c.Members), called);
+            return (extra, extra.Count > 0 ? [.. state.Commissions, .. CommissionFormation.Form([], extra, formFor, state.Commissions.Count)] : state.Commissions);
+        }
+
+        /// <summary>Examiners called for a change that was not kept are free again that date.</summary>
+        private void Uncall(CentreDay day, List<PlanningExaminer> extra)
+        {
+            foreach (var examiner in extra) called[day.Date].Remove(examiner.Id);
         }
     }
 }

@@ -87,15 +87,12 @@ public static partial class OralPlanner
                 plans[source] = (left, source.Commissions, PlanAgain(source, source.Commissions, left, seconds));
             }
             var joinedOrals = joined.Orals.Where(o => o.Candidate != candidate).Concat(orals).ToList();
-            var extra = ExaminerAssignment.CallIdle(session, target, joinedOrals, joined.Commissions.SelectMany(c => c.Members), called);
-            var joinedCommissions = extra.Count > 0
-                ? [.. joined.Commissions, .. CommissionFormation.Form([], extra, joinedOrals, joined.Commissions.Count)]
-                : joined.Commissions;
+            var (extra, joinedCommissions) = WithIdleExaminers(session, joined, joinedOrals, joinedOrals);
             plans[joined] = (joinedOrals, joinedCommissions, PlanAgain(joined, joinedCommissions, joinedOrals, seconds));
 
             if (plans.Values.Sum(p => p.Plan.Objective) >= before)
             {
-                foreach (var examiner in extra) called[target.Date].Remove(examiner.Id);
+                Uncall(target, extra);
                 return false;
             }
             foreach (var source in sources) book.Add(source.Day, source.Orals.Where(o => o.Candidate == candidate), -1);

@@ -282,12 +282,7 @@ public static partial class OralPlanner
             var exams = new List<ScheduledExam>();
             foreach (var state in states.Values.OrderBy(s => s.Day.Index))
             {
-                if (state.Stale)
-                {
-                    state.Problem = new CentreDayProblem(state.Day, state.Commissions, state.Orals, state.Placed);
-                    state.Objective = PlanCost.Evaluate(state.Problem, state.Problem.Jobs.Select(j => j.Fixed).ToArray(), weights);
-                    state.Bound = Math.Min(state.Bound, state.Objective);
-                }
+                Refresh(state);
                 foreach (var oral in state.Failed.Keys.OrderBy(o => o.Candidate.Number, StringComparer.Ordinal).ThenBy(o => o.Unit))
                 {
                     var reason = firstReason.GetValueOrDefault(oral) ?? state.Failed[oral];
